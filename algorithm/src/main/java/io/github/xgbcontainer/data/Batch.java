@@ -1,0 +1,144 @@
+package io.github.xgbcontainer.data;
+
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+
+/**
+ * A block of parsed rows held off the Java heap, in the layouts XGBoost's array interface reads
+ * without a copy: dense row-major {@code float32} with {@code NaN} for missing values (CSV), or CSR
+ * with {@code int64} row pointers, {@code int32} column indices and {@code float32} values (LibSVM).
+ *
+ * <p>Every buffer is direct and in native byte order. {@link #close()} frees the memory at once.
+ */
+public final class Batch implements AutoCloseable {
+
+  private final int rows;
+  private final int columns;
+  private final long nonMissing;
+  private final OffHeapBuffer labels;
+  private final OffHeapBuffer weights;
+  private final OffHeapBuffer values;
+  private final OffHeapBuffer indptr;
+  private final OffHeapBuffer indices;
+
+  private Batch(int rows, int columns, long nonMissing, OffHeapBuffer labels, OffHeapBuffer weights,
+      OffHeapBuffer values, OffHeapBuffer indptr, OffHeapBuffer indices) {
+    this.rows = rows;
+    this.columns = columns;
+    this.nonMissing = nonMissing;
+    this.labels = labels;
+    this.weights = weights;
+    this.values = values;
+    this.indptr = indptr;
+    this.indices = indices;
+  }
+
+  /** A dense batch: {@code values} holds {@code rows * columns} floats, row-major. */
+  static Batch dense(int rows, int columns, long nonMissing, OffHeapBuffer labels,
+      OffHeapBuffer weights, OffHeapBuffer values) {
+    return new Batch(rows, columns, nonMissing, labels, weights, values, null, null);
+  }
+
+  /** A CSR batch: {@code indptr} holds {@code rows + 1} longs; {@code indices} and {@code values} hold {@code indptr[rows]} entries. */
+  static Batch sparse(int rows, int columns, OffHeapBuffer labels, OffHeapBuffer weights,
+      OffHeapBuffer values, OffHeapBuffer indptr, OffHeapBuffer indices) {
+    long nnz = indptr.bytes().asLongBuffer().get(rows);
+    return new Batch(rows, columns, nnz, labels, weights, values, indptr, indices);
+  }
+
+  /** A dense batch copied from heap arrays; {@code weights} may be {@code null}. */
+  public static Batch ofDense(float[] labels, float[] weights, float[] values, int columns) {
+    int rows = labels.length;
+    if ((long) rows * columns != values.length) {
+      throw new IllegalArgumentException(values.length + " values are not " + rows + " rows of " + columns);
+    }
+    long present = 0;
+    for (float v : values) {
+      if (!Float.isNaN(v)) {
+        present++;
+      }
+    }
+    return dense(rows, columns, present, floats(labels), weights == null ? null : floats(weights), floats(values));
+  }
+
+  /** A CSR batch copied from heap arrays; {@code weights} may be {@code null}. */
+  public static Batch ofSparse(float[] labels, float[] weights, long[] indptr, int[] indices,
+      float[] values, int columns) {
+    OffHeapBuffer ptr = new OffHeapBuffer(8L * indptr.length);
+    ptr.bytes().asLongBuffer().put(indptr);
+    OffHeapBuffer idx = new OffHeapBuffer(4L * indices.length);
+    idx.bytes().asIntBuffer().put(indices);
+    return sparse(labels.length, columns, floats(labels), weights == null ? null : floats(weights),
+        floats(values), ptr, idx);
+  }
+
+  private static OffHeapBuffer floats(float[] data) {
+    OffHeapBuffer buffer = new OffHeapBuffer(4L * data.length);
+    buffer.bytes().asFloatBuffer().put(data);
+    return buffer;
+  }
+
+  /** Number of rows. */
+  public int rows() {
+    return rows;
+  }
+
+  /** Dense: the feature count. Sparse: one more than the largest feature index in this batch. */
+  public int columns() {
+    return columns;
+  }
+
+  /** Number of stored (non-missing) feature values. */
+  public long nonMissing() {
+    return nonMissing;
+  }
+
+  /** Whether the features are dense row-major; otherwise CSR. */
+  public boolean isDense() {
+    return indptr == null;
+  }
+
+  /** Whether rows carry instance weights. */
+  public boolean hasWeights() {
+    return weights != null;
+  }
+
+  /** The labels, one per row. */
+  public FloatBuffer labels() {
+    return labels.bytes().asFloatBuffer();
+  }
+
+  /** The instance weights, one per row; {@code null} when the data has none. */
+  public FloatBuffer weights() {
+    return weights == null ? null : weights.bytes().asFloatBuffer();
+  }
+
+  /** Dense: {@code rows * columns} values. Sparse: the CSR values. */
+  public FloatBuffer values() {
+    return values.bytes().asFloatBuffer();
+  }
+
+  /** CSR row pointers ({@code rows + 1}); {@code null} for a dense batch. */
+  public LongBuffer indptr() {
+    return indptr == null ? null : indptr.bytes().asLongBuffer();
+  }
+
+  /** CSR column indices; {@code null} for a dense batch. */
+  public IntBuffer indices() {
+    return indices == null ? null : indices.bytes().asIntBuffer();
+  }
+
+  @Override
+  public void close() {
+    labels.close();
+    values.close();
+    if (weights != null) {
+      weights.close();
+    }
+    if (indptr != null) {
+      indptr.close();
+      indices.close();
+    }
+  }
+}
