@@ -79,6 +79,19 @@ public final class Batch implements AutoCloseable {
     return buffer;
   }
 
+  /** The same rows with every instance weight 1, for a channel whose other batches carry weights. */
+  Batch withUnitWeights() {
+    if (weights != null) {
+      return this;
+    }
+    OffHeapBuffer ones = new OffHeapBuffer(4L * rows);
+    FloatBuffer view = ones.bytes().asFloatBuffer();
+    for (int i = 0; i < rows; i++) {
+      view.put(i, 1f);
+    }
+    return new Batch(rows, columns, nonMissing, labels, ones, values, indptr, indices);
+  }
+
   /** Number of rows. */
   public int rows() {
     return rows;

@@ -1,0 +1,84 @@
+package io.github.xgbcontainer.cli;
+
+import io.github.xgbcontainer.error.AlgorithmError;
+import io.github.xgbcontainer.error.ContainerException;
+import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.output.FailureFile;
+import io.github.xgbcontainer.sagemaker.SageMakerPaths;
+import io.github.xgbcontainer.train.TrainingJob;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The container's entry point: {@code train} (and, later, {@code serve}). */
+@Command(name = "xgboost-container", mixinStandardHelpOptions = true,
+    description = "SageMaker-compatible XGBoost training container.",
+    subcommands = {Main.Train.class})
+public final class Main implements Callable<Integer> {
+
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  public static void main(String[] args) {
+    Logging.configure();
+    int code = new CommandLine(new Main()).execute(args);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  @Override
+  public Integer call() {
+    new CommandLine(this).usage(System.err);
+    return 2;
+  }
+
+  /** Runs one host's training job under {@code $SAGEMAKER_BASE_DIR} (default {@code /opt/ml}). */
+  @Command(name = "train", description = "Run one host's SageMaker training job.")
+  static final class Train implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+      SageMakerPaths paths = SageMakerPaths.fromEnvironment(System.getenv());
+      return run(paths, System.out);
+    }
+  }
+
+  /**
+   * Runs the job and turns every failure into the failure file and an exit code: the one
+   * top-level catch.
+   */
+  static int run(SageMakerPaths paths, PrintStream metrics) {
+    FailureFile failure = new FailureFile(paths.failureFile());
+    try {
+      failure.clearStale();
+    } catch (IOException e) {
+      LOG.warning("cannot remove the old failure file " + paths.failureFile() + ": " + e.getMessage());
+    }
+    try {
+      int threads = Runtime.getRuntime().availableProcessors();
+      new TrainingJob(paths, line -> {
+        metrics.println(line);
+        metrics.flush();
+      }, threads).run();
+      return 0;
+    } catch (ContainerException e) {
+      return fail(failure, e);
+    } catch (OutOfMemoryError e) {
+      return fail(failure, new PlatformError("out of memory: " + e.getMessage()
+          + "; use an instance type with more memory", e));
+    } catch (RuntimeException | LinkageError e) {
+      return fail(failure, new AlgorithmError("unexpected " + e, e));
+    }
+  }
+
+  private static int fail(FailureFile failure, ContainerException e) {
+    failure.write(e);
+    LOG.severe(FailureFile.text(e));
+    if (e.kind() != ContainerException.Kind.USER && e.getCause() != null) {
+      e.printStackTrace(System.err);
+    }
+    return e.kind().exitCode();
+  }
+}

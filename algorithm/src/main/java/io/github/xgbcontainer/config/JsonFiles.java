@@ -1,0 +1,66 @@
+package io.github.xgbcontainer.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.error.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reads the JSON files under {@code input/config}, with errors that name the file and position. */
+public final class JsonFiles {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private JsonFiles() {}
+
+  /** Parses a JSON file; a syntax error is the user's, an unreadable file the platform's. */
+  public static JsonNode read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new PlatformError("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      JsonNode node = MAPPER.readTree(text);
+      if (node == null) {
+        throw new UserError(file + " is empty: it must hold a JSON object");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      throw new UserError(file + " is not valid JSON (line " + (loc == null ? "?" : loc.getLineNr())
+          + ", column " + (loc == null ? "?" : loc.getColumnNr()) + "): " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * Reads {@code hyperparameters.json}: an object whose values SageMaker writes as strings. Numbers
+   * and booleans written by hand are taken as their text. A missing file means no hyperparameters.
+   */
+  public static Map<String, String> readStringMap(Path file) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    JsonNode root = read(file);
+    if (!root.isObject()) {
+      throw new UserError(file + " must hold a JSON object of hyperparameters, e.g. {\"num_round\": \"10\"}");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      if (v.isContainerNode()) {
+        throw new UserError(file + ": hyperparameter '" + e.getKey() + "' must be a string, not " + v);
+      }
+      out.put(e.getKey(), v.isNull() ? "" : v.asText());
+    }
+    return out;
+  }
+}

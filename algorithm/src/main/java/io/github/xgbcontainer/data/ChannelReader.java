@@ -1,0 +1,244 @@
+package io.github.xgbcontainer.data;
+
+import io.github.xgbcontainer.channel.ChannelSource;
+import io.github.xgbcontainer.channel.DataStream;
+import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.error.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Logger;
+
+/**
+ * Reads a whole channel into batches, parsing on every core: one thread cuts the streams into
+ * blocks of whole lines, the others parse blocks as they come, and the batches are kept in stream
+ * order. At most a few blocks of raw text are in memory at once; the parsed rows live off-heap.
+ */
+public final class ChannelReader {
+
+  private static final Logger LOG = Logger.getLogger(ChannelReader.class.getName());
+  static final int DEFAULT_BLOCK_BYTES = 4 << 20;
+
+  private final ContentType contentType;
+  private final boolean csvWeights;
+  private final int threads;
+  private final int blockBytes;
+
+  /**
+   * @param contentType how to parse the bytes
+   * @param csvWeights whether CSV column 2 is the instance weight ({@code csv_weights=1})
+   * @param threads parser threads
+   */
+  public ChannelReader(ContentType contentType, boolean csvWeights, int threads) {
+    this(contentType, csvWeights, threads, DEFAULT_BLOCK_BYTES);
+  }
+
+  ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes) {
+    this.contentType = contentType;
+    this.csvWeights = csvWeights;
+    this.threads = Math.max(1, threads);
+    this.blockBytes = blockBytes;
+  }
+
+  /**
+   * Reads every stream of the channel.
+   *
+   * @throws UserError for an empty channel or malformed data, naming channel, file and line
+   */
+  public ChannelData read(ChannelSource source) {
+    String channel = source.channel();
+    List<DataStream> streams = source.streams();
+    if (streams.isEmpty()) {
+      throw new UserError("channel '" + channel + "' has no data files: put at least one "
+          + contentType.mimeType() + " file in it");
+    }
+    long start = System.nanoTime();
+    List<Batch> batches = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "parse-" + channel);
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      BlockParser parser = null;
+      int features = 0;
+      long bytes = 0;
+      for (DataStream stream : streams) {
+        Deque<Future<BlockParser.ParsedBlock>> pending = new ArrayDeque<>();
+        long linesBefore = 0;
+        try (InputStream in = stream.open()) {
+          byte[] buffer = new byte[blockBytes];
+          int filled = 0;
+          boolean first = true;
+          boolean eof = false;
+          while (!eof) {
+            int n = in.read(buffer, filled, buffer.length - filled);
+            if (n < 0) {
+              eof = true;
+            } else {
+              filled += n;
+              bytes += n;
+              if (filled < buffer.length) {
+                continue;
+              }
+            }
+            int cut = eof ? filled : lastLineFeed(buffer, filled) + 1;
+            if (cut == 0) {
+              if (eof) {
+                break;
+              }
+              buffer = Arrays.copyOf(buffer, buffer.length * 2);
+              continue;
+            }
+            if (parser == null) {
+              parser = parserFor(channel, stream, buffer, cut);
+              if (parser == null) {
+                // only empty lines so far: skip them, keeping the count for line numbers
+                linesBefore += new TextBlock(buffer, cut, first).lineFeeds();
+                System.arraycopy(buffer, cut, buffer, 0, filled - cut);
+                filled -= cut;
+                continue;
+              }
+              if (parser instanceof CsvParser csv) {
+                features = csv.features();
+              }
+            }
+            byte[] next = new byte[buffer.length];
+            System.arraycopy(buffer, cut, next, 0, filled - cut);
+            TextBlock block = new TextBlock(buffer, cut, first);
+            BlockParser chosen = parser;
+            pending.add(pool.submit(() -> chosen.parse(block)));
+            first = false;
+            buffer = next;
+            filled -= cut;
+            while (pending.size() > threads * 2) {
+              linesBefore = collect(pending.removeFirst(), channel, stream, linesBefore, batches);
+            }
+          }
+          while (!pending.isEmpty()) {
+            linesBefore = collect(pending.removeFirst(), channel, stream, linesBefore, batches);
+          }
+        } catch (IOException e) {
+          throw new PlatformError("channel '" + channel + "', file '" + stream.name() + "': read failed: "
+              + e.getMessage(), e);
+        } finally {
+          for (Future<BlockParser.ParsedBlock> f : pending) {
+            f.cancel(true);
+            closeQuietly(f);
+          }
+        }
+      }
+      if (batches.isEmpty()) {
+        throw new UserError("channel '" + channel + "' is empty: its " + streams.size() + " file(s) ("
+            + names(streams) + ") hold no rows");
+      }
+      boolean anyWeights = batches.stream().anyMatch(Batch::hasWeights);
+      for (int i = 0; i < batches.size(); i++) {
+        Batch b = batches.get(i);
+        features = Math.max(features, b.columns());
+        if (anyWeights && !b.hasWeights()) {
+          batches.set(i, b.withUnitWeights());
+        }
+      }
+      ChannelData data = new ChannelData(channel, batches, features);
+      LOG.info(String.format("channel '%s': %d rows, %d features, %s from %d file(s), %.1f MB in %.2f s",
+          channel, data.rows(), features, contentType.mimeType(), streams.size(), bytes / 1e6,
+          (System.nanoTime() - start) / 1e9));
+      return data;
+    } catch (RuntimeException e) {
+      batches.forEach(Batch::close);
+      throw e;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private BlockParser parserFor(String channel, DataStream stream, byte[] buffer, int length) {
+    if (contentType == ContentType.LIBSVM) {
+      return new LibSvmParser();
+    }
+    int lineStart = 0;
+    while (lineStart < length) {
+      int lineEnd = lineStart;
+      while (lineEnd < length && buffer[lineEnd] != '\n') {
+        lineEnd++;
+      }
+      int contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+      if (contentEnd > lineStart) {
+        int fields = 1;
+        for (int i = lineStart; i < contentEnd; i++) {
+          if (buffer[i] == ',') {
+            fields++;
+          }
+        }
+        int minimum = csvWeights ? 3 : 2;
+        if (fields < minimum) {
+          throw new UserError("channel '" + channel + "', file '" + stream.name() + "': rows have " + fields
+              + " column(s) but need at least " + minimum + " (label" + (csvWeights ? ", weight" : "")
+              + " and one feature); is this really comma-separated CSV?");
+        }
+        return new CsvParser(fields, csvWeights);
+      }
+      lineStart = lineEnd + 1;
+    }
+    return null;
+  }
+
+  private static long collect(Future<BlockParser.ParsedBlock> future, String channel, DataStream stream,
+      long linesBefore, List<Batch> batches) {
+    try {
+      BlockParser.ParsedBlock parsed = future.get();
+      if (parsed.batch() != null) {
+        batches.add(parsed.batch());
+      }
+      return linesBefore + parsed.lines();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof DataFormatException d) {
+        String where = "channel '" + channel + "', file '" + stream.name() + "', line "
+            + (linesBefore + d.localLine()) + (d.column() > 0 ? ", column " + d.column() : "");
+        throw new UserError(where + ": " + d.getMessage(), d);
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PlatformError("interrupted while reading channel '" + channel + "'", e);
+    }
+  }
+
+  private static void closeQuietly(Future<BlockParser.ParsedBlock> future) {
+    try {
+      BlockParser.ParsedBlock parsed = future.get();
+      if (parsed.batch() != null) {
+        parsed.batch().close();
+      }
+    } catch (Exception ignored) {
+      // the block failed or was cancelled: nothing was kept
+    }
+  }
+
+  private static int lastLineFeed(byte[] buffer, int length) {
+    for (int i = length - 1; i >= 0; i--) {
+      if (buffer[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String names(List<DataStream> streams) {
+    List<String> names = streams.stream().limit(5).map(DataStream::name).toList();
+    return String.join(", ", names) + (streams.size() > 5 ? ", ..." : "");
+  }
+}

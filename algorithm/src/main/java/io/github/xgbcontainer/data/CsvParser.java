@@ -1,0 +1,152 @@
+package io.github.xgbcontainer.data;
+
+import ch.randelshofer.fastdoubleparser.JavaFloatParser;
+import java.nio.FloatBuffer;
+
+/**
+ * SageMaker's CSV: no header, the label in column 1, the instance weight in column 2 when
+ * {@code csv_weights=1}, features after. An empty field is a missing value; {@code \r\n} endings
+ * are accepted. Numbers go through fastdoubleparser, which rounds to {@code float} correctly.
+ */
+final class CsvParser implements BlockParser {
+
+  private final int fields;
+  private final boolean weighted;
+  private final int features;
+
+  /**
+   * @param fields the number of comma-separated fields on every line
+   * @param weighted whether the second field is the instance weight
+   */
+  CsvParser(int fields, boolean weighted) {
+    this.fields = fields;
+    this.weighted = weighted;
+    this.features = fields - (weighted ? 2 : 1);
+  }
+
+  int features() {
+    return features;
+  }
+
+  @Override
+  public ParsedBlock parse(TextBlock block) throws DataFormatException {
+    byte[] b = block.bytes();
+    int end = block.length();
+    int capacity = block.lineFeeds() + 1;
+    OffHeapBuffer labelMem = new OffHeapBuffer(4L * capacity);
+    OffHeapBuffer weightMem = weighted ? new OffHeapBuffer(4L * capacity) : null;
+    OffHeapBuffer valueMem = new OffHeapBuffer(4L * capacity * features);
+    try {
+      FloatBuffer labels = labelMem.bytes().asFloatBuffer();
+      FloatBuffer weights = weighted ? weightMem.bytes().asFloatBuffer() : null;
+      FloatBuffer values = valueMem.bytes().asFloatBuffer();
+      int rows = 0;
+      long line = 0;
+      long present = 0;
+      int pos = 0;
+      while (pos < end) {
+        line++;
+        int lineEnd = pos;
+        while (lineEnd < end && b[lineEnd] != '\n') {
+          lineEnd++;
+        }
+        int contentEnd = lineEnd;
+        if (contentEnd > pos && b[contentEnd - 1] == '\r') {
+          contentEnd--;
+        }
+        if (contentEnd > pos) {
+          int base = rows * features;
+          int field = 0;
+          int start = pos;
+          while (true) {
+            int stop = start;
+            while (stop < contentEnd && b[stop] != ',') {
+              stop++;
+            }
+            if (field >= fields) {
+              throw ragged(block, b, pos, contentEnd, line);
+            }
+            float v = number(block, b, start, stop, line, field, pos, contentEnd);
+            if (field == 0) {
+              if (Float.isNaN(v)) {
+                throw new DataFormatException(line, 1, "the label is missing; every row needs a label in column 1");
+              }
+              labels.put(rows, v);
+            } else if (weighted && field == 1) {
+              if (Float.isNaN(v) || v < 0) {
+                throw new DataFormatException(line, 2, "instance weight '" + BlockParser.snippet(b, start, stop)
+                    + "' is not a non-negative number (csv_weights=1 reads column 2 as the weight)");
+              }
+              weights.put(rows, v);
+            } else {
+              values.put(base + field - (weighted ? 2 : 1), v);
+              if (!Float.isNaN(v)) {
+                present++;
+              }
+            }
+            field++;
+            if (stop >= contentEnd) {
+              break;
+            }
+            start = stop + 1;
+          }
+          if (field != fields) {
+            throw ragged(block, b, pos, contentEnd, line);
+          }
+          rows++;
+        }
+        pos = lineEnd + 1;
+      }
+      if (rows == 0) {
+        labelMem.close();
+        valueMem.close();
+        if (weightMem != null) {
+          weightMem.close();
+        }
+        return new ParsedBlock(null, line);
+      }
+      return new ParsedBlock(Batch.dense(rows, features, present, labelMem, weightMem, valueMem), line);
+    } catch (DataFormatException | RuntimeException e) {
+      labelMem.close();
+      valueMem.close();
+      if (weightMem != null) {
+        weightMem.close();
+      }
+      throw e;
+    }
+  }
+
+  private float number(TextBlock block, byte[] b, int start, int stop, long line, int field,
+      int lineStart, int lineEnd) throws DataFormatException {
+    while (start < stop && (b[start] == ' ' || b[start] == '\t')) {
+      start++;
+    }
+    while (stop > start && (b[stop - 1] == ' ' || b[stop - 1] == '\t')) {
+      stop--;
+    }
+    if (start == stop) {
+      return Float.NaN;
+    }
+    try {
+      return JavaFloatParser.parseFloat(b, start, stop - start);
+    } catch (NumberFormatException e) {
+      if (block.firstInStream() && line == 1) {
+        throw new DataFormatException(line, 0, "'" + BlockParser.snippet(b, lineStart, lineEnd)
+            + "' looks like a header: remove it (CSV input has no header row; the label is the first column)");
+      }
+      throw new DataFormatException(line, field + 1, "'" + BlockParser.snippet(b, start, stop)
+          + "' is not a number (leave the field empty for a missing value)");
+    }
+  }
+
+  private DataFormatException ragged(TextBlock block, byte[] b, int lineStart, int lineEnd, long line) {
+    int found = 1;
+    for (int i = lineStart; i < lineEnd; i++) {
+      if (b[i] == ',') {
+        found++;
+      }
+    }
+    return new DataFormatException(line, 0, "expected " + fields + " columns, found " + found
+        + " (every row needs the same columns as the first row)");
+  }
+}

@@ -1,0 +1,169 @@
+package io.github.xgbcontainer.data;
+
+import ch.randelshofer.fastdoubleparser.JavaFloatParser;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+
+/**
+ * LibSVM text: {@code label[:weight] index:value ...}, separated by spaces or tabs. Indices are
+ * taken as written (zero-based, as the official image reads them) and need not be sorted; a
+ * {@code #} starts a comment.
+ */
+final class LibSvmParser implements BlockParser {
+
+  @Override
+  public ParsedBlock parse(TextBlock block) throws DataFormatException {
+    byte[] b = block.bytes();
+    int end = block.length();
+    int rowCapacity = block.lineFeeds() + 1;
+    long entryCapacity = block.count((byte) ':');
+    OffHeapBuffer labelMem = new OffHeapBuffer(4L * rowCapacity);
+    OffHeapBuffer weightMem = new OffHeapBuffer(4L * rowCapacity);
+    OffHeapBuffer ptrMem = new OffHeapBuffer(8L * (rowCapacity + 1));
+    OffHeapBuffer idxMem = new OffHeapBuffer(4L * Math.max(1, entryCapacity));
+    OffHeapBuffer valMem = new OffHeapBuffer(4L * Math.max(1, entryCapacity));
+    boolean keepWeights = false;
+    try {
+      FloatBuffer labels = labelMem.bytes().asFloatBuffer();
+      FloatBuffer weights = weightMem.bytes().asFloatBuffer();
+      LongBuffer indptr = ptrMem.bytes().asLongBuffer();
+      IntBuffer indices = idxMem.bytes().asIntBuffer();
+      FloatBuffer values = valMem.bytes().asFloatBuffer();
+      int rows = 0;
+      int nnz = 0;
+      int maxIndex = -1;
+      long line = 0;
+      int pos = 0;
+      indptr.put(0, 0);
+      while (pos < end) {
+        line++;
+        int lineEnd = pos;
+        while (lineEnd < end && b[lineEnd] != '\n') {
+          lineEnd++;
+        }
+        int contentEnd = pos;
+        while (contentEnd < lineEnd && b[contentEnd] != '#') {
+          contentEnd++;
+        }
+        int token = 0;
+        int p = pos;
+        while (true) {
+          while (p < contentEnd && isSpace(b[p])) {
+            p++;
+          }
+          if (p >= contentEnd) {
+            break;
+          }
+          int start = p;
+          int colon = -1;
+          while (p < contentEnd && !isSpace(b[p])) {
+            if (b[p] == ':' && colon < 0) {
+              colon = p;
+            }
+            p++;
+          }
+          token++;
+          if (token == 1) {
+            int labelEnd = colon < 0 ? p : colon;
+            labels.put(rows, parse(b, start, labelEnd, line, token, "label"));
+            if (colon >= 0) {
+              float w = parse(b, colon + 1, p, line, token, "instance weight");
+              if (w < 0) {
+                throw new DataFormatException(line, token, "instance weight '"
+                    + BlockParser.snippet(b, colon + 1, p) + "' is negative");
+              }
+              weights.put(rows, w);
+              keepWeights = true;
+            } else {
+              weights.put(rows, 1f);
+            }
+            continue;
+          }
+          if (colon < 0) {
+            throw new DataFormatException(line, token, "'" + BlockParser.snippet(b, start, p)
+                + "' is not an index:value pair");
+          }
+          if (colon - start == 3 && b[start] == 'q' && b[start + 1] == 'i' && b[start + 2] == 'd') {
+            throw new DataFormatException(line, token, "query ids ('qid:') are not supported yet; remove them");
+          }
+          int index = index(b, start, colon, line, token);
+          indices.put(nnz, index);
+          values.put(nnz, parse(b, colon + 1, p, line, token, "value"));
+          nnz++;
+          if (index > maxIndex) {
+            maxIndex = index;
+          }
+        }
+        if (token > 0) {
+          rows++;
+          indptr.put(rows, nnz);
+        }
+        pos = lineEnd + 1;
+      }
+      if (rows == 0) {
+        closeAll(labelMem, weightMem, ptrMem, idxMem, valMem);
+        return new ParsedBlock(null, line);
+      }
+      if (!keepWeights) {
+        weightMem.close();
+      }
+      Batch batch = Batch.sparse(rows, maxIndex + 1, labelMem, keepWeights ? weightMem : null,
+          valMem, ptrMem, idxMem);
+      return new ParsedBlock(batch, line);
+    } catch (DataFormatException | RuntimeException e) {
+      closeAll(labelMem, weightMem, ptrMem, idxMem, valMem);
+      throw e;
+    }
+  }
+
+  private static boolean isSpace(byte c) {
+    return c == ' ' || c == '\t' || c == '\r';
+  }
+
+  private static float parse(byte[] b, int start, int stop, long line, int token, String what)
+      throws DataFormatException {
+    if (start == stop) {
+      throw new DataFormatException(line, token, "the " + what + " is empty");
+    }
+    try {
+      float v = JavaFloatParser.parseFloat(b, start, stop - start);
+      if (Float.isNaN(v) && what.equals("label")) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new DataFormatException(line, token, "the " + what + " '" + BlockParser.snippet(b, start, stop)
+          + "' is not a number");
+    }
+  }
+
+  private static int index(byte[] b, int start, int stop, long line, int token) throws DataFormatException {
+    long value = 0;
+    if (start == stop || stop - start > 10) {
+      throw badIndex(b, start, stop, line, token);
+    }
+    for (int i = start; i < stop; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        throw badIndex(b, start, stop, line, token);
+      }
+      value = value * 10 + d;
+    }
+    if (value > Integer.MAX_VALUE - 1) {
+      throw badIndex(b, start, stop, line, token);
+    }
+    return (int) value;
+  }
+
+  private static DataFormatException badIndex(byte[] b, int start, int stop, long line, int token) {
+    return new DataFormatException(line, token, "feature index '" + BlockParser.snippet(b, start, stop)
+        + "' is not a non-negative integer");
+  }
+
+  private static void closeAll(OffHeapBuffer... buffers) {
+    for (OffHeapBuffer buffer : buffers) {
+      buffer.close();
+    }
+  }
+}

@@ -1,0 +1,234 @@
+package io.github.xgbcontainer.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.xgbcontainer.channel.FolderChannel;
+import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.error.UserError;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChannelReaderTest {
+
+  @TempDir Path dir;
+
+  private Path write(String name, String text) throws IOException {
+    Path file = dir.resolve("train").resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+    return file;
+  }
+
+  private ChannelData read(ContentType type, boolean weights) {
+    return read(type, weights, ChannelReader.DEFAULT_BLOCK_BYTES);
+  }
+
+  private ChannelData read(ContentType type, boolean weights, int blockBytes) {
+    return new ChannelReader(type, weights, 2, blockBytes).read(FolderChannel.list("train", dir.resolve("train")));
+  }
+
+  private UserError readFails(ContentType type, boolean weights) {
+    return assertThrows(UserError.class, () -> read(type, weights));
+  }
+
+  private static float[] labels(ChannelData data) {
+    List<Float> out = new ArrayList<>();
+    for (Batch b : data.batches()) {
+      for (int i = 0; i < b.rows(); i++) {
+        out.add(b.labels().get(i));
+      }
+    }
+    float[] arr = new float[out.size()];
+    for (int i = 0; i < arr.length; i++) {
+      arr[i] = out.get(i);
+    }
+    return arr;
+  }
+
+  @Test
+  void csv_readsLabelFirstAndEmptyFieldsAsMissing() throws IOException {
+    write("a.csv", "1,2.5,,3\r\n0,1e-3,4,\n\n");
+    try (ChannelData data = read(ContentType.CSV, false)) {
+      assertEquals(2, data.rows());
+      assertEquals(3, data.features());
+      Batch b = data.batches().get(0);
+      assertTrue(b.isDense());
+      assertFalse(b.hasWeights());
+      assertArrayEquals(new float[] {1, 0}, labels(data));
+      float[] values = new float[6];
+      b.values().get(values);
+      assertArrayEquals(new float[] {2.5f, Float.NaN, 3, 0.001f, 4, Float.NaN}, values);
+      assertEquals(4, b.nonMissing());
+    }
+  }
+
+  @Test
+  void csv_weightsComeFromColumnTwo() throws IOException {
+    write("a.csv", "0,0.2,1,0\n1,0.5,0,1");
+    try (ChannelData data = read(ContentType.CSV, true)) {
+      Batch b = data.batches().get(0);
+      assertEquals(2, data.features());
+      assertEquals(0.2f, b.weights().get(0));
+      assertEquals(0.5f, b.weights().get(1));
+      assertEquals(1f, b.values().get(0));
+    }
+  }
+
+  @Test
+  void csv_manyBlocksKeepOrderAndLineNumbers() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 5000; i++) {
+      text.append(i).append(',').append(i * 2).append(",1\n");
+    }
+    text.append("5000,x,1\n");
+    write("a.csv", text.toString());
+    UserError e = assertThrows(UserError.class, () -> read(ContentType.CSV, false, 4096));
+    assertEquals("channel 'train', file 'a.csv', line 5001, column 2: 'x' is not a number "
+        + "(leave the field empty for a missing value)", e.getMessage());
+    write("a.csv", text.substring(0, text.length() - "5000,x,1\n".length()));
+    try (ChannelData data = read(ContentType.CSV, false, 4096)) {
+      assertTrue(data.batches().size() > 5, "several blocks");
+      float[] labels = labels(data);
+      assertEquals(5000, labels.length);
+      for (int i = 0; i < labels.length; i++) {
+        assertEquals(i, labels[i]);
+      }
+    }
+  }
+
+  @Test
+  void csv_rejectsHeader() throws IOException {
+    write("a.csv", "rings,sex,length\n1,2,3\n");
+    assertEquals("channel 'train', file 'a.csv', line 1: 'rings,sex,length' looks like a header: remove it "
+        + "(CSV input has no header row; the label is the first column)", readFails(ContentType.CSV, false).getMessage());
+  }
+
+  @Test
+  void csv_rejectsRaggedRow() throws IOException {
+    write("a.csv", "1,2,3\n1,2\n");
+    assertEquals("channel 'train', file 'a.csv', line 2: expected 3 columns, found 2 "
+        + "(every row needs the same columns as the first row)", readFails(ContentType.CSV, false).getMessage());
+    write("a.csv", "1,2,3\n1,2,3,4\n");
+    assertEquals("channel 'train', file 'a.csv', line 2: expected 3 columns, found 4 "
+        + "(every row needs the same columns as the first row)", readFails(ContentType.CSV, false).getMessage());
+  }
+
+  @Test
+  void csv_rejectsFilesOfDifferentWidth() throws IOException {
+    write("a.csv", "1,2,3\n");
+    write("b.csv", "1,2\n");
+    assertEquals("channel 'train', file 'b.csv', line 1: expected 3 columns, found 2 "
+        + "(every row needs the same columns as the first row)", readFails(ContentType.CSV, false).getMessage());
+  }
+
+  @Test
+  void csv_rejectsMissingLabel() throws IOException {
+    write("a.csv", "1,2\n,3\n");
+    assertEquals("channel 'train', file 'a.csv', line 2, column 1: the label is missing; every row needs a label "
+        + "in column 1", readFails(ContentType.CSV, false).getMessage());
+  }
+
+  @Test
+  void csv_rejectsSingleColumn() throws IOException {
+    write("a.csv", "1\n2\n");
+    assertEquals("channel 'train', file 'a.csv': rows have 1 column(s) but need at least 2 (label and one feature); "
+        + "is this really comma-separated CSV?", readFails(ContentType.CSV, false).getMessage());
+  }
+
+  @Test
+  void csv_rejectsNegativeWeight() throws IOException {
+    write("a.csv", "1,-1,3\n");
+    assertEquals("channel 'train', file 'a.csv', line 1, column 2: instance weight '-1' is not a non-negative number "
+        + "(csv_weights=1 reads column 2 as the weight)", readFails(ContentType.CSV, true).getMessage());
+  }
+
+  @Test
+  void libsvm_readsSparseRowsWithWeights() throws IOException {
+    write("a.libsvm", "1:0.2 2:1\n0:0.5 4:1 0:3.5\n");
+    try (ChannelData data = read(ContentType.LIBSVM, false)) {
+      assertEquals(5, data.features());
+      Batch b = data.batches().get(0);
+      assertFalse(b.isDense());
+      assertTrue(b.hasWeights());
+      assertEquals(0.2f, b.weights().get(0));
+      assertEquals(0.5f, b.weights().get(1));
+      long[] ptr = new long[3];
+      b.indptr().get(ptr);
+      assertArrayEquals(new long[] {0, 1, 3}, ptr);
+      int[] idx = new int[3];
+      b.indices().get(idx);
+      assertArrayEquals(new int[] {2, 4, 0}, idx);
+      float[] val = new float[3];
+      b.values().get(val);
+      assertArrayEquals(new float[] {1, 1, 3.5f}, val);
+    }
+  }
+
+  @Test
+  void libsvm_withoutWeightsHasNone() throws IOException {
+    write("a.libsvm", "1 2:1 # a comment\n0\t4:1\n");
+    try (ChannelData data = read(ContentType.LIBSVM, false)) {
+      assertFalse(data.hasWeights());
+      assertNull(data.batches().get(0).weights());
+      assertEquals(2, data.rows());
+    }
+  }
+
+  @Test
+  void libsvm_errorsNameToken() throws IOException {
+    write("a.libsvm", "1 2:1\n1 2:x\n");
+    assertEquals("channel 'train', file 'a.libsvm', line 2, column 2: the value 'x' is not a number",
+        readFails(ContentType.LIBSVM, false).getMessage());
+    write("a.libsvm", "1 2\n");
+    assertEquals("channel 'train', file 'a.libsvm', line 1, column 2: '2' is not an index:value pair",
+        readFails(ContentType.LIBSVM, false).getMessage());
+    write("a.libsvm", "1 -2:1\n");
+    assertEquals("channel 'train', file 'a.libsvm', line 1, column 2: feature index '-2' is not a non-negative integer",
+        readFails(ContentType.LIBSVM, false).getMessage());
+    write("a.libsvm", "abc 2:1\n");
+    assertEquals("channel 'train', file 'a.libsvm', line 1, column 1: the label 'abc' is not a number",
+        readFails(ContentType.LIBSVM, false).getMessage());
+  }
+
+  @Test
+  void readsGzipSubfoldersInOrderAndSkipsMarkers() throws IOException {
+    write("b/2.csv", "2,1\n");
+    write("a.csv", "1,1\n");
+    write("_SUCCESS", "");
+    write(".hidden", "garbage");
+    Path gz = dir.resolve("train/c.csv.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write("3,1\n".getBytes(StandardCharsets.UTF_8));
+    }
+    try (ChannelData data = read(ContentType.CSV, false)) {
+      assertArrayEquals(new float[] {1, 2, 3}, labels(data));
+    }
+  }
+
+  @Test
+  void emptyChannelIsAUserError() throws IOException {
+    write("empty", "");
+    assertEquals("channel 'train' is empty: its 1 file(s) (empty) hold no rows",
+        readFails(ContentType.LIBSVM, false).getMessage());
+  }
+
+  @Test
+  void channelWithoutFilesIsAUserError() throws IOException {
+    Files.createDirectories(dir.resolve("train"));
+    assertEquals("channel 'train' has no data files: put at least one text/csv file in it",
+        readFails(ContentType.CSV, false).getMessage());
+  }
+}
