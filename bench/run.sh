@@ -74,8 +74,10 @@ build_rc=0
 make build >"$BENCH_LOGS/make-build.log" 2>&1 || build_rc=$?
 if ((build_rc != 0)); then
   ours_skip="failed (make build exit $build_rc)"
-  say "ours: $ours_skip; last lines of the build log:"
-  tail -n 10 "$BENCH_LOGS/make-build.log" | sed 's/^/  | /'
+  say "ours: $ours_skip; first errors in the build log:"
+  # Maven's own errors come first; its boilerplate advice follows them.
+  { grep -m 5 'ERROR' "$BENCH_LOGS/make-build.log" || tail -n 8 "$BENCH_LOGS/make-build.log"; } |
+    sed -e 's/\x1b\[[0-9;]*m//g' -e 's/^/  | /'
 fi
 
 # The xgboost4j program compiles against the shaded jar (it holds xgboost4j), or, without the jar,
