@@ -15,7 +15,7 @@ test:
 demo: build
 	./sample-data/run-demo.sh build/demo/opt_ml
 
-bench: build
+bench:
 	./bench/run.sh
 
 clean:
