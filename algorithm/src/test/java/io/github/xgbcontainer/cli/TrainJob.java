@@ -1,0 +1,123 @@
+package io.github.xgbcontainer.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A SageMaker {@code /opt/ml} tree in a temporary folder and the container's {@code train} command
+ * run on it in a child JVM, as the platform runs it.
+ */
+final class TrainJob {
+
+  static final Path ANCHOR = Path.of(System.getProperty("anchor.data", "../../shared/anchor-data"));
+  static final Path JAR = Path.of(System.getProperty("container.jar", "target/xgboost-container.jar"));
+
+  final Path root;
+  int exitCode = -1;
+  String stdout = "";
+  String stderr = "";
+
+  TrainJob(Path root) throws IOException {
+    this.root = root;
+    Files.createDirectories(root.resolve("input/config"));
+    Files.createDirectories(root.resolve("input/data"));
+  }
+
+  TrainJob hyperparameters(String json) throws IOException {
+    Files.writeString(root.resolve("input/config/hyperparameters.json"), json);
+    return this;
+  }
+
+  TrainJob inputDataConfig(String json) throws IOException {
+    Files.writeString(root.resolve("input/config/inputdataconfig.json"), json);
+    return this;
+  }
+
+  /** Copies a file or folder (recursively) into the channel folder. */
+  TrainJob channel(String channel, Path source) throws IOException {
+    Path target = root.resolve("input/data").resolve(channel);
+    Files.createDirectories(target);
+    if (Files.isDirectory(source)) {
+      try (Stream<Path> walk = Files.walk(source)) {
+        for (Path p : walk.toList()) {
+          Path to = target.resolve(source.relativize(p).toString());
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(to);
+          } else {
+            Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+    } else {
+      Files.copy(source, target.resolve(source.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+    }
+    return this;
+  }
+
+  TrainJob channelText(String channel, String name, String text) throws IOException {
+    Path file = root.resolve("input/data").resolve(channel).resolve(name);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+    return this;
+  }
+
+  TrainJob run() throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(JAR.toAbsolutePath().toString());
+    command.add("train");
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("SAGEMAKER_BASE_DIR", root.toString());
+    Path out = Files.createTempFile("train-out", ".txt");
+    Path err = Files.createTempFile("train-err", ".txt");
+    pb.redirectOutput(out.toFile());
+    pb.redirectError(err.toFile());
+    Process process = pb.start();
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("train did not finish within 5 minutes");
+    }
+    exitCode = process.exitValue();
+    stdout = Files.readString(out);
+    stderr = Files.readString(err);
+    Files.delete(out);
+    Files.delete(err);
+    return this;
+  }
+
+  Path model() {
+    return root.resolve("model/xgboost-model");
+  }
+
+  String failure() throws IOException {
+    Path f = root.resolve("output/failure");
+    return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : null;
+  }
+
+  List<String> metricLines() {
+    return stdout.lines().filter(l -> l.matches("\\[[0-9]+\\]\t.*")).toList();
+  }
+
+  List<String> modelDirEntries() throws IOException {
+    Path dir = root.resolve("model");
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).toList();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+  }
+}
