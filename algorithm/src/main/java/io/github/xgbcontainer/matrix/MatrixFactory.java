@@ -47,7 +47,7 @@ public final class MatrixFactory {
    * @param data the parsed channel; not modified, not closed
    * @param options missing value, bins, threads and whether a quantised matrix may be built
    * @param reference the training matrix when {@code data} is a validation channel, else null;
-   *     the quantile path takes its histogram cuts from it
+   *     the quantile path takes its histogram cuts from it (the plain path does not need it)
    * @throws UserError when the channel is empty or its features do not match the reference
    * @throws AlgorithmError when XGBoost fails to build the matrix, with XGBoost's message
    */

@@ -7,8 +7,10 @@ package io.github.xgbcontainer.matrix;
  * @param maxBin the number of histogram bins per feature for the quantile path (XGBoost's
  *     {@code max_bin}, default 256, at least 2); must match the training matrix for validation
  * @param nthread threads used to build the matrix, 0 for all cores (default 0)
- * @param quantile whether a quantised matrix may be built: true for {@code tree_method} hist or
- *     approx; false for {@code exact} and for {@code gblinear}, which need the raw values
+ * @param quantile whether a quantised matrix may be built: true only for {@code tree_method} hist
+ *     (also what {@code auto} means since XGBoost 2.0); false for {@code approx} and {@code exact}
+ *     (XGBoost 3.4 refuses both on a QuantileDMatrix: "Only the `hist` tree method can use the
+ *     `QuantileDMatrix`") and for {@code booster} gblinear, which need the raw values
  */
 public record MatrixOptions(float missing, int maxBin, int nthread, boolean quantile) {
 
