@@ -3,62 +3,155 @@ package io.github.xgbcontainer.matrix;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.ChannelData;
 import io.github.xgbcontainer.error.AlgorithmError;
-import java.nio.FloatBuffer;
+import io.github.xgbcontainer.error.UserError;
+import java.nio.Buffer;
+import java.util.List;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
-/** Builds xgboost4j matrices from parsed batches. */
+/**
+ * Turns a parsed channel into an xgboost4j {@link DMatrix} through the leanest path available.
+ *
+ * <p>With {@link MatrixOptions#quantile()} and the native shim loaded, it builds a QuantileDMatrix
+ * (what the Python package calls {@code xgboost.QuantileDMatrix}) straight from the off-heap
+ * batches: XGBoost keeps only the histogram index, about one byte per cell, instead of the
+ * eight-byte entries of a plain DMatrix. A validation matrix must be built with the training
+ * matrix as {@code reference} so that both use the same histogram cuts. Otherwise it builds a
+ * plain DMatrix, streamed row by row from the batches.
+ *
+ * <p>The caller owns the returned matrix and must {@link DMatrix#dispose()} it; the batches may
+ * be closed as soon as this returns.
+ *
+ * @see <a href="https://xgboost.readthedocs.io/en/stable/python/python_api.html#xgboost.QuantileDMatrix">QuantileDMatrix</a>
+ */
 public final class MatrixFactory {
 
-  private MatrixFactory() {}
+  /** Which path {@link #build} takes for these options on this machine. */
+  public MatrixPath plan(MatrixOptions options) {
+    return options.quantile() && NativeShim.available() ? MatrixPath.QUANTILE : MatrixPath.PLAIN;
+  }
 
-  /** A matrix of every row of the channel; {@code reference} is the training matrix for validation data. */
-  public static DMatrix build(ChannelData data, MatrixOptions options, DMatrix reference) {
-    long rows = data.rows();
-    long nnz = data.batches().stream().mapToLong(Batch::nonMissing).sum();
-    long[] indptr = new long[(int) rows + 1];
-    int[] indices = new int[(int) nnz];
-    float[] values = new float[(int) nnz];
-    float[] labels = new float[(int) rows];
-    float[] weights = data.hasWeights() ? new float[(int) rows] : null;
-    int row = 0;
-    int k = 0;
-    for (Batch b : data.batches()) {
-      FloatBuffer l = b.labels();
-      FloatBuffer w = b.weights();
-      FloatBuffer v = b.values();
-      for (int r = 0; r < b.rows(); r++, row++) {
-        labels[row] = l.get(r);
-        if (weights != null) {
-          weights[row] = w.get(r);
-        }
-        if (b.isDense()) {
-          for (int c = 0; c < b.columns(); c++) {
-            float x = v.get(r * b.columns() + c);
-            if (!Float.isNaN(x)) {
-              indices[k] = c;
-              values[k++] = x;
-            }
-          }
-        } else {
-          for (long e = b.indptr().get(r); e < b.indptr().get(r + 1); e++) {
-            indices[k] = b.indices().get((int) e);
-            values[k++] = v.get((int) e);
-          }
-        }
-        indptr[row + 1] = k;
-      }
+  /** Why the quantile path is unavailable on this machine; {@code null} when it is available. */
+  public String quantileUnavailableReason() {
+    return NativeShim.unavailableReason();
+  }
+
+  /** The path a matrix returned by {@link #build} was built by. */
+  public static MatrixPath pathOf(DMatrix matrix) {
+    return matrix instanceof QuantileMatrix ? MatrixPath.QUANTILE : MatrixPath.PLAIN;
+  }
+
+  /**
+   * Builds the matrix for one channel, with its labels and, where present, weights.
+   *
+   * @param data the parsed channel; not modified, not closed
+   * @param options missing value, bins, threads and whether a quantised matrix may be built
+   * @param reference the training matrix when {@code data} is a validation channel, else null;
+   *     the quantile path takes its histogram cuts from it (the plain path does not need it)
+   * @throws UserError when the channel is empty or its features do not match the reference
+   * @throws AlgorithmError when XGBoost fails to build the matrix, with XGBoost's message
+   */
+  public DMatrix build(ChannelData data, MatrixOptions options, DMatrix reference) {
+    if (data.rows() == 0) {
+      throw new UserError("channel '" + data.channel() + "' has no rows, perhaps you should check"
+          + " that its files are not empty");
     }
-    try {
-      DMatrix m = new DMatrix(indptr, indices, values, DMatrix.SparseType.CSR, data.features(),
-          options.missing(), options.nthread());
-      m.setLabel(labels);
-      if (weights != null) {
-        m.setWeight(weights);
+    if (plan(options) == MatrixPath.PLAIN) {
+      return plain(data, options);
+    }
+    long features = data.features();
+    long referenceHandle = 0;
+    if (reference != null) {
+      referenceHandle = reference.getHandle();
+      long trained = columnsOf(reference);
+      boolean dense = data.batches().get(0).isDense();
+      // A sparse (LibSVM) channel may simply not use the highest feature indices; a dense one
+      // must have the same columns. More features than the reference can never share its cuts.
+      if (features > trained || (dense && features != trained)) {
+        throw new UserError("channel '" + data.channel() + "' has " + features
+            + " features but the training data has " + trained
+            + ", perhaps you should give both channels the same columns");
       }
-      return m;
+      features = trained;
+    }
+    return quantile(data, options, referenceHandle, features);
+  }
+
+  /** The quantile path without the reference checks of {@link #build}. */
+  static QuantileMatrix quantile(ChannelData data, MatrixOptions options, long referenceHandle,
+      long features) {
+    List<Batch> batches = data.batches().stream().filter(b -> b.rows() > 0).toList();
+    int n = batches.size();
+    boolean sparse = !batches.get(0).isDense();
+    Buffer[] labels = new Buffer[n];
+    Buffer[] weights = new Buffer[n];
+    Buffer[] values = new Buffer[n];
+    Buffer[] indptr = sparse ? new Buffer[n] : null;
+    Buffer[] indices = sparse ? new Buffer[n] : null;
+    int[] rows = new int[n];
+    int[] columns = new int[n];
+    for (int i = 0; i < n; i++) {
+      Batch batch = batches.get(i);
+      if (batch.isDense() == sparse) {
+        throw new AlgorithmError("channel '" + data.channel() + "' mixes dense and CSR batches");
+      }
+      labels[i] = batch.labels();
+      weights[i] = batch.weights();
+      values[i] = batch.values();
+      if (sparse) {
+        indptr[i] = batch.indptr();
+        indices[i] = batch.indices();
+      }
+      rows[i] = batch.rows();
+      columns[i] = batch.columns();
+    }
+    String[] error = new String[1];
+    long handle = NativeShim.createQuantile(labels, weights, values, indptr, indices, rows, columns,
+        features, config(options), referenceHandle, error);
+    if (handle == 0) {
+      throw new AlgorithmError("channel '" + data.channel() + "': " + withoutStackTrace(error[0]));
+    }
+    return new QuantileMatrix(handle);
+  }
+
+  /** XGBoost appends a native stack trace to its messages; users need only the first part. */
+  static String withoutStackTrace(String message) {
+    int trace = message.indexOf("\nStack trace:");
+    return trace < 0 ? message : message.substring(0, trace);
+  }
+
+  private static long columnsOf(DMatrix matrix) {
+    String[] error = new String[1];
+    long columns = NativeShim.columns(matrix.getHandle(), error);
+    if (columns < 0) {
+      throw new AlgorithmError("cannot read the reference matrix's column count: "
+          + withoutStackTrace(error[0]));
+    }
+    return columns;
+  }
+
+  /** The JSON config of {@code XGQuantileDMatrixCreateFromCallback}. */
+  static String config(MatrixOptions options) {
+    return "{\"missing\":" + json(options.missing()) + ",\"nthread\":" + options.nthread()
+        + ",\"max_bin\":" + options.maxBin() + "}";
+  }
+
+  private static String json(float value) {
+    if (Float.isNaN(value)) {
+      return "NaN";
+    }
+    if (Float.isInfinite(value)) {
+      return value > 0 ? "Infinity" : "-Infinity";
+    }
+    return Float.toString(value);
+  }
+
+  private static DMatrix plain(ChannelData data, MatrixOptions options) {
+    try {
+      return new DMatrix(new BatchRows(data.batches(), data.features()), null, options.missing());
     } catch (XGBoostError e) {
-      throw new AlgorithmError("cannot build the matrix of channel '" + data.channel() + "': " + e.getMessage(), e);
+      throw new AlgorithmError("channel '" + data.channel() + "': building the plain matrix: "
+          + withoutStackTrace(String.valueOf(e.getMessage())), e);
     }
   }
 }

@@ -3,9 +3,28 @@ package io.github.xgbcontainer.matrix;
 /**
  * How to build a matrix.
  *
- * @param missing the value that marks a missing feature
- * @param maxBin histogram bins per feature (quantised matrices)
- * @param nthread native threads
- * @param quantile whether a quantised matrix may be built (hist and approx trees)
+ * @param missing the value that marks a missing feature (default {@code NaN}, as the parsers write)
+ * @param maxBin the number of histogram bins per feature for the quantile path (XGBoost's
+ *     {@code max_bin}, default 256, at least 2); must match the training matrix for validation
+ * @param nthread threads used to build the matrix, 0 for all cores (default 0)
+ * @param quantile whether a quantised matrix may be built: true only for {@code tree_method} hist
+ *     (also what {@code auto} means since XGBoost 2.0); false for {@code approx} and {@code exact}
+ *     (XGBoost 3.4 refuses both on a QuantileDMatrix: "Only the `hist` tree method can use the
+ *     `QuantileDMatrix`") and for {@code booster} gblinear, which need the raw values
  */
-public record MatrixOptions(float missing, int maxBin, int nthread, boolean quantile) {}
+public record MatrixOptions(float missing, int maxBin, int nthread, boolean quantile) {
+
+  public MatrixOptions {
+    if (maxBin < 2) {
+      throw new IllegalArgumentException("max_bin must be at least 2, got " + maxBin);
+    }
+    if (nthread < 0) {
+      throw new IllegalArgumentException("nthread must be 0 (all cores) or positive, got " + nthread);
+    }
+  }
+
+  /** NaN for missing, 256 bins, all cores, quantile path allowed. */
+  public static MatrixOptions defaults() {
+    return new MatrixOptions(Float.NaN, 256, 0, true);
+  }
+}

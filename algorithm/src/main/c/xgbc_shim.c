@@ -1,0 +1,288 @@
+/*
+ * xgbc_shim: builds an XGBoost QuantileDMatrix on the CPU from the container's off-heap batches.
+ *
+ * Why this exists: xgboost4j 3.4.0 exposes QuantileDMatrix only through a JNI wrapper that is
+ * compiled for CUDA alone ("XGBoost version not compiled with GPU support" on the CPU jar), so a
+ * Java caller can only build a plain DMatrix, which stores every non-missing value as an 8-byte
+ * (index, value) entry. The C API inside the same native library does build a QuantileDMatrix on
+ * the CPU from a data callback, keeping only the quantised histogram index (about one byte per
+ * cell with max_bin <= 256). This shim drives that C API over the batches' direct buffers, so no
+ * value is copied onto the Java heap, and hands back a DMatrixHandle xgboost4j's DMatrix/Booster
+ * accept, because every call goes to the very libxgboost4j instance xgboost4j loaded.
+ *
+ * C API followed: include/xgboost/c_api.h (XGProxyDMatrixCreate,
+ * XGQuantileDMatrixCreateFromCallback, XGProxyDMatrixSetDataDense/CSR,
+ * XGDMatrixSetInfoFromInterface) and the array interface protocol
+ * (https://numpy.org/doc/stable/reference/arrays.interface.html).
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <jni.h>
+#include <link.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef void *DMatrixHandle;
+typedef void *DataIterHandle;
+typedef uint64_t bst_ulong;
+typedef int XGDMatrixCallbackNext(DataIterHandle iter);
+typedef void DataIterResetCallback(DataIterHandle iter);
+
+/* The C API entry points, looked up in the library xgboost4j loaded. */
+static struct {
+  const char *(*get_last_error)(void);
+  int (*proxy_create)(DMatrixHandle *out);
+  int (*proxy_set_dense)(DMatrixHandle proxy, const char *array_interface);
+  int (*proxy_set_csr)(DMatrixHandle proxy, const char *indptr, const char *indices,
+                       const char *data, bst_ulong ncol);
+  int (*set_info)(DMatrixHandle handle, const char *field, const char *array_interface);
+  int (*quantile_create)(DataIterHandle iter, DMatrixHandle proxy, DataIterHandle ref,
+                         DataIterResetCallback *reset, XGDMatrixCallbackNext *next,
+                         const char *config, DMatrixHandle *out);
+  int (*free_matrix)(DMatrixHandle handle);
+  int (*num_col)(DMatrixHandle handle, bst_ulong *out);
+} api;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ENDIAN ">"
+#else
+#define ENDIAN "<"
+#endif
+
+/* A symbol only xgboost4j's library exports, so a plain libxgboost elsewhere is never picked. */
+#define MARKER "Java_ml_dmlc_xgboost4j_java_XGBoostJNI_XGBGetLastError"
+
+struct search {
+  void *handle;
+  char path[4096];
+};
+
+static int visit(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  struct search *s = data;
+  if (info->dlpi_name == NULL || info->dlpi_name[0] == '\0') {
+    return 0;
+  }
+  /* RTLD_NOLOAD: only take a reference to an object that is already loaded. */
+  void *h = dlopen(info->dlpi_name, RTLD_NOLOAD | RTLD_LAZY);
+  if (h == NULL) {
+    return 0;
+  }
+  if (dlsym(h, MARKER) != NULL && dlsym(h, "XGQuantileDMatrixCreateFromCallback") != NULL) {
+    s->handle = h;
+    snprintf(s->path, sizeof s->path, "%s", info->dlpi_name);
+    return 1;
+  }
+  dlclose(h);
+  return 0;
+}
+
+#define BIND(field, name)                                                  \
+  do {                                                                     \
+    *(void **)(&api.field) = dlsym(s.handle, name);                        \
+    if (api.field == NULL) {                                               \
+      snprintf(msg, sizeof msg, "%s has no symbol %s", s.path, name);      \
+      return (*env)->NewStringUTF(env, msg);                               \
+    }                                                                      \
+  } while (0)
+
+/* Binds the C API; returns null when ready, otherwise why not. */
+JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_bind(JNIEnv *env,
+                                                                             jclass cls) {
+  (void)cls;
+  char msg[4200];
+  struct search s = {0};
+  dl_iterate_phdr(visit, &s);
+  if (s.handle == NULL) {
+    return (*env)->NewStringUTF(env, "no loaded libxgboost4j exports the XGBoost C API");
+  }
+  BIND(get_last_error, "XGBGetLastError");
+  BIND(proxy_create, "XGProxyDMatrixCreate");
+  BIND(proxy_set_dense, "XGProxyDMatrixSetDataDense");
+  BIND(proxy_set_csr, "XGProxyDMatrixSetDataCSR");
+  BIND(set_info, "XGDMatrixSetInfoFromInterface");
+  BIND(quantile_create, "XGQuantileDMatrixCreateFromCallback");
+  BIND(free_matrix, "XGDMatrixFree");
+  BIND(num_col, "XGDMatrixNumCol");
+  return NULL;
+}
+
+/* One batch as raw addresses; the Java arrays passed in keep the buffers alive. */
+struct batch {
+  const void *labels;
+  const void *weights;
+  const void *values;
+  const void *indptr;
+  const void *indices;
+  int rows;
+  int columns;
+};
+
+struct iter {
+  struct batch *batches;
+  int count;
+  int cursor;
+  bst_ulong features;
+  DMatrixHandle proxy;
+  int failed;
+  char error[2048];
+};
+
+static void fail(struct iter *it, const char *what) {
+  if (!it->failed) {
+    it->failed = 1;
+    snprintf(it->error, sizeof it->error, "%s: %s", what, api.get_last_error());
+  }
+}
+
+static void array_json(char *out, size_t size, const void *data, long long length,
+                       const char *type) {
+  snprintf(out, size, "{\"data\":[%llu,true],\"shape\":[%lld],\"typestr\":\"" ENDIAN "%s\",\"version\":3}",
+           (unsigned long long)(uintptr_t)data, length, type);
+}
+
+static void reset_batches(DataIterHandle handle) { ((struct iter *)handle)->cursor = 0; }
+
+/* Points the proxy at the next batch: features, labels, weights. Returns 0 at the end. */
+static int next_batch(DataIterHandle handle) {
+  struct iter *it = handle;
+  if (it->failed || it->cursor >= it->count) {
+    return 0;
+  }
+  const struct batch *b = &it->batches[it->cursor];
+  char a[256], c[256], d[256];
+  if (b->indptr == NULL) {
+    snprintf(a, sizeof a,
+             "{\"data\":[%llu,true],\"shape\":[%d,%d],\"typestr\":\"" ENDIAN "f4\",\"version\":3}",
+             (unsigned long long)(uintptr_t)b->values, b->rows, b->columns);
+    if (api.proxy_set_dense(it->proxy, a) != 0) {
+      fail(it, "setting dense batch");
+      return 0;
+    }
+  } else {
+    long long nnz = ((const int64_t *)b->indptr)[b->rows];
+    array_json(a, sizeof a, b->indptr, (long long)b->rows + 1, "i8");
+    array_json(c, sizeof c, b->indices, nnz, "i4");
+    array_json(d, sizeof d, b->values, nnz, "f4");
+    if (api.proxy_set_csr(it->proxy, a, c, d, it->features) != 0) {
+      fail(it, "setting CSR batch");
+      return 0;
+    }
+  }
+  array_json(a, sizeof a, b->labels, b->rows, "f4");
+  if (api.set_info(it->proxy, "label", a) != 0) {
+    fail(it, "setting labels");
+    return 0;
+  }
+  if (b->weights != NULL) {
+    array_json(a, sizeof a, b->weights, b->rows, "f4");
+    if (api.set_info(it->proxy, "weight", a) != 0) {
+      fail(it, "setting weights");
+      return 0;
+    }
+  }
+  it->cursor++;
+  return 1;
+}
+
+static const void *address(JNIEnv *env, jobjectArray buffers, int i) {
+  if (buffers == NULL) {
+    return NULL;
+  }
+  jobject buffer = (*env)->GetObjectArrayElement(env, buffers, i);
+  if (buffer == NULL) {
+    return NULL;
+  }
+  const void *p = (*env)->GetDirectBufferAddress(env, buffer);
+  (*env)->DeleteLocalRef(env, buffer);
+  return p;
+}
+
+static void report(JNIEnv *env, jobjectArray error, const char *text) {
+  jstring s = (*env)->NewStringUTF(env, text);
+  (*env)->SetObjectArrayElement(env, error, 0, s);
+}
+
+/*
+ * Builds a QuantileDMatrix from the batches. Per batch i: labels[i], weights[i] (null when none),
+ * values[i], and for CSR indptr[i] and indices[i] (null arrays for dense); rows[i], columns[i].
+ * Returns the DMatrixHandle, or 0 with error[0] set to XGBoost's message.
+ */
+JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_createQuantile(
+    JNIEnv *env, jclass cls, jobjectArray labels, jobjectArray weights, jobjectArray values,
+    jobjectArray indptr, jobjectArray indices, jintArray rows, jintArray columns, jlong features,
+    jstring config, jlong ref, jobjectArray error) {
+  (void)cls;
+  int count = (*env)->GetArrayLength(env, labels);
+  struct iter it = {0};
+  it.count = count;
+  it.features = (bst_ulong)features;
+  it.batches = calloc(count > 0 ? count : 1, sizeof *it.batches);
+  if (it.batches == NULL) {
+    report(env, error, "out of memory for the batch table");
+    return 0;
+  }
+  jint *r = (*env)->GetIntArrayElements(env, rows, NULL);
+  jint *c = (*env)->GetIntArrayElements(env, columns, NULL);
+  int bad = -1;
+  for (int i = 0; i < count; i++) {
+    struct batch *b = &it.batches[i];
+    b->labels = address(env, labels, i);
+    b->weights = address(env, weights, i);
+    b->values = address(env, values, i);
+    b->indptr = address(env, indptr, i);
+    b->indices = address(env, indices, i);
+    b->rows = r[i];
+    b->columns = c[i];
+    if (b->labels == NULL || b->values == NULL || (indptr != NULL && (b->indptr == NULL || b->indices == NULL))) {
+      bad = i;
+    }
+  }
+  (*env)->ReleaseIntArrayElements(env, rows, r, JNI_ABORT);
+  (*env)->ReleaseIntArrayElements(env, columns, c, JNI_ABORT);
+  if (bad >= 0) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "batch %d has a released or non-direct buffer", bad);
+    report(env, error, msg);
+    free(it.batches);
+    return 0;
+  }
+
+  const char *cfg = (*env)->GetStringUTFChars(env, config, NULL);
+  DMatrixHandle out = NULL;
+  if (api.proxy_create(&it.proxy) != 0) {
+    fail(&it, "creating the proxy matrix");
+  } else {
+    int rc = api.quantile_create(&it, it.proxy, (DataIterHandle)(uintptr_t)ref, reset_batches,
+                                 next_batch, cfg, &out);
+    if (rc != 0) {
+      fail(&it, "building the quantile matrix");
+    }
+    /* The quantile matrix copies what it needs; the proxy only referenced the batches. */
+    api.free_matrix(it.proxy);
+  }
+  (*env)->ReleaseStringUTFChars(env, config, cfg);
+  free(it.batches);
+  if (it.failed) {
+    if (out != NULL) {
+      api.free_matrix(out);
+    }
+    report(env, error, it.error);
+    return 0;
+  }
+  return (jlong)(uintptr_t)out;
+}
+
+/* The column count of any DMatrix handle from this library, or -1 with error[0] set. */
+JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_columns(
+    JNIEnv *env, jclass cls, jlong handle, jobjectArray error) {
+  (void)cls;
+  bst_ulong n = 0;
+  if (api.num_col((DMatrixHandle)(uintptr_t)handle, &n) != 0) {
+    report(env, error, api.get_last_error());
+    return -1;
+  }
+  return (jlong)n;
+}

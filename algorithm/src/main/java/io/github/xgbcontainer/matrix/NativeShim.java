@@ -1,0 +1,100 @@
+package io.github.xgbcontainer.matrix;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.Buffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import ml.dmlc.xgboost4j.java.XGBoostJNI;
+
+/**
+ * The JNI shim ({@code src/main/c/xgbc_shim.c}) that builds a CPU QuantileDMatrix through XGBoost's
+ * C API, which xgboost4j 3.4.0 does not expose to Java on CPU.
+ *
+ * <p>Loading never throws: where the shim is missing from the jar (built without gcc), is for
+ * another platform, or cannot find xgboost4j's native library, {@link #available()} is false,
+ * {@link #unavailableReason()} says why, and one log line reports the fallback.
+ */
+final class NativeShim {
+
+  private static final System.Logger LOG = System.getLogger(NativeShim.class.getName());
+
+  /** Null when the shim is bound and ready, otherwise why it is not. */
+  private static final String UNAVAILABLE = load();
+
+  private NativeShim() {}
+
+  static boolean available() {
+    return UNAVAILABLE == null;
+  }
+
+  /** Why the shim cannot be used; {@code null} when it can. */
+  static String unavailableReason() {
+    return UNAVAILABLE;
+  }
+
+  /**
+   * Builds a QuantileDMatrix from batches. Per batch {@code i}: {@code labels[i]},
+   * {@code weights[i]} (null element when unweighted), {@code values[i]}, and for CSR
+   * {@code indptr[i]}/{@code indices[i]} (both arrays null for dense); every buffer direct.
+   *
+   * @return the DMatrixHandle, or 0 with {@code error[0]} set to XGBoost's message
+   */
+  static native long createQuantile(Buffer[] labels, Buffer[] weights, Buffer[] values,
+      Buffer[] indptr, Buffer[] indices, int[] rows, int[] columns, long features, String config,
+      long reference, String[] error);
+
+  /** The column count of a DMatrix handle, or -1 with {@code error[0]} set. */
+  static native long columns(long handle, String[] error);
+
+  /** Binds the shim to the C API of the loaded xgboost4j library; null when ready, else why not. */
+  private static native String bind();
+
+  private static String load() {
+    String why;
+    try {
+      why = loadAndBind();
+    } catch (Throwable e) { // UnsatisfiedLinkError, SecurityException, xgboost4j's init failure
+      why = e.toString();
+    }
+    if (why != null) {
+      LOG.log(System.Logger.Level.INFO,
+          "quantile matrix shim unavailable, falling back to a plain DMatrix: " + why);
+    }
+    return why;
+  }
+
+  private static String loadAndBind() throws IOException {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    if (!os.startsWith("linux")) {
+      return "no shim is built for " + System.getProperty("os.name");
+    }
+    String arch = switch (System.getProperty("os.arch", "")) {
+      case "amd64", "x86_64" -> "x86_64";
+      case "aarch64", "arm64" -> "aarch64";
+      default -> null;
+    };
+    if (arch == null) {
+      return "no shim is built for os.arch " + System.getProperty("os.arch");
+    }
+    String resource = "/native/linux-" + arch + "/libxgbcshim.so";
+    // xgboost4j's static initialiser loads libxgboost4j; the shim binds to that very instance.
+    XGBoostJNI.XGBGetLastError();
+    try (InputStream in = NativeShim.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        return resource + " is not on the class path (the build had no gcc or JNI headers)";
+      }
+      Path file = Files.createTempFile("libxgbcshim", ".so");
+      try {
+        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        System.load(file.toAbsolutePath().toString());
+      } finally {
+        // Once mapped the file is no longer needed; Linux keeps the mapping alive.
+        Files.deleteIfExists(file);
+      }
+    }
+    return bind();
+  }
+}
