@@ -72,10 +72,12 @@ public final class TrainingJob {
         checkLabels(validationData, hp);
       }
       MatrixOptions options = matrixOptions(hp);
-      DMatrix dtrain = MatrixFactory.build(train, options, null);
+      MatrixFactory matrices = new MatrixFactory();
+      DMatrix dtrain = matrices.build(train, options, null);
+      LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description());
       DMatrix dval = null;
       try {
-        dval = validationData == null ? null : MatrixFactory.build(validationData, options, dtrain);
+        dval = validationData == null ? null : matrices.build(validationData, options, dtrain);
         train.close();
         if (validation != null) {
           validation.close();
