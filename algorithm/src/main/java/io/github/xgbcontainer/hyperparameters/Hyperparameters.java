@@ -1,0 +1,333 @@
+package io.github.xgbcontainer.hyperparameters;
+
+import static io.github.xgbcontainer.hyperparameters.ValueType.quote;
+
+import io.github.xgbcontainer.error.UserError;
+import io.github.xgbcontainer.hyperparameters.Hyperparameter.Use;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+
+/**
+ * The validated hyperparameters of one training job: typed, immutable, and the only way to get them
+ * is {@link #parse}, which reports every problem of {@code hyperparameters.json} in one {@link
+ * UserError}, one problem per line.
+ *
+ * <p>Checks that need facts known only later take them as arguments: {@link #checkChannels} once
+ * the channels are known, {@link #checkFeatureCount} once the data is read, {@link #labelProblem}
+ * per label.
+ */
+public final class Hyperparameters {
+
+  /** Given values by canonical name, typed, after deprecated values were replaced. */
+  private final Map<String, Object> given;
+  private final Map<String, String> givenNames;
+  private final List<String> warnings;
+  private final List<String> evalMetrics;
+
+  Hyperparameters(Map<String, Object> given, Map<String, String> givenNames, List<String> warnings) {
+    this.given = Collections.unmodifiableMap(new LinkedHashMap<>(given));
+    this.givenNames = Map.copyOf(givenNames);
+    this.warnings = List.copyOf(warnings);
+    this.evalMetrics = mergeMetrics();
+  }
+
+  /**
+   * Validates SageMaker's hyperparameters, where every value is a string, possibly quoted or padded.
+   * Keys starting with {@code sagemaker_} or {@code _sagemaker_} belong to SageMaker and are skipped.
+   *
+   * @throws UserError listing every problem, one per line
+   */
+  public static Hyperparameters parse(Map<String, String> raw) {
+    return HyperparameterValidator.validate(raw);
+  }
+
+  /** The number of boosting rounds. */
+  public int numRound() {
+    return (Integer) given.get("num_round");
+  }
+
+  /** Rounds without improvement before training stops; empty for no early stopping. */
+  public OptionalInt earlyStoppingRounds() {
+    return optionalInt("early_stopping_rounds");
+  }
+
+  /**
+   * The metrics to evaluate, in the order given, with the tuning objective metric appended when it is
+   * not among them. Empty means XGBoost's default metric for the objective.
+   */
+  public List<String> evalMetrics() {
+    return evalMetrics;
+  }
+
+  /**
+   * The metric whose score decides early stopping: the tuning objective metric when set, else the
+   * last eval metric (as XGBoost does), else empty for XGBoost's default metric.
+   */
+  public Optional<String> stoppingMetric() {
+    Optional<String> tuning = tuningObjectiveMetric().map(m -> m.substring(m.indexOf(':') + 1));
+    if (tuning.isPresent()) {
+      return tuning;
+    }
+    return evalMetrics.isEmpty() ? Optional.empty() : Optional.of(evalMetrics.get(evalMetrics.size() - 1));
+  }
+
+  /** The metric SageMaker tuning optimises, with its channel: {@code validation:auc}. */
+  public Optional<String> tuningObjectiveMetric() {
+    return Optional.ofNullable((String) given.get("_tuning_objective_metric"));
+  }
+
+  /** The XGBoost objective; reg:linear is already reg:squarederror. */
+  public String objective() {
+    return string("objective");
+  }
+
+  /** The number of classes of a multi-class objective. */
+  public OptionalInt numClass() {
+    return optionalInt("num_class");
+  }
+
+  /** Whether the CSV column after the label holds instance weights. */
+  public boolean csvWeights() {
+    return (Boolean) effective("csv_weights");
+  }
+
+  /** Whether to save the model trained so far when the job is stopped. */
+  public boolean saveModelOnTermination() {
+    return (Boolean) effective("save_model_on_termination");
+  }
+
+  /** The number of cross-validation folds; empty for no cross-validation. */
+  public OptionalInt kfold() {
+    return optionalInt("_kfold");
+  }
+
+  /** How many times cross-validation is repeated (1 unless given). */
+  public int numCvRound() {
+    return (Integer) effective("_num_cv_round");
+  }
+
+  /** The tree method XGBoost runs: gpu_hist is already hist (with device cuda). */
+  public String treeMethod() {
+    String method = string("tree_method");
+    return method.equals("gpu_hist") ? "hist" : method;
+  }
+
+  /** The booster: gbtree, gblinear or dart. */
+  public String booster() {
+    return string("booster");
+  }
+
+  /** The device XGBoost trains on: cpu unless given, cuda when tree_method was gpu_hist. */
+  public String device() {
+    if (!given.containsKey("device") && "gpu_hist".equals(given.get("tree_method"))) {
+      return "cuda";
+    }
+    return string("device");
+  }
+
+  /** Rounds between checkpoints. */
+  public int checkpointFrequency() {
+    return (Integer) effective("checkpoint_frequency");
+  }
+
+  /** Accepted settings that do nothing or were renamed; the trainer logs them. */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /**
+   * The parameters for xgboost4j ({@code XGBoost.train}, {@code Booster.setParam}): native XGBoost
+   * keys only, with values as Integer, Double, Boolean or String (lists in XGBoost's text form).
+   * It always holds {@code objective} and {@code seed}; other parameters only when given, so
+   * XGBoost's own defaults apply. {@code eval_metric} is never in it: the trainer sets each metric.
+   */
+  public Map<String, Object> xgboostParams() {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("objective", objective());
+    params.put("seed", effective("seed"));
+    for (Hyperparameter parameter : HyperparameterTable.ALL) {
+      Object value = given.get(parameter.name());
+      if (value == null || parameter.use() != Use.XGBOOST) {
+        continue;
+      }
+      params.put(parameter.name(), nativeValue(value));
+    }
+    if (given.containsKey("tree_method")) {
+      params.put("tree_method", treeMethod());
+    }
+    if (!device().equals("cpu") || given.containsKey("device")) {
+      params.put("device", device());
+    }
+    return Collections.unmodifiableMap(params);
+  }
+
+  private static Object nativeValue(Object value) {
+    if (value instanceof List<?> list) {
+      if (!list.isEmpty() && list.get(0) instanceof List<?>) {
+        return list.stream()
+            .map(group -> ((List<?>) group).stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]")))
+            .collect(Collectors.joining(",", "[", "]"));
+      }
+      if (!list.isEmpty() && list.get(0) instanceof Integer) {
+        return list.stream().map(String::valueOf).collect(Collectors.joining(",", "(", ")"));
+      }
+      if (!list.isEmpty() && list.get(0) instanceof Double) {
+        return list.stream().map(d -> Interval.format((Double) d)).collect(Collectors.joining(",", "[", "]"));
+      }
+      return list.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+    return value;
+  }
+
+  /**
+   * Fails when a channel a setting needs is missing: early stopping and a validation tuning metric
+   * need a validation channel, except under cross-validation, whose folds provide one.
+   *
+   * @throws UserError listing every problem, one per line
+   */
+  public void checkChannels(boolean hasValidation) {
+    if (hasValidation || kfold().isPresent()) {
+      return;
+    }
+    List<String> errors = new ArrayList<>();
+    if (earlyStoppingRounds().isPresent()) {
+      errors.add("hyperparameter " + quote(givenName("early_stopping_rounds"))
+          + " needs a 'validation' channel; perhaps you should add one or remove early_stopping_rounds");
+    }
+    tuningObjectiveMetric().filter(m -> m.startsWith("validation:")).ifPresent(m -> errors.add(
+        "hyperparameter " + quote(givenName("_tuning_objective_metric")) + ": " + quote(m)
+            + " needs a 'validation' channel"));
+    failIfAny(errors);
+  }
+
+  /**
+   * Fails when the feature constraints do not fit the data: more monotone constraints than features
+   * (XGBoost pads fewer with 0), or an interaction constraint naming a feature index the data lacks.
+   *
+   * @throws UserError listing every problem, one per line
+   */
+  @SuppressWarnings("unchecked")
+  public void checkFeatureCount(int features) {
+    List<String> errors = new ArrayList<>();
+    List<Integer> monotone = (List<Integer>) given.get("monotone_constraints");
+    if (monotone != null && monotone.size() > features) {
+      errors.add("hyperparameter " + quote(givenName("monotone_constraints")) + ": has " + monotone.size()
+          + " constraints but the data has " + features + " features");
+    }
+    List<List<Integer>> interactions = (List<List<Integer>>) given.get("interaction_constraints");
+    if (interactions != null) {
+      interactions.stream().flatMap(List::stream).filter(i -> i >= features).distinct().sorted()
+          .forEach(i -> errors.add("hyperparameter " + quote(givenName("interaction_constraints"))
+              + ": feature index " + i + " is out of range for " + features + " features"));
+    }
+    failIfAny(errors);
+  }
+
+  /**
+   * Why {@code label} is not valid for this job's objective (taking num_class and ndcg_exp_gain into
+   * account), e.g. {@code label 2.0 is not valid for binary:logistic, which needs labels in [0, 1]};
+   * empty when it is valid.
+   */
+  public Optional<String> labelProblem(float label) {
+    return Objective.of(objective()).orElseThrow()
+        .labelProblem(label, numClass(), (Boolean) effective("ndcg_exp_gain"));
+  }
+
+  /**
+   * Why {@code label} is not valid for {@code objective} under XGBoost's defaults; empty when valid.
+   *
+   * @throws IllegalArgumentException when {@code objective} is not an XGBoost objective
+   */
+  public static Optional<String> labelProblem(String objective, float label, OptionalInt numClass) {
+    return objectiveNamed(objective).labelProblem(label, numClass, true);
+  }
+
+  /** The metric XGBoost evaluates by default for this job's objective (tweedie with its power). */
+  public String defaultMetric() {
+    if (objective().equals("reg:tweedie")) {
+      return "tweedie-nloglik@" + Interval.format((Double) effective("tweedie_variance_power"));
+    }
+    return Objective.of(objective()).orElseThrow().defaultMetric();
+  }
+
+  /** XGBoost's default evaluation metric for an objective; empty when it is not one. */
+  public static Optional<String> defaultMetric(String objective) {
+    String name = objective.equals(Objective.DEPRECATED_LINEAR) ? "reg:squarederror" : objective;
+    return Objective.of(name).map(Objective::defaultMetric);
+  }
+
+  /**
+   * Whether a larger value of {@code metric} is better: auc, aucpr, map, ndcg, pre and
+   * interval-regression-accuracy, with or without an {@code @} argument.
+   */
+  public static boolean maximizes(String metric) {
+    return EvalMetric.maximizes(metric);
+  }
+
+  /** The hyperparameter table as Markdown, the text between the README's markers. */
+  public static String markdownTable() {
+    return HyperparameterTable.markdownTable();
+  }
+
+  private static Objective objectiveNamed(String objective) {
+    String name = objective.equals(Objective.DEPRECATED_LINEAR) ? "reg:squarederror" : objective;
+    return Objective.of(name)
+        .orElseThrow(() -> new IllegalArgumentException("not an XGBoost objective: " + objective));
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> mergeMetrics() {
+    List<String> metrics = new ArrayList<>((List<String>) given.getOrDefault("eval_metric", List.of()));
+    metrics = new ArrayList<>(metrics.stream().distinct().toList());
+    Optional<String> tuning = tuningObjectiveMetric().map(m -> m.substring(m.indexOf(':') + 1));
+    if (tuning.isPresent() && !metrics.contains(tuning.get())) {
+      metrics.add(tuning.get());
+    }
+    return List.copyOf(metrics);
+  }
+
+  private Object effective(String name) {
+    Object value = given.get(name);
+    return value != null ? value : HyperparameterTable.defaultOf(name).orElseThrow();
+  }
+
+  private String string(String name) {
+    return (String) effective(name);
+  }
+
+  private OptionalInt optionalInt(String name) {
+    Integer value = (Integer) given.get(name);
+    return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+  }
+
+  private String givenName(String name) {
+    return givenNames.getOrDefault(name, name);
+  }
+
+  private static void failIfAny(List<String> errors) {
+    if (!errors.isEmpty()) {
+      throw new UserError(String.join("\n", errors));
+    }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Hyperparameters that && given.equals(that.given);
+  }
+
+  @Override
+  public int hashCode() {
+    return given.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Hyperparameters" + given;
+  }
+}

@@ -1,0 +1,174 @@
+package io.github.xgbcontainer.hyperparameters;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * XGBoost 3's learning objectives, each with its default evaluation metric and the labels it
+ * accepts.
+ *
+ * <p>Label rules follow XGBoost's checks and documentation
+ * (https://xgboost.readthedocs.io/en/stable/parameter.html#learning-task-parameters): logistic
+ * objectives need labels in [0, 1]; multi-class labels are class indices in [0, num_class); Poisson
+ * and Tweedie need non-negative labels, gamma positive ones; squared log error needs labels above -1.
+ * Where XGBoost does not check but the model would be meaningless, we decide: survival:cox rejects
+ * 0 (its sign says whether a time is censored), survival:aft needs positive times, rank:map needs
+ * binary relevance and rank:ndcg relevance in [0, 31] (the exponential gain {@code 2^label - 1}
+ * overflows above that).
+ */
+public enum Objective {
+  REG_SQUAREDERROR("reg:squarederror", "rmse", LabelDomain.ANY),
+  REG_SQUAREDLOGERROR("reg:squaredlogerror", "rmsle", LabelDomain.ABOVE_MINUS_ONE),
+  REG_LOGISTIC("reg:logistic", "rmse", LabelDomain.UNIT),
+  REG_PSEUDOHUBERERROR("reg:pseudohubererror", "mphe", LabelDomain.ANY),
+  REG_ABSOLUTEERROR("reg:absoluteerror", "mae", LabelDomain.ANY),
+  REG_QUANTILEERROR("reg:quantileerror", "quantile", LabelDomain.ANY),
+  BINARY_LOGISTIC("binary:logistic", "logloss", LabelDomain.UNIT),
+  BINARY_LOGITRAW("binary:logitraw", "logloss", LabelDomain.UNIT),
+  BINARY_HINGE("binary:hinge", "error", LabelDomain.UNIT),
+  COUNT_POISSON("count:poisson", "poisson-nloglik", LabelDomain.NON_NEGATIVE),
+  SURVIVAL_COX("survival:cox", "cox-nloglik", LabelDomain.NON_ZERO),
+  SURVIVAL_AFT("survival:aft", "aft-nloglik", LabelDomain.POSITIVE),
+  MULTI_SOFTMAX("multi:softmax", "mlogloss", LabelDomain.CLASS_INDEX),
+  MULTI_SOFTPROB("multi:softprob", "mlogloss", LabelDomain.CLASS_INDEX),
+  RANK_NDCG("rank:ndcg", "ndcg", LabelDomain.RELEVANCE_EXP_GAIN),
+  RANK_MAP("rank:map", "map", LabelDomain.BINARY),
+  RANK_PAIRWISE("rank:pairwise", "ndcg", LabelDomain.NON_NEGATIVE),
+  REG_GAMMA("reg:gamma", "gamma-nloglik", LabelDomain.POSITIVE),
+  REG_TWEEDIE("reg:tweedie", "tweedie-nloglik@1.5", LabelDomain.NON_NEGATIVE);
+
+  /** The deprecated name XGBoost still maps to reg:squarederror. */
+  static final String DEPRECATED_LINEAR = "reg:linear";
+
+  private final String nativeName;
+  private final String defaultMetric;
+  private final LabelDomain labels;
+
+  Objective(String nativeName, String defaultMetric, LabelDomain labels) {
+    this.nativeName = nativeName;
+    this.defaultMetric = defaultMetric;
+    this.labels = labels;
+  }
+
+  /** The name XGBoost knows it by, e.g. {@code binary:logistic}. */
+  public String nativeName() {
+    return nativeName;
+  }
+
+  /**
+   * The metric XGBoost evaluates when none is given. For rank objectives XGBoost may add a cut-off
+   * ({@code ndcg@32}) depending on {@code lambdarank_pair_method}; for reg:tweedie the {@code @rho}
+   * is the configured {@code tweedie_variance_power} (1.5 here, its default).
+   */
+  public String defaultMetric() {
+    return defaultMetric;
+  }
+
+  /** Whether the objective predicts classes out of {@code num_class}. */
+  public boolean isMultiClass() {
+    return labels == LabelDomain.CLASS_INDEX;
+  }
+
+  /** The objective XGBoost knows by {@code name}. The deprecated reg:linear is not one of them. */
+  public static Optional<Objective> of(String name) {
+    return Arrays.stream(values()).filter(o -> o.nativeName.equals(name)).findFirst();
+  }
+
+  /** The native names, in the order of XGBoost's docs. */
+  static List<String> nativeNames() {
+    return Arrays.stream(values()).map(Objective::nativeName).toList();
+  }
+
+  /**
+   * Why {@code label} is not a valid label for this objective, e.g. {@code label 2.0 is not valid for
+   * binary:logistic, which needs labels in [0, 1]}; empty when it is valid.
+   *
+   * @param numClass the number of classes, needed by the multi-class objectives
+   * @param ndcgExpGain whether rank:ndcg uses exponential gain (XGBoost's default, true)
+   */
+  public Optional<String> labelProblem(float label, OptionalInt numClass, boolean ndcgExpGain) {
+    if (!Float.isFinite(label)) {
+      return Optional.of("label " + label + " is not a finite number");
+    }
+    String needs = labels.problem(label, numClass, ndcgExpGain);
+    return needs == null
+        ? Optional.empty()
+        : Optional.of("label " + label + " is not valid for " + nativeName + ", which needs " + needs);
+  }
+
+  /** The labels an objective accepts; {@code problem} returns what is needed, or null when fine. */
+  private enum LabelDomain {
+    ANY {
+      @Override
+      String problem(float label, OptionalInt numClass, boolean expGain) {
+        return null;
+      }
+    },
+    UNIT {
+      @Override
+      String problem(float label, OptionalInt numClass, boolean expGain) {
+        return label >= 0 && label <= 1 ? null : "labels in [0, 1]";
+      }
+    },
+    BINARY {
+      @Override
+      String problem(float label, OptionalInt numClass, boolean expGain) {
+        return label == 0 || label == 1 ? null : "labels 0 or 1";
+      }
+    },
+    NON_NEGATIVE {
+      @Override
+      String problem(float label, OptionalInt numClass, boolean expGain) {
+        return label >= 0 ? null : "labels >= 0";
+      }
+    },
+    POSITIVE {
+      @Override
+      String problem(float label, OptionalInt numClass, boolean expGain) {
+        return label > 0 ? null : "labels > 0";
+      }
+    },
+    ABOVE_MINUS_ONE {
+      @Override
+      String problem(float label, OptionalInt numClass, boolean expGain) {
+        return label > -1 ? null : "labels > -1";
+      }
+    },
+    NON_ZERO {
+      @Override
+      String problem(float label, OptionalInt numClass, boolean expGain) {
+        return label != 0
+            ? null
+            : "nonzero labels (a positive time is an event, a negative one is censored)";
+      }
+    },
+    CLASS_INDEX {
+      @Override
+      String problem(float label, OptionalInt numClass, boolean expGain) {
+        if (numClass.isEmpty()) {
+          return label >= 0 && label == Math.rint(label) ? null : "integer labels >= 0";
+        }
+        int classes = numClass.getAsInt();
+        return label >= 0 && label < classes && label == Math.rint(label)
+            ? null
+            : String.format(Locale.ROOT, "integer labels in [0, %d) for num_class %d", classes, classes);
+      }
+    },
+    RELEVANCE_EXP_GAIN {
+      @Override
+      String problem(float label, OptionalInt numClass, boolean expGain) {
+        if (!expGain) {
+          return label >= 0 ? null : "labels >= 0";
+        }
+        return label >= 0 && label <= 31
+            ? null
+            : "labels in [0, 31] with ndcg_exp_gain true; set ndcg_exp_gain to false for larger relevance";
+      }
+    };
+
+    abstract String problem(float label, OptionalInt numClass, boolean expGain);
+  }
+}
