@@ -57,12 +57,22 @@ public final class ModelOutputs {
     writeJson("evaluation_history.json", doc);
   }
 
-  /** Writes {@code output/data/feature_importance.json}: per importance type, feature to score. */
-  public Map<String, Map<String, Double>> writeFeatureImportance(Booster booster) {
+  /**
+   * Writes {@code output/data/feature_importance.json}: per importance type, feature to score.
+   * Features the trees never split on are absent, as in XGBoost's {@code get_score}.
+   *
+   * @param features the feature count; names are {@code f0 .. f<features-1>}
+   */
+  public Map<String, Map<String, Double>> writeFeatureImportance(Booster booster, int features) {
+    // xgboost4j's getScore crashes the JVM when given null feature names: always pass them.
+    String[] names = new String[features];
+    for (int i = 0; i < features; i++) {
+      names[i] = "f" + i;
+    }
     Map<String, Map<String, Double>> doc = new LinkedHashMap<>();
     try {
       for (String type : IMPORTANCE_TYPES) {
-        Map<String, Double> scores = booster.getScore((String[]) null, type);
+        Map<String, Double> scores = booster.getScore(names, type);
         Map<String, Double> ordered = new TreeMap<>(ModelOutputs::compareFeatureNames);
         ordered.putAll(scores);
         doc.put(type, ordered);

@@ -85,7 +85,7 @@ public final class TrainingJob {
         Trainer trainer = new Trainer(hp, metricOut, LOG::info, 5_000);
         TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval));
         try {
-          writeOutputs(result, hp, start);
+          writeOutputs(result, hp, features, start);
         } finally {
           result.booster().dispose();
         }
@@ -141,7 +141,7 @@ public final class TrainingJob {
     }
   }
 
-  private void writeOutputs(TrainingResult result, Hyperparameters hp, long startNanos) {
+  private void writeOutputs(TrainingResult result, Hyperparameters hp, int features, long startNanos) {
     ModelOutputs outputs = new ModelOutputs(paths);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("rounds", result.history().size());
@@ -154,7 +154,7 @@ public final class TrainingJob {
     summary.put("stopped_early", result.stoppedEarly());
     List<Map<String, Double>> history = result.history().stream().map(EvaluationLine::scores).toList();
     outputs.writeEvaluationHistory(history, summary);
-    outputs.writeFeatureImportance(result.booster());
+    outputs.writeFeatureImportance(result.booster(), features);
     outputs.writeModel(result.booster());
     LOG.info(String.format(java.util.Locale.ROOT, "model written to %s after %d rounds (%.1f s in all)",
         paths.modelFile(), result.history().size(), (System.nanoTime() - startNanos) / 1e9));

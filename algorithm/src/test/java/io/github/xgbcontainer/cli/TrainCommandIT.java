@@ -50,8 +50,9 @@ class TrainCommandIT {
     assertEquals(10, lines.size(), job::toString);
     assertTrue(lines.get(0).matches("\\[0\\]\ttrain-rmse:[0-9.]+\ttrain-mae:[0-9.]+\tvalidation-rmse:[0-9.]+"
         + "\tvalidation-mae:[0-9.]+"), lines.get(0));
-    // SageMaker's metric definition for validation:rmse, tab shown as CloudWatch's #011
-    Matcher m = Pattern.compile(".*\\[[0-9]+\\].*#011validation-rmse:(\\S+)").matcher(lines.get(9).replace("\t", "#011"));
+    // the built-in algorithm's metric definition for validation:rmse, tab shown as CloudWatch's #011
+    Matcher m = Pattern.compile(".*\\[[0-9]+\\].*#011validation-rmse:([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?).*")
+        .matcher(lines.get(9).replace("\t", "#011"));
     assertTrue(m.find(), lines.get(9));
     double last = Double.parseDouble(m.group(1));
     assertTrue(last < 3.0, "validation rmse after 10 rounds on abalone: " + last);
