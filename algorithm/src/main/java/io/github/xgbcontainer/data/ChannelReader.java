@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +28,7 @@ import java.util.logging.Logger;
 public final class ChannelReader {
 
   private static final Logger LOG = Logger.getLogger(ChannelReader.class.getName());
-  static final int DEFAULT_BLOCK_BYTES = 4 << 20;
+  static final int DEFAULT_BLOCK_BYTES = Integer.getInteger("xgbc.blockBytes", 4 << 20);
 
   private final ContentType contentType;
   private final boolean csvWeights;
@@ -63,6 +65,8 @@ public final class ChannelReader {
     }
     long start = System.nanoTime();
     List<Batch> batches = new ArrayList<>();
+    // Text blocks are recycled: a channel of any size keeps the Java heap at a few blocks.
+    BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(threads * 2 + 3);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "parse-" + channel);
       t.setDaemon(true);
@@ -76,7 +80,7 @@ public final class ChannelReader {
         Deque<Future<BlockParser.ParsedBlock>> pending = new ArrayDeque<>();
         long linesBefore = 0;
         try (InputStream in = stream.open()) {
-          byte[] buffer = new byte[blockBytes];
+          byte[] buffer = take(spare);
           int filled = 0;
           boolean first = true;
           boolean eof = false;
@@ -112,11 +116,17 @@ public final class ChannelReader {
                 features = csv.features();
               }
             }
-            byte[] next = new byte[buffer.length];
+            byte[] next = filled - cut > blockBytes ? new byte[buffer.length] : take(spare);
             System.arraycopy(buffer, cut, next, 0, filled - cut);
             TextBlock block = new TextBlock(buffer, cut, first);
             BlockParser chosen = parser;
-            pending.add(pool.submit(() -> chosen.parse(block)));
+            pending.add(pool.submit(() -> {
+              try {
+                return chosen.parse(block);
+              } finally {
+                recycle(spare, block.bytes());
+              }
+            }));
             first = false;
             buffer = next;
             filled -= cut;
@@ -159,6 +169,17 @@ public final class ChannelReader {
       throw e;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  private byte[] take(BlockingQueue<byte[]> spare) {
+    byte[] buffer = spare.poll();
+    return buffer != null ? buffer : new byte[blockBytes];
+  }
+
+  private void recycle(BlockingQueue<byte[]> spare, byte[] buffer) {
+    if (buffer.length == blockBytes) {
+      spare.offer(buffer);
     }
   }
 

@@ -74,8 +74,11 @@ public enum Objective {
 
   /** The objective XGBoost knows by {@code name}. The deprecated reg:linear is not one of them. */
   public static Optional<Objective> of(String name) {
-    return Arrays.stream(values()).filter(o -> o.nativeName.equals(name)).findFirst();
+    return Optional.ofNullable(BY_NAME.get(name));
   }
+
+  private static final java.util.Map<String, Objective> BY_NAME = Arrays.stream(values())
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(Objective::nativeName, o -> o));
 
   /** The native names, in the order of XGBoost's docs. */
   static List<String> nativeNames() {

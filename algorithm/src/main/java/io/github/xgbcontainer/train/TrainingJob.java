@@ -64,6 +64,7 @@ public final class TrainingJob {
     try (ChannelData train = read(channels.train(), hp);
          ChannelData validation = channels.validation().map(c -> read(c, hp)).orElse(null)) {
       int features = train.features();
+      LOG.info("channels read: " + MemoryUsage.describe());
       ChannelData validationData = validation == null ? null : alignFeatures(train, validation,
           channels.validation().get().contentType());
       hp.checkFeatureCount(features);
@@ -74,7 +75,7 @@ public final class TrainingJob {
       MatrixOptions options = matrixOptions(hp);
       MatrixFactory matrices = new MatrixFactory();
       DMatrix dtrain = matrices.build(train, options, null);
-      LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description());
+      LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; " + MemoryUsage.describe());
       DMatrix dval = null;
       try {
         dval = validationData == null ? null : matrices.build(validationData, options, dtrain);
@@ -82,6 +83,7 @@ public final class TrainingJob {
         if (validation != null) {
           validation.close();
         }
+        LOG.info("parsed rows released: " + MemoryUsage.describe());
         Trainer trainer = new Trainer(hp, metricOut, LOG::info, 5_000);
         TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval));
         try {
@@ -129,11 +131,12 @@ public final class TrainingJob {
   }
 
   private static void checkLabels(ChannelData data, Hyperparameters hp) {
+    Hyperparameters.LabelCheck check = hp.labelCheck();
     long row = 0;
     for (Batch batch : data.batches()) {
       FloatBuffer labels = batch.labels();
       for (int i = 0; i < batch.rows(); i++, row++) {
-        Optional<String> problem = Hyperparameters.labelProblem(hp.objective(), labels.get(i), hp.numClass());
+        Optional<String> problem = check.problem(labels.get(i));
         if (problem.isPresent()) {
           throw new UserError("channel '" + data.channel() + "', row " + (row + 1) + ": " + problem.get());
         }
@@ -156,7 +159,7 @@ public final class TrainingJob {
     outputs.writeEvaluationHistory(history, summary);
     outputs.writeFeatureImportance(result.booster(), features);
     outputs.writeModel(result.booster());
-    LOG.info(String.format(java.util.Locale.ROOT, "model written to %s after %d rounds (%.1f s in all)",
-        paths.modelFile(), result.history().size(), (System.nanoTime() - startNanos) / 1e9));
+    LOG.info(String.format(java.util.Locale.ROOT, "model written to %s after %d rounds (%.1f s in all; %s)",
+        paths.modelFile(), result.history().size(), (System.nanoTime() - startNanos) / 1e9, MemoryUsage.describe()));
   }
 }
