@@ -10,7 +10,8 @@ import java.util.Set;
  * Phase 5 of validation: rules between parameters. A rule runs only when every parameter it reads
  * passed the earlier phases, so one bad value is reported once.
  *
- * <p>Most rules refuse early what xgboost4j 3.4 would refuse at training time (checked against it):
+ * <p>Most rules refuse early what xgboost4j 3.4 fails on at training time, or trains to NaN
+ * (checked against it):
  * multi-class objectives without num_class, num_class with other objectives, reg:quantileerror or the
  * quantile metric without quantile_alpha, merror and mlogloss without a multi-class objective,
  * aft-nloglik and interval-regression-accuracy without survival:aft, max_depth 0 with exact,
