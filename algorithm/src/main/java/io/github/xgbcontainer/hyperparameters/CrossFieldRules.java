@@ -10,13 +10,19 @@ import java.util.Set;
  * Phase 5 of validation: rules between parameters. A rule runs only when every parameter it reads
  * passed the earlier phases, so one bad value is reported once.
  *
+ * <p>Most rules refuse early what xgboost4j 3.4 fails on at training time, or trains to NaN
+ * (checked against it):
+ * multi-class objectives without num_class, num_class with other objectives, reg:quantileerror or the
+ * quantile metric without quantile_alpha, merror and mlogloss without a multi-class objective,
+ * aft-nloglik and interval-regression-accuracy without survival:aft, max_depth 0 with exact,
+ * multi_output_tree without hist, base_score outside (0, 1) for logistic objectives or not positive
+ * for log-link ones, linear updaters on trees and the reverse, greedy feature selection with shotgun.
+ *
  * <p>Decisions where XGBoost and the official image differ: AUC and AUCPR are allowed with
- * multi-class objectives, which XGBoost supports since 1.4 (the official image only allows binary and
- * rank); monotone constraints work with every XGBoost 3 tree method, so they are not tied to exact
- * and hist as in the official image; updaters XGBoost has removed (distcol, grow_skmaker,
- * grow_local_histmaker) are refused here rather than at training time. Parameters that only matter
- * under another setting (dart's rate_drop without booster dart) warn rather than fail, since the
- * official image accepts them.
+ * multi-class objectives, which XGBoost supports, but, as in the official image, not with regression
+ * ones; monotone constraints work with every XGBoost 3 tree method, so they are not tied to exact and
+ * hist as in the official image. Settings XGBoost accepts and ignores (dart's rate_drop without
+ * booster dart, lossguide with exact) warn rather than fail, since the official image accepts them.
  */
 final class CrossFieldRules {
 
@@ -24,6 +30,8 @@ final class CrossFieldRules {
   private static final Set<String> LOG_LINK = Set.of("count:poisson", "reg:gamma", "reg:tweedie");
   private static final Set<String> AFT_METRICS = Set.of("aft-nloglik", "interval-regression-accuracy");
   private static final Set<String> AUC_METRICS = Set.of("auc", "aucpr");
+  private static final Set<String> MULTI_CLASS_METRICS = Set.of("merror", "mlogloss");
+  private static final Set<String> SHOTGUN_SELECTORS = Set.of("cyclic", "shuffle");
 
   private final HyperparameterValidator v;
 
@@ -43,6 +51,7 @@ final class CrossFieldRules {
     treeMethodRules();
     baseScore();
     updater();
+    featureSelector();
     warnings();
   }
 
@@ -95,8 +104,15 @@ final class CrossFieldRules {
     }
   }
 
-  private static Optional<String> metricProblem(String metric, String objective) {
+  private Optional<String> metricProblem(String metric, String objective) {
     String name = EvalMetric.baseName(metric);
+    if (MULTI_CLASS_METRICS.contains(name) && !objective.startsWith("multi:")) {
+      return Optional.of(" needs a multi: objective, not " + quote(objective));
+    }
+    if (name.equals("quantile") && !objective.equals("reg:quantileerror")
+        && !v.has("quantile_alpha") && v.usable("quantile_alpha")) {
+      return Optional.of(" needs 'quantile_alpha'");
+    }
     if (AUC_METRICS.contains(name)
         && !(objective.startsWith("binary:") || objective.startsWith("multi:") || objective.startsWith("rank:"))) {
       return Optional.of(" needs a binary:, multi: or rank: objective, not " + quote(objective));
@@ -142,7 +158,9 @@ final class CrossFieldRules {
       v.fail("max_depth", "'0' (no limit) does not work with tree_method 'exact'");
     }
     if (method.equals("exact") && v.has("grow_policy") && v.effectiveString("grow_policy").equals("lossguide")) {
-      v.fail("grow_policy", "'lossguide' needs tree_method hist, approx or auto, not 'exact'");
+      // XGBoost accepts it and grows depthwise anyway.
+      v.warn("hyperparameter " + quote(v.given("grow_policy"))
+          + ": 'lossguide' has no effect with tree_method 'exact', which grows depthwise");
     }
     if ((method.equals("exact") || method.equals("approx"))
         && v.has("multi_strategy") && v.effectiveString("multi_strategy").equals("multi_output_tree")) {
@@ -197,6 +215,21 @@ final class CrossFieldRules {
     List<String> growers = updaters.stream().filter(u -> u.startsWith("grow_")).toList();
     if (growers.size() > 1) {
       v.fail("updater", quote(text) + " has more than one grow_* updater; choose one of " + String.join(", ", growers));
+    }
+  }
+
+  /** The default linear updater, shotgun, only orders features cyclically or shuffled. */
+  @SuppressWarnings("unchecked")
+  private void featureSelector() {
+    if (!v.has("feature_selector") || !v.usable("booster") || !v.usable("updater")
+        || !v.effectiveString("booster").equals("gblinear")) {
+      return;
+    }
+    String selector = v.effectiveString("feature_selector");
+    List<String> updaters = (List<String>) v.effective("updater").orElse(List.of("shotgun"));
+    if (!SHOTGUN_SELECTORS.contains(selector) && !updaters.equals(List.of("coord_descent"))) {
+      v.fail("feature_selector", quote(selector)
+          + " needs updater 'coord_descent'; the shotgun updater takes cyclic or shuffle");
     }
   }
 

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * XGBoost's evaluation metric names and their {@code @} forms ({@code ndcg@5}, {@code map@3-},
- * {@code error@0.7}, {@code pre@10}, {@code tweedie-nloglik@1.5}).
+ * {@code error@0.7}, {@code pre@10}, {@code tweedie-nloglik@1.5}). XGBoost silently drops an {@code
+ * @} argument on metrics that take none ({@code rmse@3}); we refuse it, as the official image does.
  *
  * <p>See https://xgboost.readthedocs.io/en/stable/parameter.html#learning-task-parameters
  */
@@ -38,11 +39,12 @@ final class EvalMetric {
           "tweedie-nloglik",
           "aft-nloglik",
           "interval-regression-accuracy",
-          "quantile");
+          "quantile",
+          "ams");
 
   /** Metrics where larger is better; everything else is minimised. */
   private static final Set<String> MAXIMIZED =
-      Set.of("auc", "aucpr", "map", "ndcg", "pre", "interval-regression-accuracy");
+      Set.of("auc", "aucpr", "map", "ndcg", "pre", "interval-regression-accuracy", "ams");
 
   /** Ranking metrics take a cut-off {@code @n}; ndcg and map also a trailing {@code -}. */
   private static final Set<String> WITH_CUTOFF = Set.of("ndcg", "map", "pre");
@@ -69,7 +71,7 @@ final class EvalMetric {
           quote(metric)
               + " is not one of "
               + String.join(", ", NAMES)
-              + ", or ndcg@n, map@n, pre@n, error@t, tweedie-nloglik@rho");
+              + ", or ndcg@n, map@n, pre@n, error@t, ams@t, tweedie-nloglik@rho");
     }
     if (argument == null) {
       return;
@@ -79,7 +81,7 @@ final class EvalMetric {
         throw new InvalidValue(
             quote(metric) + ": the cut-off after '@' is not a non-negative integer");
       }
-    } else if (name.equals("error")) {
+    } else if (name.equals("error") || name.equals("ams")) {
       try {
         ValueType.parseFloat(argument);
       } catch (InvalidValue e) {

@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * Rewrites the hyperparameter table in the README from {@link Hyperparameters#markdownTable()}, so
  * the documentation cannot drift from the table the validator uses. A test fails when it has.
  *
- * <p>Usage: {@code HyperparameterDocs README.md}
+ * <p>Usage, from the repository root after {@code mvn compile}: {@code java -cp
+ * algorithm/target/classes io.github.xgbcontainer.hyperparameters.HyperparameterDocs README.md}
  */
 public final class HyperparameterDocs {
 

@@ -39,17 +39,12 @@ final class HyperparameterTable {
   private static final List<String> OBJECTIVES =
       Stream.concat(Objective.nativeNames().stream(), Stream.of(Objective.DEPRECATED_LINEAR)).toList();
 
-  /** Tree updaters XGBoost 3 still has, then the two linear ones. */
+  /**
+   * Tree updaters of the CPU build of xgboost4j 3.4; the GPU ones (grow_gpu_hist, grow_gpu_approx)
+   * are unknown to it, as are those XGBoost removed (distcol, grow_skmaker, grow_local_histmaker).
+   */
   static final List<String> TREE_UPDATERS =
-      List.of(
-          "grow_colmaker",
-          "grow_histmaker",
-          "grow_quantile_histmaker",
-          "grow_gpu_hist",
-          "grow_gpu_approx",
-          "sync",
-          "refresh",
-          "prune");
+      List.of("grow_colmaker", "grow_histmaker", "grow_quantile_histmaker", "sync", "refresh", "prune");
 
   static final List<String> LINEAR_UPDATERS = List.of("shotgun", "coord_descent");
 
@@ -90,7 +85,7 @@ final class HyperparameterTable {
           of("gamma", FLOAT).aliases("min_split_loss").range(Interval.atLeast(0)).byDefault("0")
               .doc("Minimum loss reduction needed to split a leaf."),
           of("max_depth", INTEGER).range(Interval.atLeast(0)).byDefault("6")
-              .doc("Maximum tree depth; 0 means no limit (not with tree_method exact)."),
+              .doc("Maximum tree depth; 0 means no limit, which tree_method exact refuses."),
           of("min_child_weight", FLOAT).range(Interval.atLeast(0)).byDefault("1")
               .doc("Minimum sum of instance weight (hessian) in a child."),
           of("max_delta_step", FLOAT).range(Interval.atLeast(0)).byDefault("0")
@@ -121,7 +116,7 @@ final class HyperparameterTable {
           of("process_type", CATEGORY).allowed("default", "update").byDefault("default")
               .doc("Build new trees, or update existing ones with refresh and prune."),
           of("grow_policy", CATEGORY).allowed("depthwise", "lossguide").byDefault("depthwise")
-              .doc("Split nodes closest to the root, or with the largest loss change (not with exact)."),
+              .doc("Split nodes closest to the root, or with the largest loss change (hist and approx only)."),
           of("max_leaves", INTEGER).range(Interval.atLeast(0)).byDefault("0")
               .doc("Maximum number of leaves; 0 means no limit."),
           of("max_bin", INTEGER).range(Interval.atLeast(2)).byDefault("256")
@@ -161,7 +156,7 @@ final class HyperparameterTable {
           of("feature_selector", CATEGORY).allowed("cyclic", "shuffle", "random", "greedy", "thrifty")
               .byDefault("cyclic")
               .appliesWhen("booster", Set.of("gblinear"), "booster is gblinear")
-              .doc("Feature ordering of the coordinate descent updater."),
+              .doc("Feature order of the linear updater; random, greedy and thrifty need updater coord_descent."),
           of("top_k", INTEGER).range(Interval.atLeast(0)).byDefault("0")
               .appliesWhen("feature_selector", Set.of("greedy", "thrifty"), "feature_selector is greedy or thrifty")
               .doc("Features considered by the greedy and thrifty selectors; 0 means all."),
@@ -317,7 +312,7 @@ final class HyperparameterTable {
       case FLAG -> "`0`, `1`, `true`, `false`";
       case METRIC_LIST ->
           EvalMetric.NAMES.stream().map(HyperparameterTable::code).collect(Collectors.joining(", "))
-              + "; `ndcg@n`, `map@n`, `pre@n`, `ndcg@n-`, `map@n-`, `error@t`, `tweedie-nloglik@rho`";
+              + "; `ndcg@n`, `map@n`, `pre@n`, `ndcg@n-`, `map@n-`, `error@t`, `ams@t`, `tweedie-nloglik@rho`";
       case CHANNEL_METRIC -> "`train:` or `validation:` and a metric";
       case DEVICE -> "`cpu`, `cuda`, `cuda:N`, `gpu`, `gpu:N`";
       case MONOTONE -> "`-1`, `0`, `1` per feature";

@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
  */
 public final class Hyperparameters {
 
+  /** XGBoost's truncation level for lambdarank_pair_method topk when none is given. */
+  private static final int RANK_TRUNCATION = 32;
+
   /** Given values by canonical name, typed, after deprecated values were replaced. */
   private final Map<String, Object> given;
   private final Map<String, String> givenNames;
@@ -265,12 +268,25 @@ public final class Hyperparameters {
     return objectiveNamed(objective).labelProblem(label, numClass, true);
   }
 
-  /** The metric XGBoost evaluates by default for this job's objective (tweedie with its power). */
+  /**
+   * The metric XGBoost evaluates by default for this job, named as XGBoost names it: with the
+   * variance power for reg:tweedie, with the truncation level for rank objectives under
+   * lambdarank_pair_method topk ({@code ndcg@32}) and without one under mean ({@code ndcg}).
+   */
   public String defaultMetric() {
-    if (objective().equals("reg:tweedie")) {
+    Objective objective = Objective.of(objective()).orElseThrow();
+    if (objective == Objective.REG_TWEEDIE) {
       return "tweedie-nloglik@" + Interval.format((Double) effective("tweedie_variance_power"));
     }
-    return Objective.of(objective()).orElseThrow().defaultMetric();
+    if (objective.isRanking()) {
+      String metric = EvalMetric.baseName(objective.defaultMetric());
+      if (string("lambdarank_pair_method").equals("mean")) {
+        return metric;
+      }
+      OptionalInt pairs = optionalInt("lambdarank_num_pair_per_sample");
+      return metric + "@" + (pairs.isPresent() ? pairs.getAsInt() : RANK_TRUNCATION);
+    }
+    return objective.defaultMetric();
   }
 
   /** XGBoost's default evaluation metric for an objective; empty when it is not one. */

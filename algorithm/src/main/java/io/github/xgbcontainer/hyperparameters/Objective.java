@@ -14,10 +14,11 @@ import java.util.OptionalInt;
  * (https://xgboost.readthedocs.io/en/stable/parameter.html#learning-task-parameters): logistic
  * objectives need labels in [0, 1]; multi-class labels are class indices in [0, num_class); Poisson
  * and Tweedie need non-negative labels, gamma positive ones; squared log error needs labels above -1.
- * Where XGBoost does not check but the model would be meaningless, we decide: survival:cox rejects
- * 0 (its sign says whether a time is censored), survival:aft needs positive times, rank:map needs
- * binary relevance and rank:ndcg relevance in [0, 31] (the exponential gain {@code 2^label - 1}
- * overflows above that).
+ * XGBoost 3.4 itself refuses rank:map labels other than 0 and 1, and rank:ndcg relevance above 31
+ * with exponential gain. Where XGBoost does not check, we decide: survival:aft needs a positive event
+ * time (it takes logarithms; censored intervals come as separate bounds), binary:hinge labels in [0,
+ * 1] like the other binary objectives, rank:pairwise non-negative relevance. survival:cox takes any
+ * label: negative ones are right-censored.
  */
 public enum Objective {
   REG_SQUAREDERROR("reg:squarederror", "rmse", LabelDomain.ANY),
@@ -30,14 +31,14 @@ public enum Objective {
   BINARY_LOGITRAW("binary:logitraw", "logloss", LabelDomain.UNIT),
   BINARY_HINGE("binary:hinge", "error", LabelDomain.UNIT),
   COUNT_POISSON("count:poisson", "poisson-nloglik", LabelDomain.NON_NEGATIVE),
-  SURVIVAL_COX("survival:cox", "cox-nloglik", LabelDomain.NON_ZERO),
+  SURVIVAL_COX("survival:cox", "cox-nloglik", LabelDomain.ANY),
   SURVIVAL_AFT("survival:aft", "aft-nloglik", LabelDomain.POSITIVE),
   MULTI_SOFTMAX("multi:softmax", "mlogloss", LabelDomain.CLASS_INDEX),
   MULTI_SOFTPROB("multi:softprob", "mlogloss", LabelDomain.CLASS_INDEX),
-  RANK_NDCG("rank:ndcg", "ndcg", LabelDomain.RELEVANCE_EXP_GAIN),
-  RANK_MAP("rank:map", "map", LabelDomain.BINARY),
-  RANK_PAIRWISE("rank:pairwise", "ndcg", LabelDomain.NON_NEGATIVE),
-  REG_GAMMA("reg:gamma", "gamma-nloglik", LabelDomain.POSITIVE),
+  RANK_NDCG("rank:ndcg", "ndcg@32", LabelDomain.RELEVANCE_EXP_GAIN),
+  RANK_MAP("rank:map", "map@32", LabelDomain.BINARY),
+  RANK_PAIRWISE("rank:pairwise", "ndcg@32", LabelDomain.NON_NEGATIVE),
+  REG_GAMMA("reg:gamma", "gamma-deviance", LabelDomain.POSITIVE),
   REG_TWEEDIE("reg:tweedie", "tweedie-nloglik@1.5", LabelDomain.NON_NEGATIVE);
 
   /** The deprecated name XGBoost still maps to reg:squarederror. */
@@ -59,12 +60,17 @@ public enum Objective {
   }
 
   /**
-   * The metric XGBoost evaluates when none is given. For rank objectives XGBoost may add a cut-off
-   * ({@code ndcg@32}) depending on {@code lambdarank_pair_method}; for reg:tweedie the {@code @rho}
-   * is the configured {@code tweedie_variance_power} (1.5 here, its default).
+   * The metric XGBoost evaluates when none is given, under default parameters. XGBoost names it after
+   * parameters: rank objectives add the truncation of {@code lambdarank_pair_method=topk} ({@code
+   * ndcg@32}), reg:tweedie adds {@code tweedie_variance_power} ({@code tweedie-nloglik@1.5}).
    */
   public String defaultMetric() {
     return defaultMetric;
+  }
+
+  /** Whether the objective learns to rank. */
+  public boolean isRanking() {
+    return nativeName.startsWith("rank:");
   }
 
   /** Whether the objective predicts classes out of {@code num_class}. */
@@ -138,14 +144,6 @@ public enum Objective {
       @Override
       String problem(float label, OptionalInt numClass, boolean expGain) {
         return label > -1 ? null : "labels > -1";
-      }
-    },
-    NON_ZERO {
-      @Override
-      String problem(float label, OptionalInt numClass, boolean expGain) {
-        return label != 0
-            ? null
-            : "nonzero labels (a positive time is an event, a negative one is censored)";
       }
     },
     CLASS_INDEX {

@@ -42,7 +42,6 @@ enum ValueType {
   private static final Pattern NUMBER =
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
   private static final Pattern DEVICE_NAME = Pattern.compile("cpu|(cuda|gpu)(:\\d+)?");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String docName;
 
@@ -187,31 +186,40 @@ enum ValueType {
 
   /** {@code [[0,1],[2,3]]}, read as JSON data: never evaluated. */
   private static List<List<Integer>> parseInteraction(String text) throws InvalidValue {
-    String problem = quote(text) + " is not a list of lists of feature indices such as [[0,1],[2,3]]";
-    JsonNode root;
-    try {
-      root = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new InvalidValue(problem);
-    }
-    if (root == null || !root.isArray() || root.isEmpty()) {
-      throw new InvalidValue(problem);
-    }
-    List<List<Integer>> groups = new ArrayList<>();
-    for (JsonNode group : root) {
-      if (!group.isArray() || group.isEmpty()) {
+    return Json.readInteraction(text);
+  }
+
+  /** Jackson, loaded on first use, so the documentation generator runs without it on the class path. */
+  private static final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static List<List<Integer>> readInteraction(String text) throws InvalidValue {
+      String problem = quote(text) + " is not a list of lists of feature indices such as [[0,1],[2,3]]";
+      JsonNode root;
+      try {
+        root = MAPPER.readTree(text);
+      } catch (JsonProcessingException e) {
         throw new InvalidValue(problem);
       }
-      List<Integer> indices = new ArrayList<>();
-      for (JsonNode index : group) {
-        if (!index.isIntegralNumber() || !index.canConvertToInt() || index.intValue() < 0) {
+      if (root == null || !root.isArray() || root.isEmpty()) {
+        throw new InvalidValue(problem);
+      }
+      List<List<Integer>> groups = new ArrayList<>();
+      for (JsonNode group : root) {
+        if (!group.isArray() || group.isEmpty()) {
           throw new InvalidValue(problem);
         }
-        indices.add(index.intValue());
+        List<Integer> indices = new ArrayList<>();
+        for (JsonNode index : group) {
+          if (!index.isIntegralNumber() || !index.canConvertToInt() || index.intValue() < 0) {
+            throw new InvalidValue(problem);
+          }
+          indices.add(index.intValue());
+        }
+        groups.add(List.copyOf(indices));
       }
-      groups.add(List.copyOf(indices));
+      return List.copyOf(groups);
     }
-    return List.copyOf(groups);
   }
 
   static String quote(String text) {

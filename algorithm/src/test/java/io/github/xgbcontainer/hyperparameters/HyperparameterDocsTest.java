@@ -24,7 +24,8 @@ class HyperparameterDocsTest {
     assertEquals(
         Hyperparameters.markdownTable(),
         section,
-        "README.md is out of date; run HyperparameterDocs with the path of README.md to regenerate it");
+        "README.md is out of date; from the repository root run: java -cp algorithm/target/classes "
+            + "io.github.xgbcontainer.hyperparameters.HyperparameterDocs README.md");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.github.xgbcontainer.hyperparameters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -48,11 +49,9 @@ class HyperparameterLabelsTest {
     assertEquals(
         Optional.of("label -1.0 is not valid for reg:squaredlogerror, which needs labels > -1"),
         problem("reg:squaredlogerror", -1f));
-    assertEquals(
-        Optional.of("label 0.0 is not valid for survival:cox, which needs nonzero labels "
-            + "(a positive time is an event, a negative one is censored)"),
-        problem("survival:cox", 0f));
     assertEquals(Optional.empty(), problem("survival:cox", -3f));
+    assertEquals(
+        Optional.of("label 0.0 is not valid for survival:aft, which needs labels > 0"), problem("survival:aft", 0f));
     assertEquals(Optional.of("label 2.0 is not valid for rank:map, which needs labels 0 or 1"), problem("rank:map", 2f));
     assertEquals(Optional.empty(), problem("reg:squarederror", -1e6f));
     assertEquals(Optional.empty(), problem("reg:linear", -1e6f));
@@ -113,13 +112,29 @@ class HyperparameterLabelsTest {
             Map.entry("survival:aft", "aft-nloglik"),
             Map.entry("multi:softmax", "mlogloss"),
             Map.entry("multi:softprob", "mlogloss"),
-            Map.entry("rank:ndcg", "ndcg"),
-            Map.entry("rank:map", "map"),
-            Map.entry("rank:pairwise", "ndcg"),
-            Map.entry("reg:gamma", "gamma-nloglik"),
+            Map.entry("rank:ndcg", "ndcg@32"),
+            Map.entry("rank:map", "map@32"),
+            Map.entry("rank:pairwise", "ndcg@32"),
+            Map.entry("reg:gamma", "gamma-deviance"),
             Map.entry("reg:tweedie", "tweedie-nloglik@1.5"));
     expected.forEach((objective, metric) -> assertEquals(Optional.of(metric), Hyperparameters.defaultMetric(objective)));
     assertEquals(Optional.empty(), Hyperparameters.defaultMetric("reg:foo"));
+  }
+
+  @Test
+  void defaultMetric_ofRankingJobCarriesItsTruncation() {
+    assertEquals("ndcg@32", job("objective", "rank:ndcg").defaultMetric());
+    assertEquals("map@8", job("objective", "rank:map", "lambdarank_num_pair_per_sample", "8").defaultMetric());
+    assertEquals("ndcg", job("objective", "rank:pairwise", "lambdarank_pair_method", "mean").defaultMetric());
+    assertEquals("logloss", job("objective", "binary:logistic").defaultMetric());
+  }
+
+  private static Hyperparameters job(String... keyValues) {
+    Map<String, String> raw = new HashMap<>(Map.of("num_round", "1"));
+    for (int i = 0; i < keyValues.length; i += 2) {
+      raw.put(keyValues[i], keyValues[i + 1]);
+    }
+    return Hyperparameters.parse(raw);
   }
 
   @Test

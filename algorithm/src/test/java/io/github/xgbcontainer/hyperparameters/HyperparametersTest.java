@@ -269,7 +269,7 @@ class HyperparametersTest {
   void parse_rejectsUpdaterXgboostRemoved() {
     assertEquals(
         "hyperparameter 'updater': 'grow_skmaker' is not one of grow_colmaker, grow_histmaker, "
-            + "grow_quantile_histmaker, grow_gpu_hist, grow_gpu_approx, sync, refresh, prune, shotgun, coord_descent",
+            + "grow_quantile_histmaker, sync, refresh, prune, shotgun, coord_descent",
         failure("updater", "grow_skmaker"));
   }
 
@@ -436,10 +436,35 @@ class HyperparametersTest {
   }
 
   @Test
-  void parse_rejectsLossguideWithExact() {
+  void parse_warnsThatLossguideDoesNothingWithExact() {
     assertEquals(
-        "hyperparameter 'grow_policy': 'lossguide' needs tree_method hist, approx or auto, not 'exact'",
-        failure("grow_policy", "lossguide", "tree_method", "exact"));
+        List.of("hyperparameter 'grow_policy': 'lossguide' has no effect with tree_method 'exact', which grows depthwise"),
+        parse("grow_policy", "lossguide", "tree_method", "exact").warnings());
+  }
+
+  @Test
+  void parse_rejectsMultiClassMetricsWithoutMultiClassObjective() {
+    assertEquals(
+        "hyperparameter 'eval_metric': 'mlogloss' needs a multi: objective, not 'binary:logistic'",
+        failure("objective", "binary:logistic", "eval_metric", "mlogloss"));
+  }
+
+  @Test
+  void parse_rejectsQuantileMetricWithoutAlpha() {
+    assertEquals("hyperparameter 'eval_metric': 'quantile' needs 'quantile_alpha'", failure("eval_metric", "quantile"));
+    assertEquals(List.of("quantile"), parse("eval_metric", "quantile", "quantile_alpha", "0.9").evalMetrics());
+  }
+
+  @Test
+  void parse_rejectsGreedySelectorWithShotgun() {
+    assertEquals(
+        "hyperparameter 'feature_selector': 'greedy' needs updater 'coord_descent'; the shotgun updater takes "
+            + "cyclic or shuffle",
+        failure("booster", "gblinear", "feature_selector", "greedy"));
+    assertEquals(
+        List.of(),
+        parse("booster", "gblinear", "feature_selector", "greedy", "updater", "coord_descent", "top_k", "2")
+            .warnings());
   }
 
   @Test
@@ -560,8 +585,8 @@ class HyperparametersTest {
     assertEquals(
         "hyperparameter 'eval_metric': 'accuracy' is not one of rmse, rmsle, mae, mape, mphe, logloss, error, "
             + "merror, mlogloss, auc, aucpr, pre, ndcg, map, poisson-nloglik, gamma-nloglik, cox-nloglik, "
-            + "gamma-deviance, tweedie-nloglik, aft-nloglik, interval-regression-accuracy, quantile, "
-            + "or ndcg@n, map@n, pre@n, error@t, tweedie-nloglik@rho",
+            + "gamma-deviance, tweedie-nloglik, aft-nloglik, interval-regression-accuracy, quantile, ams, "
+            + "or ndcg@n, map@n, pre@n, error@t, ams@t, tweedie-nloglik@rho",
         failure("eval_metric", "accuracy"));
     assertEquals(
         "hyperparameter 'eval_metric': 'rmse,,mae' has an empty item; separate items with single commas",
@@ -628,7 +653,7 @@ class HyperparametersTest {
   @Test
   void maximizes_knowsWhichMetricsGrow() {
     for (String metric : List.of("auc", "aucpr", "map", "ndcg", "pre", "ndcg@5", "map@3-", "ndcg-", "pre@10",
-        "interval-regression-accuracy")) {
+        "interval-regression-accuracy", "ams@0.15")) {
       assertTrue(Hyperparameters.maximizes(metric), metric);
     }
     for (String metric : List.of("rmse", "logloss", "error@0.7", "mlogloss", "tweedie-nloglik@1.5", "quantile")) {
