@@ -15,15 +15,17 @@ public final class XgboostErrors {
 
   public static ContainerException translate(XGBoostError e) {
     String message = firstLine(e.getMessage());
-    if (message.contains("label must be in [0,1]") || message.contains("label must be in [0, 1]")) {
-      return new UserError("labels must be in [0, 1] for this objective (XGBoost: " + message + ")", e);
+    if (message.contains("base_score must be in (0,1) for the logistic loss")) {
+      return new UserError("labels must be in [0, 1] for logistic objectives (XGBoost estimates base_score from "
+          + "the labels and found it outside (0, 1)); a base_score you set must be in (0, 1) too (XGBoost: "
+          + message + ")", e);
     }
-    if (message.contains("label must be in [0, num_class)") || message.contains("SoftmaxMultiClassObj")) {
+    if (message.contains("label must be discrete values in the range of [0, num_class)")) {
       return new UserError("labels must be whole numbers in [0, num_class) for multi:* objectives (XGBoost: "
           + message + ")", e);
     }
-    if (message.contains("Check failed: base_score")) {
-      return new UserError("base_score is not valid for this objective (XGBoost: " + message + ")", e);
+    if (message.contains("label must be in [0,1]")) {
+      return new UserError("labels must be in [0, 1] for this objective (XGBoost: " + message + ")", e);
     }
     if (message.contains("Unknown metric") || message.contains("Unknown objective")) {
       return new UserError("XGBoost does not know this name: " + message, e);
@@ -38,6 +40,6 @@ public final class XgboostErrors {
     String line = message.strip().lines().filter(l -> !l.isBlank() && !l.startsWith("Stack trace"))
         .findFirst().orElse(message.strip());
     // native messages start with "[12:34:56] /path/file.cc:123: "
-    return line.replaceFirst("^\\[[0-9:]+\\] [^ ]+:[0-9]+: ", "");
+    return line.replaceFirst("^\\[[0-9:]+\\] [^ ]+:[0-9]+: ", "").replaceFirst("^Check failed: [^:]*: ", "");
   }
 }
