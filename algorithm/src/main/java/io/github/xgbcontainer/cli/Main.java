@@ -5,6 +5,7 @@ import io.github.xgbcontainer.error.ContainerException;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.output.FailureFile;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
+import io.github.xgbcontainer.train.Termination;
 import io.github.xgbcontainer.train.TrainingJob;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,7 +42,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
       SageMakerPaths paths = SageMakerPaths.fromEnvironment(System.getenv());
-      return run(paths, System.out);
+      return run(paths, System.out, Termination.onSigterm());
     }
   }
 
@@ -49,7 +50,7 @@ public final class Main implements Callable<Integer> {
    * Runs the job and turns every failure into the failure file and an exit code: the one
    * top-level catch.
    */
-  static int run(SageMakerPaths paths, PrintStream metrics) {
+  static int run(SageMakerPaths paths, PrintStream metrics, Termination termination) {
     FailureFile failure = new FailureFile(paths.failureFile());
     try {
       failure.clearStale();
@@ -61,7 +62,7 @@ public final class Main implements Callable<Integer> {
       new TrainingJob(paths, line -> {
         metrics.println(line);
         metrics.flush();
-      }, threads).run();
+      }, threads, termination).run();
       return 0;
     } catch (ContainerException e) {
       return fail(failure, e);

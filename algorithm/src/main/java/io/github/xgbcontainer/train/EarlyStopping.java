@@ -24,6 +24,12 @@ public final class EarlyStopping {
     this.patience = patience;
   }
 
+  /** Restores the state a checkpoint saved. */
+  public void restore(double bestScore, int bestRound) {
+    this.bestScore = bestScore;
+    this.bestRound = bestRound;
+  }
+
   /** Records one round; returns whether training should stop after it. */
   public boolean record(EvaluationLine line) {
     Double score = line.scores().get(key);

@@ -3,12 +3,15 @@ package io.github.xgbcontainer.train;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -45,21 +48,52 @@ public final class Trainer {
 
   /** Trains on {@code train}, evaluating on it and on {@code validation} when present. */
   public TrainingResult train(DMatrix train, Optional<DMatrix> validation) {
+    return train(train, validation, Map.of(), Optional.empty(), (booster, state, stopping) -> { }, () -> false);
+  }
+
+  /**
+   * Trains, resuming from a checkpoint when one is given, reporting each finished round to
+   * {@code listener} (which writes checkpoints), and stopping after the current round once
+   * {@code stopRequested} says so.
+   *
+   * @param extraParams native parameters added to the hyperparameters' (e.g. {@code seed_per_iteration})
+   * @param resume the state to continue from: a model and the trainer state {@link #state} saved with it
+   */
+  public TrainingResult train(DMatrix train, Optional<DMatrix> validation, Map<String, Object> extraParams,
+      Optional<Resume> resume, RoundListener listener, BooleanSupplier stopRequested) {
     DMatrix[] watches = validation.isPresent() ? new DMatrix[] {train, validation.get()} : new DMatrix[] {train};
     String[] names = validation.isPresent() ? new String[] {TRAIN, VALIDATION} : new String[] {TRAIN};
     Map<String, Object> params = new HashMap<>(hyperparameters.xgboostParams());
+    params.putAll(extraParams);
     int rounds = hyperparameters.numRound();
     Booster booster = null;
     try {
-      booster = XGBoost.train(train, params, 0, Map.of(), null, null);
-      for (String metric : hyperparameters.evalMetrics()) {
-        booster.setParam("eval_metric", metric);
-      }
       List<EvaluationLine> history = new ArrayList<>();
       EarlyStopping stopping = null;
       boolean stoppedEarly = false;
-      Progress progress = new Progress(rounds, progressIntervalMillis, log);
-      for (int round = 0; round < rounds; round++) {
+      int first = 0;
+      if (resume.isPresent()) {
+        booster = load(resume.get().model());
+        booster.setParams(params);
+        first = resume.get().rounds();
+        Map<String, Object> state = resume.get().state();
+        history.addAll(historyOf(state));
+        stoppedEarly = Boolean.TRUE.equals(state.get("stopped_early"));
+        if (state.get("stopping_metric") instanceof String key) {
+          stopping = new EarlyStopping(key, Hyperparameters.maximizes(key.substring(VALIDATION.length() + 1)),
+              hyperparameters.earlyStoppingRounds().orElse(Integer.MAX_VALUE));
+          stopping.restore(((Number) state.get("best_score")).doubleValue(), ((Number) state.get("best_round")).intValue());
+        }
+        log.accept("resuming after round " + (first - 1) + " of " + rounds + " from the checkpoint");
+      } else {
+        booster = XGBoost.train(train, params, 0, Map.of(), null, null);
+      }
+      for (String metric : hyperparameters.evalMetrics()) {
+        booster.setParam("eval_metric", metric);
+      }
+      boolean terminated = false;
+      Progress progress = new Progress(rounds - first, progressIntervalMillis, log);
+      for (int round = first; round < rounds && !stoppedEarly; round++) {
         booster.update(train, round);
         EvaluationLine line = EvaluationLine.parse(round, booster.evalSet(watches, names, round));
         metricOut.accept(line.format());
@@ -74,16 +108,21 @@ public final class Trainer {
                 "early stopping: %s has not improved for %d rounds; best %.5f at round %d",
                 stopping.key(), hyperparameters.earlyStoppingRounds().getAsInt(), stopping.bestScore(),
                 stopping.bestRound()));
-            break;
           }
         }
-        progress.roundDone(round + 1);
+        terminated = stopRequested.getAsBoolean() && round + 1 < rounds && !stoppedEarly;
+        listener.roundDone(booster, state(history, stopping, stoppedEarly), terminated);
+        if (terminated) {
+          log.accept("stop requested: training stopped after round " + round);
+          break;
+        }
+        progress.roundDone(round + 1 - first);
       }
       if (stopping != null) {
         booster.setAttr("best_iteration", Integer.toString(stopping.bestRound()));
         booster.setAttr("best_score", Double.toString(stopping.bestScore()));
       }
-      return new TrainingResult(booster, history, Optional.ofNullable(stopping), stoppedEarly);
+      return new TrainingResult(booster, history, Optional.ofNullable(stopping), stoppedEarly, terminated);
     } catch (XGBoostError e) {
       if (booster != null) {
         booster.dispose();
@@ -95,6 +134,55 @@ public final class Trainer {
       }
       throw e;
     }
+  }
+
+  private static Booster load(byte[] model) throws XGBoostError {
+    try {
+      return XGBoost.loadModel(new ByteArrayInputStream(model));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A model to continue from, the rounds it holds, and the trainer state saved beside it. */
+  public record Resume(int rounds, byte[] model, Map<String, Object> state) {}
+
+  /** Told after every round; {@code last} is true when training stops here because a stop was requested. */
+  @FunctionalInterface
+  public interface RoundListener {
+    void roundDone(Booster booster, Map<String, Object> state, boolean last);
+  }
+
+  /** The trainer's state after some rounds, as JSON-compatible values a checkpoint carries. */
+  static Map<String, Object> state(List<EvaluationLine> history, EarlyStopping stopping, boolean stoppedEarly) {
+    Map<String, Object> state = new LinkedHashMap<>();
+    List<Map<String, Object>> rounds = new ArrayList<>();
+    for (EvaluationLine line : history) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("round", line.round());
+      entry.put("scores", line.scores());
+      rounds.add(entry);
+    }
+    state.put("history", rounds);
+    state.put("stopped_early", stoppedEarly);
+    if (stopping != null) {
+      state.put("stopping_metric", stopping.key());
+      state.put("best_score", stopping.bestScore());
+      state.put("best_round", stopping.bestRound());
+    }
+    return state;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<EvaluationLine> historyOf(Map<String, Object> state) {
+    List<EvaluationLine> lines = new ArrayList<>();
+    for (Object o : (List<Object>) state.getOrDefault("history", List.of())) {
+      Map<String, Object> entry = (Map<String, Object>) o;
+      Map<String, Double> scores = new LinkedHashMap<>();
+      ((Map<String, Object>) entry.get("scores")).forEach((k, v) -> scores.put(k, ((Number) v).doubleValue()));
+      lines.add(new EvaluationLine(((Number) entry.get("round")).intValue(), scores));
+    }
+    return lines;
   }
 
   private EarlyStopping earlyStopping(EvaluationLine first) {

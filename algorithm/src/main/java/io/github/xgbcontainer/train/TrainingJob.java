@@ -1,6 +1,9 @@
 package io.github.xgbcontainer.train;
 
 import io.github.xgbcontainer.channel.FolderChannel;
+import io.github.xgbcontainer.checkpoint.CheckpointStore;
+import io.github.xgbcontainer.config.CheckpointConfig;
+import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.config.ChannelConfig;
 import io.github.xgbcontainer.config.ContentType;
 import io.github.xgbcontainer.config.InputDataConfig;
@@ -21,9 +24,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * One host's training job, start to finish: read the configuration, read the channels, train,
@@ -33,10 +38,12 @@ import ml.dmlc.xgboost4j.java.DMatrix;
 public final class TrainingJob {
 
   private static final Logger LOG = Logger.getLogger(TrainingJob.class.getName());
+  private static final int KEEP_CHECKPOINTS = 3;
 
   private final SageMakerPaths paths;
   private final Consumer<String> metricOut;
   private final int threads;
+  private final BooleanSupplier stopRequested;
 
   /**
    * @param paths the {@code /opt/ml} layout
@@ -44,9 +51,17 @@ public final class TrainingJob {
    * @param threads parser and native threads
    */
   public TrainingJob(SageMakerPaths paths, Consumer<String> metricOut, int threads) {
+    this(paths, metricOut, threads, Termination.never());
+  }
+
+  /**
+   * @param stopRequested raised by SIGTERM: training stops after the current round with a checkpoint
+   */
+  public TrainingJob(SageMakerPaths paths, Consumer<String> metricOut, int threads, BooleanSupplier stopRequested) {
     this.paths = paths;
     this.metricOut = metricOut;
     this.threads = threads;
+    this.stopRequested = stopRequested;
   }
 
   /** Runs the job. */
@@ -60,6 +75,8 @@ public final class TrainingJob {
           + resources.hosts().size() + "): use InstanceCount 1");
     }
     hp.checkChannels(channels.validation().isPresent());
+    Optional<CheckpointStore> checkpoints = CheckpointConfig.load(paths.checkpointConfig())
+        .map(c -> new CheckpointStore(c.localPath(), KEEP_CHECKPOINTS));
 
     try (ChannelData train = read(channels.train(), hp);
          ChannelData validation = channels.validation().map(c -> read(c, hp)).orElse(null)) {
@@ -84,9 +101,24 @@ public final class TrainingJob {
           validation.close();
         }
         LOG.info("parsed rows released: " + MemoryUsage.describe());
+        if (stopRequested.getAsBoolean()) {
+          LOG.warning("stop requested before training started: nothing to checkpoint, exiting");
+          return;
+        }
         Trainer trainer = new Trainer(hp, metricOut, LOG::info, 5_000);
-        TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval));
+        TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), extraParams(hp, checkpoints),
+            checkpoints.flatMap(this::resume), checkpointWriter(hp, checkpoints), stopRequested);
         try {
+          if (result.terminated()) {
+            LOG.warning("stopped by request after " + result.history().size() + " rounds"
+                + checkpoints.map(c -> "; the checkpoint in " + c.dir() + " resumes it").orElse(""));
+            if (hp.saveModelOnTermination()) {
+              new ModelOutputs(paths).writeModel(result.booster());
+              LOG.info("save_model_on_termination: model of " + result.history().size() + " rounds written to "
+                  + paths.modelFile());
+            }
+            return;
+          }
           writeOutputs(result, hp, features, start);
         } finally {
           result.booster().dispose();
@@ -98,6 +130,40 @@ public final class TrainingJob {
         }
       }
     }
+  }
+
+  /**
+   * With checkpoints, each round draws its random numbers from the seed and the round number, so
+   * a resumed job samples exactly as an uninterrupted one would and builds the same model.
+   */
+  private static Map<String, Object> extraParams(Hyperparameters hp, Optional<CheckpointStore> checkpoints) {
+    return checkpoints.isPresent() ? Map.of("seed_per_iteration", true) : Map.of();
+  }
+
+  private Optional<Trainer.Resume> resume(CheckpointStore store) {
+    return store.latest().map(c -> {
+      LOG.info("resuming from checkpoint " + store.dir().resolve("xgboost-checkpoint." + c.rounds()));
+      return new Trainer.Resume(c.rounds(), c.model(), c.state());
+    });
+  }
+
+  /** Writes a checkpoint every {@code checkpoint_frequency} rounds, and always when stopping by request. */
+  private static Trainer.RoundListener checkpointWriter(Hyperparameters hp, Optional<CheckpointStore> checkpoints) {
+    if (checkpoints.isEmpty()) {
+      return (booster, state, last) -> { };
+    }
+    CheckpointStore store = checkpoints.get();
+    int frequency = hp.checkpointFrequency();
+    return (booster, state, last) -> {
+      int rounds = ((List<?>) state.get("history")).size();
+      if (last || rounds % frequency == 0 || rounds == hp.numRound() || Boolean.TRUE.equals(state.get("stopped_early"))) {
+        try {
+          store.save(rounds, booster.toByteArray("ubj"), state);
+        } catch (XGBoostError e) {
+          throw new AlgorithmError("cannot serialise the checkpoint model: " + e.getMessage(), e);
+        }
+      }
+    };
   }
 
   /** Quantised matrices serve the histogram tree methods; exact trees and linear boosters need raw values. */

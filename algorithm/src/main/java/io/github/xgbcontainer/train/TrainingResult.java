@@ -11,9 +11,10 @@ import ml.dmlc.xgboost4j.java.Booster;
  * @param history every round's evaluation, in order
  * @param earlyStopping the early-stopping state, when early stopping was on
  * @param stoppedEarly whether early stopping ended training before {@code num_round}
+ * @param terminated whether a stop request (SIGTERM) ended training before it was done
  */
 public record TrainingResult(Booster booster, List<EvaluationLine> history,
-    Optional<EarlyStopping> earlyStopping, boolean stoppedEarly) {
+    Optional<EarlyStopping> earlyStopping, boolean stoppedEarly, boolean terminated) {
 
   public TrainingResult {
     history = List.copyOf(history);

@@ -69,6 +69,16 @@ final class TrainJob {
   }
 
   TrainJob run() throws IOException, InterruptedException {
+    Process process = start();
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("train did not finish within 5 minutes");
+    }
+    return finish(process);
+  }
+
+  /** Starts {@code train} without waiting; its output goes to {@link #stdoutFile()} and a sibling. */
+  Process start() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
@@ -76,20 +86,20 @@ final class TrainJob {
     command.add("train");
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("SAGEMAKER_BASE_DIR", root.toString());
-    Path out = Files.createTempFile("train-out", ".txt");
-    Path err = Files.createTempFile("train-err", ".txt");
-    pb.redirectOutput(out.toFile());
-    pb.redirectError(err.toFile());
-    Process process = pb.start();
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError("train did not finish within 5 minutes");
-    }
+    pb.redirectOutput(stdoutFile().toFile());
+    pb.redirectError(root.resolveSibling(root.getFileName() + ".stderr").toFile());
+    return pb.start();
+  }
+
+  Path stdoutFile() {
+    return root.resolveSibling(root.getFileName() + ".stdout");
+  }
+
+  /** Collects the exit code and output of a finished process from {@link #start()}. */
+  TrainJob finish(Process process) throws IOException {
     exitCode = process.exitValue();
-    stdout = Files.readString(out);
-    stderr = Files.readString(err);
-    Files.delete(out);
-    Files.delete(err);
+    stdout = Files.readString(stdoutFile());
+    stderr = Files.readString(root.resolveSibling(root.getFileName() + ".stderr"));
     return this;
   }
 
