@@ -2,7 +2,7 @@
 MVN ?= mvn -B -q
 JAR := algorithm/target/xgboost-container.jar
 
-.PHONY: build test demo bench clean
+.PHONY: build test notebooks demo bench clean
 
 build: $(JAR)
 
@@ -11,6 +11,14 @@ $(JAR): pom.xml algorithm/pom.xml $(shell find algorithm/src/main -type f 2>/dev
 
 test:
 	mvn -B verify
+	$(MAKE) notebooks
+
+# Runs every notebook top to bottom (Debian's jupyter-nbconvert, python3-ipykernel, python3-matplotlib,
+# python3-xgboost); executed copies go to build/notebooks, the committed ones keep no outputs.
+notebooks: build
+	jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 \
+	  --output-dir build/notebooks notebooks/*.ipynb
+	/usr/bin/python3 notebooks/check-stripped.py notebooks/*.ipynb
 
 demo: build
 	./sample-data/run-demo.sh build/demo/opt_ml

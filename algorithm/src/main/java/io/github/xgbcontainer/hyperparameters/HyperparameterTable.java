@@ -60,6 +60,8 @@ final class HyperparameterTable {
               .doc("Read the CSV column after the label as instance weights."),
           of("save_model_on_termination", BOOLEAN).byDefault("false").use(Use.CONTAINER)
               .doc("Save the model trained so far when the job is stopped."),
+          of("shap", BOOLEAN).byDefault("false").use(Use.CONTAINER)
+              .doc("Write mean |SHAP| per feature on the validation channel (shap_summary.json, shap_summary.png); keeps a plain copy of the validation rows during training."),
           of("checkpoint_frequency", INTEGER).range(Interval.atLeast(1)).byDefault("1").use(Use.CONTAINER)
               .doc("Rounds between checkpoints, when the job has a checkpoint location."),
           of("_kfold", INTEGER).range(Interval.atLeast(2)).use(Use.CONTAINER).whenUnset("no cross-validation")

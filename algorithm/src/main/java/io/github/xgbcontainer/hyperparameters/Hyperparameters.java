@@ -105,6 +105,11 @@ public final class Hyperparameters {
     return (Boolean) effective("save_model_on_termination");
   }
 
+  /** Whether to write mean |SHAP| per feature on the validation channel (off unless given). */
+  public boolean shap() {
+    return (Boolean) effective("shap");
+  }
+
   /** The number of cross-validation folds; empty for no cross-validation. */
   public OptionalInt kfold() {
     return optionalInt("_kfold");
@@ -206,6 +211,10 @@ public final class Hyperparameters {
     tuningObjectiveMetric().filter(m -> m.startsWith("validation:")).ifPresent(m -> errors.add(
         "hyperparameter " + quote(givenName("_tuning_objective_metric")) + ": " + quote(m)
             + " needs a 'validation' channel"));
+    if (shap()) {
+      errors.add("hyperparameter " + quote(givenName("shap"))
+          + " needs a 'validation' channel; perhaps you should add one or set shap to false");
+    }
     failIfAny(errors);
   }
 

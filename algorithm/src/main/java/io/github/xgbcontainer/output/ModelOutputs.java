@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
@@ -48,33 +49,54 @@ public final class ModelOutputs {
    * @param summary extra top-level fields (best iteration, rounds, ...)
    */
   public void writeEvaluationHistory(List<Map<String, Double>> history, Map<String, Object> summary) {
-    Map<String, List<Double>> series = new LinkedHashMap<>();
-    for (Map<String, Double> round : history) {
-      round.forEach((k, v) -> series.computeIfAbsent(k, x -> new java.util.ArrayList<>()).add(v));
-    }
     Map<String, Object> doc = new LinkedHashMap<>(summary);
-    doc.put("metrics", series);
+    doc.put("metrics", series(history));
     writeJson("evaluation_history.json", doc);
   }
 
-  /**
-   * Writes {@code output/data/feature_importance.json}: per importance type, feature to score.
-   * Features the trees never split on are absent, as in XGBoost's {@code get_score}.
-   *
-   * @param features the feature count; names are {@code f0 .. f<features-1>}
-   */
-  public Map<String, Map<String, Double>> writeFeatureImportance(Booster booster, int features) {
-    // xgboost4j's getScore crashes the JVM when given null feature names: always pass them.
-    String[] names = new String[features];
-    for (int i = 0; i < features; i++) {
-      names[i] = "f" + i;
+  /** Per-round scores turned into one series per {@code watch-metric}, as evaluation_history.json holds them. */
+  public static Map<String, List<Double>> series(List<Map<String, Double>> history) {
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    for (Map<String, Double> round : history) {
+      round.forEach((k, v) -> series.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
     }
+    return series;
+  }
+
+  /** {@code f0 .. f<features-1>}: XGBoost's names for features that have none. */
+  public static List<String> defaultFeatureNames(int features) {
+    List<String> names = new ArrayList<>(features);
+    for (int i = 0; i < features; i++) {
+      names.add("f" + i);
+    }
+    return names;
+  }
+
+  /** {@link #writeFeatureImportance(Booster, List)} with the names {@code f0 .. f<features-1>}. */
+  public Map<String, Map<String, Double>> writeFeatureImportance(Booster booster, int features) {
+    return writeFeatureImportance(booster, defaultFeatureNames(features));
+  }
+
+  /**
+   * Writes {@code output/data/feature_importance.json}: per importance type, feature to score, in
+   * feature order. Features the trees never split on are absent, as in XGBoost's {@code get_score}.
+   *
+   * @param featureNames one name per feature column (Parquet column names, or {@code f0 ..})
+   */
+  public Map<String, Map<String, Double>> writeFeatureImportance(Booster booster, List<String> featureNames) {
+    // xgboost4j's getScore crashes the JVM when given null feature names: always pass them.
+    String[] names = featureNames.toArray(String[]::new);
     Map<String, Map<String, Double>> doc = new LinkedHashMap<>();
     try {
       for (String type : IMPORTANCE_TYPES) {
         Map<String, Double> scores = booster.getScore(names, type);
-        Map<String, Double> ordered = new TreeMap<>(ModelOutputs::compareFeatureNames);
-        ordered.putAll(scores);
+        Map<String, Double> ordered = new LinkedHashMap<>();
+        for (String name : featureNames) {
+          Double score = scores.get(name);
+          if (score != null) {
+            ordered.put(name, score);
+          }
+        }
         doc.put(type, ordered);
       }
     } catch (XGBoostError e) {
@@ -84,23 +106,39 @@ public final class ModelOutputs {
     return doc;
   }
 
+  /**
+   * Writes {@code output/data/shap_summary.json}: the mean absolute SHAP value of each feature
+   * over the rows of {@code data}, from xgboost4j's {@code predictContrib} (TreeSHAP), and the mean
+   * bias term. For multi-class models a feature's value is the sum over classes, as SHAP's stacked
+   * summary bars show it.
+   *
+   * @param data a matrix of raw values (a plain DMatrix: a QuantileDMatrix holds only bins)
+   * @param channel the channel the rows come from, recorded in the file
+   * @return feature name to mean |SHAP|, in feature order
+   */
+  public Map<String, Double> writeShapSummary(Booster booster, DMatrix data, String channel,
+      List<String> featureNames) {
+    float[][] contributions;
+    try {
+      contributions = booster.predictContrib(data, 0);
+    } catch (XGBoostError e) {
+      throw new AlgorithmError("cannot compute SHAP values: " + e.getMessage(), e);
+    }
+    ShapSummary summary = ShapSummary.of(contributions, featureNames);
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("channel", channel);
+    doc.put("rows", contributions.length);
+    doc.put("mean_abs_shap", summary.meanAbs());
+    doc.put("mean_bias", summary.meanBias());
+    writeJson("shap_summary.json", doc);
+    return summary.meanAbs();
+  }
+
   private void writeJson(String name, Object doc) {
     try {
       AtomicFiles.write(paths.outputDataDir().resolve(name), JSON.writeValueAsBytes(doc));
     } catch (JsonProcessingException e) {
       throw new PlatformError("cannot write " + name + ": " + e.getMessage(), e);
     }
-  }
-
-  /** Orders {@code f2} before {@code f10}. */
-  static int compareFeatureNames(String a, String b) {
-    if (a.startsWith("f") && b.startsWith("f")) {
-      try {
-        return Integer.compare(Integer.parseInt(a.substring(1)), Integer.parseInt(b.substring(1)));
-      } catch (NumberFormatException ignored) {
-        // fall through to text order
-      }
-    }
-    return a.compareTo(b);
   }
 }

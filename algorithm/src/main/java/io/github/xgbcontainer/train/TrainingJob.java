@@ -17,15 +17,22 @@ import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;
+import io.github.xgbcontainer.matrix.MatrixPath;
 import io.github.xgbcontainer.output.ModelOutputs;
+import io.github.xgbcontainer.report.JobReport;
+import io.github.xgbcontainer.report.ReportWriter;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
+import java.awt.AWTError;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoostError;
@@ -67,7 +74,9 @@ public final class TrainingJob {
   /** Runs the job. */
   public void run() {
     long start = System.nanoTime();
-    Hyperparameters hp = Hyperparameters.parse(JsonFiles.readStringMap(paths.hyperparameters()));
+    Timings timings = new Timings();
+    Map<String, String> given = JsonFiles.readStringMap(paths.hyperparameters());
+    Hyperparameters hp = Hyperparameters.parse(given);
     InputDataConfig channels = InputDataConfig.load(paths.inputDataConfig(), paths.dataDir());
     ResourceConfig resources = ResourceConfig.load(paths.resourceConfig());
     if (resources.hosts().size() > 1) {
@@ -81,6 +90,7 @@ public final class TrainingJob {
     try (ChannelData train = read(channels.train(), hp);
          ChannelData validation = channels.validation().map(c -> read(c, hp)).orElse(null)) {
       int features = train.features();
+      List<String> featureNames = ModelOutputs.defaultFeatureNames(features);
       LOG.info("channels read: " + MemoryUsage.describe());
       ChannelData validationData = validation == null ? null : alignFeatures(train, validation,
           channels.validation().get().contentType());
@@ -89,18 +99,31 @@ public final class TrainingJob {
       if (validationData != null) {
         checkLabels(validationData, hp);
       }
+      List<JobReport.ChannelShape> shapes = new ArrayList<>();
+      shapes.add(new JobReport.ChannelShape(train.channel(), train.rows(), features));
+      if (validationData != null) {
+        shapes.add(new JobReport.ChannelShape(validationData.channel(), validationData.rows(), validationData.features()));
+      }
+      timings.lap("read and check data");
       MatrixOptions options = matrixOptions(hp);
       MatrixFactory matrices = new MatrixFactory();
       DMatrix dtrain = matrices.build(train, options, null);
       LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; " + MemoryUsage.describe());
       DMatrix dval = null;
+      DMatrix dshap = null;
       try {
         dval = validationData == null ? null : matrices.build(validationData, options, dtrain);
+        if (hp.shap() && dval != null) {
+          // SHAP needs raw values; a QuantileDMatrix holds bins, so keep a plain copy of validation.
+          dshap = MatrixFactory.pathOf(dval) == MatrixPath.PLAIN ? dval : matrices.build(validationData,
+              new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), false), null);
+        }
         train.close();
         if (validation != null) {
           validation.close();
         }
         LOG.info("parsed rows released: " + MemoryUsage.describe());
+        timings.lap("build matrices");
         if (stopRequested.getAsBoolean()) {
           LOG.warning("stop requested before training started: nothing to checkpoint, exiting");
           return;
@@ -108,6 +131,7 @@ public final class TrainingJob {
         Trainer trainer = new Trainer(hp, metricOut, LOG::info, 5_000);
         TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), extraParams(hp, checkpoints),
             checkpoints.flatMap(this::resume), checkpointWriter(hp, checkpoints), stopRequested);
+        timings.lap("train");
         try {
           if (result.terminated()) {
             LOG.warning("stopped by request after " + result.history().size() + " rounds"
@@ -119,7 +143,7 @@ public final class TrainingJob {
             }
             return;
           }
-          writeOutputs(result, hp, features, start);
+          writeOutputs(result, hp, given, featureNames, shapes, dshap, timings, start);
         } finally {
           result.booster().dispose();
         }
@@ -127,6 +151,9 @@ public final class TrainingJob {
         dtrain.dispose();
         if (dval != null) {
           dval.dispose();
+        }
+        if (dshap != null && dshap != dval) {
+          dshap.dispose();
         }
       }
     }
@@ -210,7 +237,9 @@ public final class TrainingJob {
     }
   }
 
-  private void writeOutputs(TrainingResult result, Hyperparameters hp, int features, long startNanos) {
+  private void writeOutputs(TrainingResult result, Hyperparameters hp, Map<String, String> given,
+      List<String> featureNames, List<JobReport.ChannelShape> shapes, DMatrix dshap, Timings timings,
+      long startNanos) {
     ModelOutputs outputs = new ModelOutputs(paths);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("rounds", result.history().size());
@@ -223,9 +252,45 @@ public final class TrainingJob {
     summary.put("stopped_early", result.stoppedEarly());
     List<Map<String, Double>> history = result.history().stream().map(EvaluationLine::scores).toList();
     outputs.writeEvaluationHistory(history, summary);
-    outputs.writeFeatureImportance(result.booster(), features);
+    Map<String, Map<String, Double>> importance = outputs.writeFeatureImportance(result.booster(), featureNames);
+    Optional<Map<String, Double>> shap = dshap == null ? Optional.empty()
+        : Optional.of(outputs.writeShapSummary(result.booster(), dshap, "validation", featureNames));
     outputs.writeModel(result.booster());
+    timings.lap("write model" + (shap.isPresent() ? ", importance and SHAP" : " and importance"));
+    writeReport(() -> new JobReport(given, shapes, timings.seconds(), ModelOutputs.series(history),
+        result.earlyStopping().filter(s -> s.bestRound() >= 0).map(s -> OptionalInt.of(s.bestRound()))
+            .orElse(OptionalInt.empty()),
+        result.earlyStopping().map(EarlyStopping::key), importance, shap));
     LOG.info(String.format(java.util.Locale.ROOT, "model written to %s after %d rounds (%.1f s in all; %s)",
         paths.modelFile(), result.history().size(), (System.nanoTime() - startNanos) / 1e9, MemoryUsage.describe()));
+  }
+
+  /**
+   * Charts and report.html. The model is already written: a failure here (such as a machine
+   * without fonts) is logged and leaves the job successful.
+   */
+  private void writeReport(Supplier<JobReport> report) {
+    try {
+      new ReportWriter(paths.outputDataDir()).write(report.get());
+      LOG.info("report written to " + paths.outputDataDir().resolve(ReportWriter.REPORT));
+    } catch (RuntimeException | LinkageError | AWTError e) {
+      LOG.warning("charts and report.html were not written: " + e);
+    }
+  }
+
+  /** Seconds per phase, in order. */
+  private static final class Timings {
+    private final Map<String, Double> seconds = new LinkedHashMap<>();
+    private long last = System.nanoTime();
+
+    void lap(String phase) {
+      long now = System.nanoTime();
+      seconds.put(phase, (now - last) / 1e9);
+      last = now;
+    }
+
+    Map<String, Double> seconds() {
+      return seconds;
+    }
   }
 }

@@ -645,6 +645,24 @@ class HyperparametersTest {
   }
 
   @Test
+  void checkChannels_rejectsShapWithoutValidation() {
+    Hyperparameters h = parse("shap", "true");
+
+    UserError e = assertThrows(UserError.class, () -> h.checkChannels(false));
+    assertEquals("hyperparameter 'shap' needs a 'validation' channel; perhaps you should add one or set shap to false",
+        e.getMessage());
+    h.checkChannels(true);
+  }
+
+  @Test
+  void shap_isOffByDefaultAndNotPassedToXgboost() {
+    assertFalse(parse().shap());
+    Hyperparameters h = parse("shap", "true");
+    assertTrue(h.shap());
+    assertFalse(h.xgboostParams().containsKey("shap"));
+  }
+
+  @Test
   void checkChannels_acceptsEarlyStoppingUnderCrossValidation() {
     parse("early_stopping_rounds", "5", "_kfold", "5").checkChannels(false);
     parse().checkChannels(false);

@@ -51,11 +51,4 @@ class FailureFileTest {
       assertEquals(1, files.count());
     }
   }
-
-  @Test
-  void featureNames_orderNumerically() {
-    assertTrue(ModelOutputs.compareFeatureNames("f2", "f10") < 0);
-    assertTrue(ModelOutputs.compareFeatureNames("f10", "f2") > 0);
-    assertTrue(ModelOutputs.compareFeatureNames("age", "f1") < 0);
-  }
 }

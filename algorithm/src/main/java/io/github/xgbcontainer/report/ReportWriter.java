@@ -1,0 +1,171 @@
+package io.github.xgbcontainer.report;
+
+import io.github.xgbcontainer.output.AtomicFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes the charts and {@code report.html} into a folder ({@code output/data/}, which SageMaker
+ * uploads as {@code output.tar.gz}). The report embeds the charts as data URIs, so the one file
+ * opens anywhere, also outside the archive.
+ */
+public final class ReportWriter {
+
+  /** File names under the output folder. */
+  public static final String LEARNING_CURVE = "learning_curve.png";
+  public static final String FEATURE_IMPORTANCE = "feature_importance.png";
+  public static final String SHAP_SUMMARY = "shap_summary.png";
+  public static final String REPORT = "report.html";
+
+  /** The importance types the chart shows, in this order. */
+  static final List<String> CHARTED_IMPORTANCE = List.of("gain", "cover", "weight");
+
+  private final Path folder;
+  private final ChartRenderer charts = new ChartRenderer();
+
+  /** @param folder where the files go; it must exist */
+  public ReportWriter(Path folder) {
+    this.folder = folder;
+  }
+
+  /** Writes the charts and the report, each atomically. */
+  public void write(JobReport report) {
+    byte[] curve = charts.learningCurve(report.evaluation(), report.bestIteration());
+    Map<String, Map<String, Double>> charted = new LinkedHashMap<>();
+    for (String type : CHARTED_IMPORTANCE) {
+      if (report.importance().containsKey(type)) {
+        charted.put(type, report.importance().get(type));
+      }
+    }
+    byte[] importance = charts.featureImportance(charted);
+    byte[] shap = report.shap().map(charts::shapSummary).orElse(null);
+    AtomicFiles.write(folder.resolve(LEARNING_CURVE), curve);
+    AtomicFiles.write(folder.resolve(FEATURE_IMPORTANCE), importance);
+    if (shap != null) {
+      AtomicFiles.write(folder.resolve(SHAP_SUMMARY), shap);
+    }
+    AtomicFiles.write(folder.resolve(REPORT), html(report, curve, importance, shap).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The report page; the images are PNG bytes, {@code shap} may be null. */
+  static String html(JobReport report, byte[] curve, byte[] importance, byte[] shap) {
+    StringBuilder h = new StringBuilder(8192);
+    h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<title>XGBoost training report</title>\n<style>\n")
+        .append("body{font-family:sans-serif;margin:2em auto;max-width:960px;color:#222}\n")
+        .append("table{border-collapse:collapse;margin:.5em 0 1.5em}\n")
+        .append("th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}\n")
+        .append("td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
+        .append("img{max-width:100%;border:1px solid #eee}\n</style>\n</head>\n<body>\n")
+        .append("<h1>XGBoost training report</h1>\n");
+
+    h.append("<h2 id=\"metrics\">Final metrics</h2>\n");
+    int rounds = report.rounds();
+    if (rounds == 0) {
+      h.append("<p>No evaluation metrics were recorded.</p>\n");
+    } else {
+      h.append("<p>").append(rounds).append(rounds == 1 ? " round" : " rounds").append(" trained");
+      report.bestIteration().ifPresent(best -> h.append("; best iteration ").append(best));
+      report.stoppingMetric().ifPresent(m -> h.append(" by ").append(escape(m)));
+      h.append(".</p>\n<table>\n<tr><th>metric</th><th>last round (").append(rounds - 1).append(")</th>");
+      report.bestIteration().ifPresent(best -> h.append("<th>best iteration (").append(best).append(")</th>"));
+      h.append("</tr>\n");
+      Map<String, Double> last = report.scoresAt(rounds - 1);
+      Map<String, Double> best = report.bestIteration().isPresent()
+          ? report.scoresAt(report.bestIteration().getAsInt()) : Map.of();
+      for (Map.Entry<String, Double> e : last.entrySet()) {
+        h.append("<tr><td>").append(escape(e.getKey())).append("</td><td class=\"num\">")
+            .append(number(e.getValue())).append("</td>");
+        if (report.bestIteration().isPresent()) {
+          h.append("<td class=\"num\">").append(number(best.get(e.getKey()))).append("</td>");
+        }
+        h.append("</tr>\n");
+      }
+      h.append("</table>\n");
+    }
+
+    h.append("<h2 id=\"learning-curve\">Learning curve</h2>\n");
+    image(h, curve, "learning curve");
+
+    h.append("<h2 id=\"feature-importance\">Feature importance</h2>\n");
+    image(h, importance, "feature importance");
+    Map<String, Double> gain = report.importance().getOrDefault("gain", Map.of());
+    if (!gain.isEmpty()) {
+      h.append("<table>\n<tr><th>feature</th>");
+      for (String type : CHARTED_IMPORTANCE) {
+        h.append("<th>").append(type).append("</th>");
+      }
+      h.append("</tr>\n");
+      gain.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+          .limit(ChartRenderer.MAX_BARS)
+          .forEach(e -> {
+            h.append("<tr><td>").append(escape(e.getKey())).append("</td>");
+            for (String type : CHARTED_IMPORTANCE) {
+              Double v = report.importance().getOrDefault(type, Map.of()).get(e.getKey());
+              h.append("<td class=\"num\">").append(v == null ? "" : number(v)).append("</td>");
+            }
+            h.append("</tr>\n");
+          });
+      h.append("</table>\n");
+    }
+
+    if (shap != null) {
+      h.append("<h2 id=\"shap\">SHAP on the validation channel</h2>\n");
+      image(h, shap, "mean absolute SHAP value per feature");
+    }
+
+    h.append("<h2 id=\"data\">Data</h2>\n<table>\n<tr><th>channel</th><th>rows</th><th>features</th></tr>\n");
+    for (JobReport.ChannelShape c : report.channels()) {
+      h.append("<tr><td>").append(escape(c.channel())).append("</td><td class=\"num\">").append(c.rows())
+          .append("</td><td class=\"num\">").append(c.features()).append("</td></tr>\n");
+    }
+    h.append("</table>\n");
+
+    h.append("<h2 id=\"timings\">Timings</h2>\n<table>\n<tr><th>phase</th><th>seconds</th></tr>\n");
+    report.timings().forEach((phase, seconds) -> h.append("<tr><td>").append(escape(phase))
+        .append("</td><td class=\"num\">").append(String.format(Locale.ROOT, "%.2f", seconds)).append("</td></tr>\n"));
+    h.append("</table>\n");
+
+    h.append("<h2 id=\"hyperparameters\">Hyperparameters</h2>\n<table>\n<tr><th>name</th><th>value</th></tr>\n");
+    report.hyperparameters().entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> h.append("<tr><td>").append(escape(e.getKey())).append("</td><td>")
+            .append(escape(e.getValue())).append("</td></tr>\n"));
+    h.append("</table>\n</body>\n</html>\n");
+    return h.toString();
+  }
+
+  private static void image(StringBuilder h, byte[] png, String alt) {
+    h.append("<p><img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
+        .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n");
+  }
+
+  private static String number(Double value) {
+    if (value == null || value.isNaN()) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "%.5g", value);
+  }
+
+  /** Escapes text for HTML element content and attribute values. */
+  static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+}

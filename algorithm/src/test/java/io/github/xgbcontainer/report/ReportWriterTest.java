@@ -1,0 +1,88 @@
+package io.github.xgbcontainer.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportWriterTest {
+
+  @TempDir Path dir;
+
+  private static JobReport report(Optional<Map<String, Double>> shap) {
+    Map<String, List<Double>> evaluation = new LinkedHashMap<>();
+    evaluation.put("train-rmse", List.of(3.0, 2.0, 1.5, 1.25));
+    evaluation.put("validation-rmse", List.of(3.5, 2.5, 2.25, 2.375));
+    Map<String, Double> timings = new LinkedHashMap<>();
+    timings.put("read and check data", 0.25);
+    timings.put("train", 1.5);
+    return new JobReport(
+        Map.of("num_round", "4", "objective", "reg:squarederror", "note", "<script>alert('x')</script>"),
+        List.of(new JobReport.ChannelShape("train", 2922, 8), new JobReport.ChannelShape("validation", 626, 8)),
+        timings, evaluation, OptionalInt.of(2), Optional.of("validation-rmse"),
+        Map.of("gain", Map.of("f0", 4.0, "f7", 9.0), "cover", Map.of("f0", 1.0, "f7", 2.0),
+            "weight", Map.of("f0", 3.0, "f7", 5.0)),
+        shap);
+  }
+
+  @Test
+  void write_leavesChartsAndAReportThatEmbedsThem() throws IOException {
+    new ReportWriter(dir).write(report(Optional.of(Map.of("f0", 0.5, "f7", 1.5))));
+
+    for (String png : List.of("learning_curve.png", "feature_importance.png", "shap_summary.png")) {
+      assertEquals(ChartRenderer.WIDTH, ChartRendererTest.decode(Files.readAllBytes(dir.resolve(png))).getWidth(), png);
+    }
+    String html = Files.readString(dir.resolve("report.html"));
+    for (String section : List.of("<h2 id=\"metrics\">Final metrics</h2>", "<h2 id=\"learning-curve\">",
+        "<h2 id=\"feature-importance\">", "<h2 id=\"shap\">", "<h2 id=\"data\">", "<h2 id=\"timings\">",
+        "<h2 id=\"hyperparameters\">")) {
+      assertTrue(html.contains(section), section);
+    }
+    assertTrue(html.contains("<p>4 rounds trained; best iteration 2 by validation-rmse.</p>"), html);
+    assertTrue(html.contains("<tr><td>validation-rmse</td><td class=\"num\">2.3750</td><td class=\"num\">2.2500</td></tr>"));
+    assertTrue(html.contains("<tr><td>validation</td><td class=\"num\">626</td><td class=\"num\">8</td></tr>"));
+    assertTrue(html.contains("<tr><td>train</td><td class=\"num\">1.50</td></tr>"));
+    assertTrue(html.contains("<tr><td>f7</td><td class=\"num\">9.0000</td><td class=\"num\">2.0000</td>"
+        + "<td class=\"num\">5.0000</td></tr>"));
+    assertTrue(html.contains("<td>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</td>"));
+    assertFalse(html.contains("<script>"));
+
+    Matcher images = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
+    int found = 0;
+    while (images.find()) {
+      ChartRendererTest.decode(Base64.getDecoder().decode(images.group(1)));
+      found++;
+    }
+    assertEquals(3, found);
+  }
+
+  @Test
+  void write_withoutShapLeavesNoShapChart() throws IOException {
+    new ReportWriter(dir).write(report(Optional.empty()));
+
+    assertFalse(Files.exists(dir.resolve("shap_summary.png")));
+    assertFalse(Files.readString(dir.resolve("report.html")).contains("id=\"shap\""));
+  }
+
+  @Test
+  void jobReport_rejectsABestIterationOutsideTheRounds() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new JobReport(Map.of(),
+        List.of(), Map.of(), Map.of("train-rmse", List.of(1.0)), OptionalInt.of(3), Optional.empty(), Map.of(),
+        Optional.empty()));
+    assertEquals("best iteration 3 is not one of the 1 rounds", e.getMessage());
+  }
+}
