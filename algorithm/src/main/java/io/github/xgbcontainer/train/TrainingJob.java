@@ -10,13 +10,20 @@ import io.github.xgbcontainer.config.ResourceConfig;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.ChannelData;
 import io.github.xgbcontainer.data.ChannelReader;
+import io.github.xgbcontainer.distributed.Cluster;
+import io.github.xgbcontainer.distributed.ClusterSettings;
+import io.github.xgbcontainer.distributed.Training;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;
+import io.github.xgbcontainer.output.AtomicFiles;
 import io.github.xgbcontainer.output.ModelOutputs;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +44,13 @@ public final class TrainingJob {
   private final SageMakerPaths paths;
   private final Consumer<String> metricOut;
   private final int threads;
+  private final Map<String, String> env;
+
+  /**
+   * For tests of multi-host training only: a folder where every rank writes its booster, so that
+   * they can be compared. Production leaves it unset: only the leader writes {@code model/}.
+   */
+  public static final String RANK_MODEL_DIR_ENV = "SM_DEBUG_RANK_MODEL_DIR";
 
   /**
    * @param paths the {@code /opt/ml} layout
@@ -44,9 +58,17 @@ public final class TrainingJob {
    * @param threads parser and native threads
    */
   public TrainingJob(SageMakerPaths paths, Consumer<String> metricOut, int threads) {
+    this(paths, metricOut, threads, System.getenv());
+  }
+
+  /**
+   * @param env the environment: the {@link ClusterSettings} variables and {@link #RANK_MODEL_DIR_ENV}
+   */
+  public TrainingJob(SageMakerPaths paths, Consumer<String> metricOut, int threads, Map<String, String> env) {
     this.paths = paths;
     this.metricOut = metricOut;
     this.threads = threads;
+    this.env = Map.copyOf(env);
   }
 
   /** Runs the job. */
@@ -55,48 +77,126 @@ public final class TrainingJob {
     Hyperparameters hp = Hyperparameters.parse(JsonFiles.readStringMap(paths.hyperparameters()));
     InputDataConfig channels = InputDataConfig.load(paths.inputDataConfig(), paths.dataDir());
     ResourceConfig resources = ResourceConfig.load(paths.resourceConfig());
-    if (resources.hosts().size() > 1) {
-      throw new UserError("this container does not yet train on several hosts (resourceconfig.json lists "
-          + resources.hosts().size() + "): use InstanceCount 1");
-    }
     hp.checkChannels(channels.validation().isPresent());
+    boolean distributed = resources.hosts().size() > 1;
+    // With ShardedByS3Key a host may get no files; it says so in the roster and leaves.
+    Optional<String> missing = distributed ? missingShard(channels) : Optional.empty();
+    if (missing.isPresent()) {
+      Cluster.Role role = Cluster.form(resources, ClusterSettings.fromEnvironment(env),
+          Cluster.Shard.without(missing.get()), LOG::info);
+      if (role instanceof Training t) {
+        t.abandon(); // not reached: a host without data never trains
+      }
+      LOG.info(((Cluster.Leave) role).reason());
+      return;
+    }
 
     try (ChannelData train = read(channels.train(), hp);
          ChannelData validation = channels.validation().map(c -> read(c, hp)).orElse(null)) {
-      int features = train.features();
       LOG.info("channels read: " + MemoryUsage.describe());
       ChannelData validationData = validation == null ? null : alignFeatures(train, validation,
           channels.validation().get().contentType());
-      hp.checkFeatureCount(features);
+      hp.checkFeatureCount(train.features());
       checkLabels(train, hp);
       if (validationData != null) {
         checkLabels(validationData, hp);
       }
-      MatrixOptions options = matrixOptions(hp);
-      MatrixFactory matrices = new MatrixFactory();
-      DMatrix dtrain = matrices.build(train, options, null);
-      LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; " + MemoryUsage.describe());
-      DMatrix dval = null;
+      Training cluster = null;
+      if (distributed) {
+        cluster = (Training) Cluster.form(resources, ClusterSettings.fromEnvironment(env),
+            Cluster.Shard.of(train.features()), LOG::info);
+      }
       try {
-        dval = validationData == null ? null : matrices.build(validationData, options, dtrain);
-        train.close();
-        if (validation != null) {
-          validation.close();
+        train(hp, train, validation, validationData, cluster, start);
+      } catch (RuntimeException e) {
+        throw cluster == null ? e : cluster.explain(e);
+      }
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+
+  /** Why this host has no data, when a ShardedByS3Key channel gave it no files. */
+  private Optional<String> missingShard(InputDataConfig channels) {
+    List<ChannelConfig> used = new ArrayList<>();
+    used.add(channels.train());
+    channels.validation().ifPresent(used::add);
+    for (ChannelConfig channel : used) {
+      if (!channel.sharded() || channel.inputMode() == InputMode.PIPE) {
+        continue;
+      }
+      Path folder = paths.channelDir(channel.name());
+      if (!Files.isDirectory(folder) || FolderChannel.list(channel.name(), folder).streams().isEmpty()) {
+        return Optional.of("no files in channel '" + channel.name() + "' (ShardedByS3Key)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Builds the matrices and trains; on several hosts, inside the training group, where XGBoost
+   * merges the quantile sketches and histograms of all hosts, and only the leader prints and writes.
+   */
+  private void train(Hyperparameters hp, ChannelData train, ChannelData validation, ChannelData validationData,
+      Training cluster, long start) {
+    boolean leader = cluster == null || cluster.isLeader();
+    int features = cluster == null ? train.features() : cluster.features();
+    ChannelData trainData = train;
+    if (features != train.features()) {
+      // LibSVM shards: the widest host decides; XGBoost agrees on the column count the same way
+      trainData = new ChannelData(train.channel(), train.batches(), features);
+      if (validationData != null) {
+        validationData = new ChannelData(validationData.channel(), validationData.batches(), features);
+      }
+    }
+    MatrixOptions options = matrixOptions(hp);
+    MatrixFactory matrices = new MatrixFactory();
+    DMatrix dtrain = matrices.build(trainData, options, null);
+    LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; " + MemoryUsage.describe());
+    DMatrix dval = null;
+    try {
+      dval = validationData == null ? null : matrices.build(validationData, options, dtrain);
+      train.close();
+      if (validation != null) {
+        validation.close();
+      }
+      LOG.info("parsed rows released: " + MemoryUsage.describe());
+      Consumer<String> lines = leader ? metricOut : line -> { };
+      Trainer trainer = new Trainer(hp, lines, LOG::info, 5_000);
+      TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval));
+      try {
+        if (cluster != null) {
+          writeRankModel(result, cluster);
         }
-        LOG.info("parsed rows released: " + MemoryUsage.describe());
-        Trainer trainer = new Trainer(hp, metricOut, LOG::info, 5_000);
-        TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval));
-        try {
+        if (leader) {
           writeOutputs(result, hp, features, start);
-        } finally {
-          result.booster().dispose();
+        } else {
+          LOG.info(String.format(java.util.Locale.ROOT, "trained %d rounds as rank %d of %d; the leader writes "
+              + "the model (%.1f s in all; %s)", result.history().size(), cluster.rank(), cluster.size(),
+              (System.nanoTime() - start) / 1e9, MemoryUsage.describe()));
         }
       } finally {
-        dtrain.dispose();
-        if (dval != null) {
-          dval.dispose();
-        }
+        result.booster().dispose();
       }
+    } finally {
+      dtrain.dispose();
+      if (dval != null) {
+        dval.dispose();
+      }
+    }
+  }
+
+  /** Test hook: with {@link #RANK_MODEL_DIR_ENV} set, every rank writes its booster there as {@code rank-N.ubj}. */
+  private void writeRankModel(TrainingResult result, Training cluster) {
+    String dir = env.get(RANK_MODEL_DIR_ENV);
+    if (dir == null || dir.isBlank()) {
+      return;
+    }
+    try {
+      AtomicFiles.write(Path.of(dir).resolve("rank-" + cluster.rank() + ".ubj"), result.booster().toByteArray("ubj"));
+    } catch (ml.dmlc.xgboost4j.java.XGBoostError | RuntimeException e) {
+      LOG.warning("cannot write this rank's model to " + dir + ": " + e.getMessage());
     }
   }
 
