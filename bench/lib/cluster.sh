@@ -46,7 +46,8 @@ JSON
   local -a pids=()
   start=$(date +%s.%N)
   for ((i = 1; i <= n; i++)); do
-    SAGEMAKER_BASE_DIR=$base/algo-$i/opt_ml SM_TRACKER_PORT=$port \
+    # Workers share this machine's cores: spinning OpenMP threads would steal them from each other.
+    OMP_WAIT_POLICY=PASSIVE SAGEMAKER_BASE_DIR=$base/algo-$i/opt_ml SM_TRACKER_PORT=$port \
       /usr/bin/time -f '%e %M' -o "$base/algo-$i.time" \
       timeout "$BENCH_TIMEOUT" java -Djdk.net.hosts.file="$hosts_file" -jar "$JAR" train \
       >"$base/algo-$i.log" 2>&1 &
