@@ -10,6 +10,8 @@ BENCH_ROWS=${BENCH_ROWS:-1000000}
 BENCH_ROUNDS=${BENCH_ROUNDS:-1 100}
 BENCH_REPEAT=${BENCH_REPEAT:-1}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
+BENCH_WORKERS=${BENCH_WORKERS:-1 2 3}
+BENCH_CLUSTER_ROUNDS=${BENCH_CLUSTER_ROUNDS:-20}
 BENCH_METRIC=train-logloss
 BENCH_FEATURES=28
 BENCH_SEED=42
@@ -18,11 +20,13 @@ BENCH_DIR=$ROOT/build/bench
 BENCH_LOGS=$BENCH_DIR/logs
 BENCH_RESULTS=$BENCH_DIR/results.tsv
 BENCH_TARGETS=$BENCH_DIR/targets.tsv
+BENCH_CLUSTER=$BENCH_DIR/cluster.tsv
 JAR=$ROOT/algorithm/target/xgboost-container.jar
 SYSTEM_PYTHON=/usr/bin/python3
 
 source "$ROOT/bench/lib/measure.sh"
 source "$ROOT/bench/lib/table.sh"
+source "$ROOT/bench/lib/cluster.sh"
 
 say() { printf '%s\n' "$*"; }
 
@@ -47,6 +51,7 @@ apt_install() {
 mkdir -p "$BENCH_DIR/data" "$BENCH_DIR/classes" "$BENCH_LOGS" "$BENCH_DIR/runs"
 : >"$BENCH_RESULTS"
 : >"$BENCH_TARGETS"
+: >"$BENCH_CLUSTER"
 
 if [[ ! -x /usr/bin/time ]]; then
   apt_install time || { say "GNU time (/usr/bin/time) is missing and could not be installed: apt-get install time" >&2; exit 1; }
@@ -157,6 +162,24 @@ for rounds in $BENCH_ROUNDS; do
   printf '%s\t%s\t%s\t%s\n' "$case" xgboost4j "$wall_target" 0.6 "$case" python - 0.6 >>"$BENCH_TARGETS"
 done
 
+# --- Several hosts on this machine: 1, 2, 3 workers, the whole CSV on each or a shard each. -------
+VAL_ROWS=$(( BENCH_ROWS / 5 > 1000 ? BENCH_ROWS / 5 : 1000 ))
+VAL_CSV=$BENCH_DIR/data/validation-${VAL_ROWS}x${BENCH_FEATURES}-seed$((BENCH_SEED + 1))-${gen_id}.csv
+if [[ -z $ours_skip && -n $BENCH_WORKERS ]]; then
+  if [[ ! -s $VAL_CSV ]]; then
+    javac -d "$BENCH_DIR/classes/gen" "$gen_src"
+    java -cp "$BENCH_DIR/classes/gen" GenerateCsv "$VAL_ROWS" "$BENCH_FEATURES" $((BENCH_SEED + 1)) "$VAL_CSV.tmp"
+    mv "$VAL_CSV.tmp" "$VAL_CSV"
+  fi
+  say "several hosts on this machine: workers $BENCH_WORKERS, $BENCH_CLUSTER_ROUNDS rounds, validation $VAL_ROWS rows"
+  for workers in $BENCH_WORKERS; do
+    bench_cluster "$BENCH_CLUSTER_ROUNDS rounds" "$workers" replicated "$CSV" "$VAL_CSV" "$BENCH_CLUSTER_ROUNDS"
+    if ((workers > 1)); then
+      bench_cluster "$BENCH_CLUSTER_ROUNDS rounds" "$workers" sharded "$CSV" "$VAL_CSV" "$BENCH_CLUSTER_ROUNDS"
+    fi
+  done
+fi
+
 # --- The report. -----------------------------------------------------------------------------------
 {
   say "# make bench"
@@ -167,6 +190,12 @@ done
     "Debian xgboost $python_version (bench/peers/plain_xgboost.py). Logs: build/bench/logs/."
   say
   bench_table "$BENCH_RESULTS" "$BENCH_TARGETS" ours "$BENCH_METRIC"
+  if [[ -s $BENCH_CLUSTER ]]; then
+    say
+    say "Several hosts on this machine ($(nproc) CPUs shared by all workers; see bench/README.md):"
+    say
+    bench_cluster_table "$BENCH_CLUSTER"
+  fi
   say
   say "Measured before on another 1,000,000 x 28 CSV (240 MB) on a quiet machine: xgboost4j 4.2 s / 13.2 s," \
     "python 6.8 s / 16.4 s (1 / 100 rounds), both about 475 MiB peak. Seconds move with the machine's" \

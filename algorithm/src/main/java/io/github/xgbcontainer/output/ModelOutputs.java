@@ -134,7 +134,8 @@ public final class ModelOutputs {
     return summary.meanAbs();
   }
 
-  private void writeJson(String name, Object doc) {
+  /** Writes a JSON document to {@code output/data/<name>}, atomically. */
+  public void writeJson(String name, Object doc) {
     try {
       AtomicFiles.write(paths.outputDataDir().resolve(name), JSON.writeValueAsBytes(doc));
     } catch (JsonProcessingException e) {

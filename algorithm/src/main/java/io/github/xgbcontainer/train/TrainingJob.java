@@ -2,9 +2,8 @@ package io.github.xgbcontainer.train;
 
 import io.github.xgbcontainer.channel.FolderChannel;
 import io.github.xgbcontainer.checkpoint.CheckpointStore;
-import io.github.xgbcontainer.config.CheckpointConfig;
-import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.config.ChannelConfig;
+import io.github.xgbcontainer.config.CheckpointConfig;
 import io.github.xgbcontainer.config.ContentType;
 import io.github.xgbcontainer.config.InputDataConfig;
 import io.github.xgbcontainer.config.InputMode;
@@ -13,17 +12,26 @@ import io.github.xgbcontainer.config.ResourceConfig;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.ChannelData;
 import io.github.xgbcontainer.data.ChannelReader;
+import io.github.xgbcontainer.data.RowSelection;
+import io.github.xgbcontainer.distributed.Cluster;
+import io.github.xgbcontainer.distributed.ClusterSettings;
+import io.github.xgbcontainer.distributed.Training;
+import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;
 import io.github.xgbcontainer.matrix.MatrixPath;
+import io.github.xgbcontainer.output.AtomicFiles;
 import io.github.xgbcontainer.output.ModelOutputs;
 import io.github.xgbcontainer.report.JobReport;
 import io.github.xgbcontainer.report.ReportWriter;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.awt.AWTError;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +59,13 @@ public final class TrainingJob {
   private final Consumer<String> metricOut;
   private final int threads;
   private final BooleanSupplier stopRequested;
+  private final Map<String, String> env;
+
+  /**
+   * For tests of multi-host training only: a folder where every rank writes its booster, so that
+   * they can be compared. Production leaves it unset: only the leader writes {@code model/}.
+   */
+  public static final String RANK_MODEL_DIR_ENV = "SM_DEBUG_RANK_MODEL_DIR";
 
   /**
    * @param paths the {@code /opt/ml} layout
@@ -58,17 +73,26 @@ public final class TrainingJob {
    * @param threads parser and native threads
    */
   public TrainingJob(SageMakerPaths paths, Consumer<String> metricOut, int threads) {
-    this(paths, metricOut, threads, Termination.never());
+    this(paths, metricOut, threads, Termination.never(), System.getenv());
   }
 
   /**
    * @param stopRequested raised by SIGTERM: training stops after the current round with a checkpoint
    */
   public TrainingJob(SageMakerPaths paths, Consumer<String> metricOut, int threads, BooleanSupplier stopRequested) {
+    this(paths, metricOut, threads, stopRequested, System.getenv());
+  }
+
+  /**
+   * @param env the environment: the {@link ClusterSettings} variables and {@link #RANK_MODEL_DIR_ENV}
+   */
+  public TrainingJob(SageMakerPaths paths, Consumer<String> metricOut, int threads, BooleanSupplier stopRequested,
+      Map<String, String> env) {
     this.paths = paths;
     this.metricOut = metricOut;
     this.threads = threads;
     this.stopRequested = stopRequested;
+    this.env = Map.copyOf(env);
   }
 
   /** Runs the job. */
@@ -79,84 +103,221 @@ public final class TrainingJob {
     Hyperparameters hp = Hyperparameters.parse(given);
     InputDataConfig channels = InputDataConfig.load(paths.inputDataConfig(), paths.dataDir());
     ResourceConfig resources = ResourceConfig.load(paths.resourceConfig());
-    if (resources.hosts().size() > 1) {
-      throw new UserError("this container does not yet train on several hosts (resourceconfig.json lists "
-          + resources.hosts().size() + "): use InstanceCount 1");
-    }
     hp.checkChannels(channels.validation().isPresent());
+    boolean distributed = resources.hosts().size() > 1;
+    if (distributed && hp.kfold().isPresent()) {
+      throw new UserError("hyperparameter '_kfold': cross-validation runs on one host; perhaps you should use "
+          + "InstanceCount 1 or remove _kfold");
+    }
+    // With ShardedByS3Key a host may get no files; it says so in the roster and leaves.
+    Optional<String> missing = distributed ? missingShard(channels) : Optional.empty();
+    if (missing.isPresent()) {
+      Cluster.Role role = Cluster.form(resources, ClusterSettings.fromEnvironment(env),
+          Cluster.Shard.without(missing.get()), LOG::info);
+      if (role instanceof Training t) {
+        t.abandon(); // not reached: a host without data never trains
+      }
+      LOG.info(((Cluster.Leave) role).reason());
+      return;
+    }
     Optional<CheckpointStore> checkpoints = CheckpointConfig.load(paths.checkpointConfig())
         .map(c -> new CheckpointStore(c.localPath(), KEEP_CHECKPOINTS));
 
     try (ChannelData train = read(channels.train(), hp);
          ChannelData validation = channels.validation().map(c -> read(c, hp)).orElse(null)) {
-      int features = train.features();
-      List<String> featureNames = ModelOutputs.defaultFeatureNames(features);
       LOG.info("channels read: " + MemoryUsage.describe());
       ChannelData validationData = validation == null ? null : alignFeatures(train, validation,
           channels.validation().get().contentType());
-      hp.checkFeatureCount(features);
+      hp.checkFeatureCount(train.features());
       checkLabels(train, hp);
       if (validationData != null) {
         checkLabels(validationData, hp);
       }
       List<JobReport.ChannelShape> shapes = new ArrayList<>();
-      shapes.add(new JobReport.ChannelShape(train.channel(), train.rows(), features));
+      shapes.add(new JobReport.ChannelShape(train.channel(), train.rows(), train.features()));
       if (validationData != null) {
         shapes.add(new JobReport.ChannelShape(validationData.channel(), validationData.rows(), validationData.features()));
       }
       timings.lap("read and check data");
-      MatrixOptions options = matrixOptions(hp);
-      MatrixFactory matrices = new MatrixFactory();
-      DMatrix dtrain = matrices.build(train, options, null);
-      LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; " + MemoryUsage.describe());
-      DMatrix dval = null;
-      DMatrix dshap = null;
+      if (hp.kfold().isPresent()) {
+        crossValidate(hp, train, validationData);
+        return;
+      }
+      Training cluster = null;
+      if (distributed) {
+        cluster = (Training) Cluster.form(resources, ClusterSettings.fromEnvironment(env),
+            Cluster.Shard.of(train.features()), LOG::info);
+      }
       try {
-        dval = validationData == null ? null : matrices.build(validationData, options, dtrain);
-        if (hp.shap() && dval != null) {
-          // SHAP needs raw values; a QuantileDMatrix holds bins, so keep a plain copy of validation.
-          dshap = MatrixFactory.pathOf(dval) == MatrixPath.PLAIN ? dval : matrices.build(validationData,
-              new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), false), null);
-        }
-        train.close();
-        if (validation != null) {
-          validation.close();
-        }
-        LOG.info("parsed rows released: " + MemoryUsage.describe());
-        timings.lap("build matrices");
-        if (stopRequested.getAsBoolean()) {
-          LOG.warning("stop requested before training started: nothing to checkpoint, exiting");
-          return;
-        }
-        Trainer trainer = new Trainer(hp, metricOut, LOG::info, 5_000);
-        TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), extraParams(hp, checkpoints),
-            checkpoints.flatMap(this::resume), checkpointWriter(hp, checkpoints), stopRequested);
-        timings.lap("train");
-        try {
-          if (result.terminated()) {
-            LOG.warning("stopped by request after " + result.history().size() + " rounds"
-                + checkpoints.map(c -> "; the checkpoint in " + c.dir() + " resumes it").orElse(""));
-            if (hp.saveModelOnTermination()) {
-              new ModelOutputs(paths).writeModel(result.booster());
-              LOG.info("save_model_on_termination: model of " + result.history().size() + " rounds written to "
-                  + paths.modelFile());
-            }
-            return;
-          }
-          writeOutputs(result, hp, given, featureNames, shapes, dshap, timings, start);
-        } finally {
-          result.booster().dispose();
-        }
-      } finally {
-        dtrain.dispose();
-        if (dval != null) {
-          dval.dispose();
-        }
-        if (dshap != null && dshap != dval) {
-          dshap.dispose();
-        }
+        train(hp, given, train, validation, validationData, shapes, checkpoints, cluster, timings, start);
+      } catch (RuntimeException e) {
+        throw cluster == null ? e : cluster.explain(e);
+      }
+      if (cluster != null) {
+        cluster.close();
       }
     }
+  }
+
+  /** Why this host has no data, when a ShardedByS3Key channel gave it no files. */
+  private Optional<String> missingShard(InputDataConfig channels) {
+    List<ChannelConfig> used = new ArrayList<>();
+    used.add(channels.train());
+    channels.validation().ifPresent(used::add);
+    for (ChannelConfig channel : used) {
+      if (!channel.sharded() || channel.inputMode() == InputMode.PIPE) {
+        continue;
+      }
+      Path folder = paths.channelDir(channel.name());
+      if (!Files.isDirectory(folder) || FolderChannel.list(channel.name(), folder).streams().isEmpty()) {
+        return Optional.of("no files in channel '" + channel.name() + "' (ShardedByS3Key)");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Builds the matrices and trains; on several hosts, inside the training group, where XGBoost
+   * merges the quantile sketches and histograms of all hosts, and only the leader prints and writes.
+   */
+  private void train(Hyperparameters hp, Map<String, String> given, ChannelData train, ChannelData validation,
+      ChannelData validationData, List<JobReport.ChannelShape> shapes, Optional<CheckpointStore> checkpoints,
+      Training cluster, Timings timings, long start) {
+    boolean leader = cluster == null || cluster.isLeader();
+    int features = cluster == null ? train.features() : cluster.features();
+    List<String> featureNames = ModelOutputs.defaultFeatureNames(features);
+    ChannelData trainData = train;
+    if (features != train.features()) {
+      // LibSVM shards: the widest host decides; XGBoost agrees on the column count the same way
+      trainData = new ChannelData(train.channel(), train.batches(), features);
+      if (validationData != null) {
+        validationData = new ChannelData(validationData.channel(), validationData.batches(), features);
+      }
+    }
+    MatrixOptions options = matrixOptions(hp);
+    MatrixFactory matrices = new MatrixFactory();
+    DMatrix dtrain = matrices.build(trainData, options, null);
+    LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; " + MemoryUsage.describe());
+    DMatrix dval = null;
+    DMatrix dshap = null;
+    try {
+      dval = validationData == null ? null : matrices.build(validationData, options, dtrain);
+      if (hp.shap() && dval != null && leader) {
+        // SHAP needs raw values; a QuantileDMatrix holds bins, so keep a plain copy of validation.
+        dshap = MatrixFactory.pathOf(dval) == MatrixPath.PLAIN ? dval : matrices.build(validationData,
+            new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), false), null);
+      }
+      train.close();
+      if (validation != null) {
+        validation.close();
+      }
+      LOG.info("parsed rows released: " + MemoryUsage.describe());
+      timings.lap("build matrices");
+      if (stopRequested.getAsBoolean()) {
+        LOG.warning("stop requested before training started: nothing to checkpoint, exiting");
+        return;
+      }
+      Consumer<String> lines = leader ? metricOut : line -> { };
+      Optional<CheckpointStore> writer = leader ? checkpoints : Optional.empty();
+      Trainer trainer = new Trainer(hp, lines, LOG::info, 5_000);
+      TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), extraParams(hp, checkpoints),
+          checkpoints.flatMap(this::resume), checkpointWriter(hp, writer), stopRequested);
+      timings.lap("train");
+      try {
+        if (cluster != null) {
+          writeRankModel(result, cluster);
+        }
+        if (result.terminated()) {
+          LOG.warning("stopped by request after " + result.history().size() + " rounds"
+              + checkpoints.map(c -> "; the checkpoint in " + c.dir() + " resumes it").orElse(""));
+          if (hp.saveModelOnTermination() && leader) {
+            new ModelOutputs(paths).writeModel(result.booster());
+            LOG.info("save_model_on_termination: model of " + result.history().size() + " rounds written to "
+                + paths.modelFile());
+          }
+          return;
+        }
+        if (leader) {
+          writeOutputs(result, hp, given, featureNames, shapes, dshap, timings, start);
+        } else {
+          LOG.info(String.format(java.util.Locale.ROOT, "trained %d rounds as rank %d of %d; the leader writes "
+              + "the model (%.1f s in all; %s)", result.history().size(), cluster.rank(), cluster.size(),
+              (System.nanoTime() - start) / 1e9, MemoryUsage.describe()));
+        }
+      } finally {
+        result.booster().dispose();
+      }
+    } finally {
+      dtrain.dispose();
+      if (dval != null) {
+        dval.dispose();
+      }
+      if (dshap != null && dshap != dval) {
+        dshap.dispose();
+      }
+    }
+  }
+
+  /** Test hook: with {@link #RANK_MODEL_DIR_ENV} set, every rank writes its booster there as {@code rank-N.ubj}. */
+  private void writeRankModel(TrainingResult result, Training cluster) {
+    String dir = env.get(RANK_MODEL_DIR_ENV);
+    if (dir == null || dir.isBlank()) {
+      return;
+    }
+    try {
+      AtomicFiles.write(Path.of(dir).resolve("rank-" + cluster.rank() + ".ubj"), result.booster().toByteArray("ubj"));
+    } catch (XGBoostError | RuntimeException e) {
+      LOG.warning("cannot write this rank's model to " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * {@code _kfold}: cross-validation on the train channel plus the validation channel's rows. The
+   * fold models go to {@code model/xgboost-model-<i>} (as the official image names them), the
+   * out-of-fold predictions to {@code output/data/predictions.csv}, every fold's scores to
+   * {@code output/data/cross_validation.json}. All are written only once every fold has trained.
+   */
+  private void crossValidate(Hyperparameters hp, ChannelData train, ChannelData validation) {
+    List<Batch> all = new ArrayList<>(train.batches());
+    if (validation != null) {
+      all.addAll(validation.batches());
+    }
+    ChannelData data = new ChannelData(validation == null ? "train" : "train+validation", all, train.features());
+    CrossValidation.Result result = new CrossValidation(hp, new MatrixFactory(), matrixOptions(hp), metricOut,
+        LOG::info).run(data);
+    ModelOutputs outputs = new ModelOutputs(paths);
+    StringBuilder csv = new StringBuilder("row,label");
+    int repeats = result.folds().length;
+    int outputsPerRow = result.predictions()[0][0].length;
+    for (int r = 1; r <= repeats; r++) {
+      String suffix = repeats == 1 ? "" : "_" + r;
+      csv.append(",fold").append(suffix);
+      for (int c = 0; c < outputsPerRow; c++) {
+        csv.append(",prediction").append(suffix).append(outputsPerRow == 1 ? "" : "_" + c);
+      }
+    }
+    csv.append('\n');
+    for (int row = 0; row < result.labels().length; row++) {
+      csv.append(row).append(',').append(result.labels()[row]);
+      for (int r = 0; r < repeats; r++) {
+        csv.append(',').append(result.folds()[r][row]);
+        for (float p : result.predictions()[r][row]) {
+          csv.append(',').append(p);
+        }
+      }
+      csv.append('\n');
+    }
+    AtomicFiles.write(paths.outputDataDir().resolve("predictions.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("kfold", hp.kfold().getAsInt());
+    doc.put("repeats", repeats);
+    doc.put("folds", result.foldScores());
+    outputs.writeJson("cross_validation.json", doc);
+    for (int i = 0; i < result.models().size(); i++) {
+      AtomicFiles.write(paths.modelDir().resolve("xgboost-model-" + i), result.models().get(i));
+    }
+    LOG.info("cross-validation: " + result.models().size() + " fold models written to " + paths.modelDir()
+        + ", out-of-fold predictions to " + paths.outputDataDir().resolve("predictions.csv"));
   }
 
   /**
@@ -176,6 +337,7 @@ public final class TrainingJob {
 
   /** Writes a checkpoint every {@code checkpoint_frequency} rounds, and always when stopping by request. */
   private static Trainer.RoundListener checkpointWriter(Hyperparameters hp, Optional<CheckpointStore> checkpoints) {
+    // on several hosts only the leader writes: the checkpoint folder is shared through S3
     if (checkpoints.isEmpty()) {
       return (booster, state, last) -> { };
     }

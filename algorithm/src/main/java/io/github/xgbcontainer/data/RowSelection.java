@@ -1,0 +1,105 @@
+package io.github.xgbcontainer.data;
+
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.List;
+
+/**
+ * Copies chosen rows of a channel into a new one, for cross-validation folds. The copy is one
+ * batch in the source's layout (dense or CSR), with the rows in the order given.
+ */
+public final class RowSelection {
+
+  private RowSelection() {}
+
+  /**
+   * @param source the channel to copy from
+   * @param rows row numbers in the channel (0-based), in the order wanted
+   * @param name the new channel's name, for messages
+   */
+  public static ChannelData select(ChannelData source, int[] rows, String name) {
+    List<Batch> batches = source.batches();
+    long[] starts = new long[batches.size() + 1];
+    for (int i = 0; i < batches.size(); i++) {
+      starts[i + 1] = starts[i] + batches.get(i).rows();
+    }
+    boolean dense = batches.get(0).isDense();
+    boolean weighted = source.hasWeights();
+    int columns = source.features();
+    float[] labels = new float[rows.length];
+    float[] weights = weighted ? new float[rows.length] : null;
+    if (dense) {
+      float[] values = new float[Math.multiplyExact(rows.length, columns)];
+      for (int i = 0; i < rows.length; i++) {
+        int b = batchOf(starts, rows[i]);
+        Batch batch = batches.get(b);
+        int local = (int) (rows[i] - starts[b]);
+        labels[i] = batch.labels().get(local);
+        if (weighted) {
+          weights[i] = batch.weights().get(local);
+        }
+        FloatBuffer v = batch.values();
+        for (int c = 0; c < batch.columns(); c++) {
+          values[i * columns + c] = v.get(local * batch.columns() + c);
+        }
+        for (int c = batch.columns(); c < columns; c++) {
+          values[i * columns + c] = Float.NaN;
+        }
+      }
+      return new ChannelData(name, List.of(Batch.ofDense(labels, weights, values, columns)), columns);
+    }
+    long[] indptr = new long[rows.length + 1];
+    for (int i = 0; i < rows.length; i++) {
+      int b = batchOf(starts, rows[i]);
+      LongBuffer ptr = batches.get(b).indptr();
+      int local = (int) (rows[i] - starts[b]);
+      indptr[i + 1] = indptr[i] + ptr.get(local + 1) - ptr.get(local);
+    }
+    int[] indices = new int[Math.toIntExact(indptr[rows.length])];
+    float[] values = new float[indices.length];
+    for (int i = 0; i < rows.length; i++) {
+      int b = batchOf(starts, rows[i]);
+      Batch batch = batches.get(b);
+      int local = (int) (rows[i] - starts[b]);
+      labels[i] = batch.labels().get(local);
+      if (weighted) {
+        weights[i] = batch.weights().get(local);
+      }
+      LongBuffer ptr = batch.indptr();
+      IntBuffer idx = batch.indices();
+      FloatBuffer val = batch.values();
+      int at = (int) indptr[i];
+      for (long e = ptr.get(local); e < ptr.get(local + 1); e++, at++) {
+        indices[at] = idx.get((int) e);
+        values[at] = val.get((int) e);
+      }
+    }
+    return new ChannelData(name, List.of(Batch.ofSparse(labels, weights, indptr, indices, values, columns)), columns);
+  }
+
+  /** All labels of a channel, in row order. */
+  public static float[] labels(ChannelData data) {
+    float[] labels = new float[Math.toIntExact(data.rows())];
+    int at = 0;
+    for (Batch b : data.batches()) {
+      b.labels().get(0, labels, at, b.rows());
+      at += b.rows();
+    }
+    return labels;
+  }
+
+  private static int batchOf(long[] starts, long row) {
+    int lo = 0;
+    int hi = starts.length - 2;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= row) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,130 @@
+package io.github.xgbcontainer.distributed;
+
+import io.github.xgbcontainer.error.PlatformError;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+
+/**
+ * This host's place in the training group. While it is open, matrices built and boosters trained
+ * in this process are synchronised with the other hosts by XGBoost. Only the leader (rank 0)
+ * prints metric lines and writes the model and {@code output/data}.
+ */
+public final class Training implements Cluster.Role, AutoCloseable {
+
+  /** Time left for the other survivors to probe this host before it exits. */
+  private static final long PROBE_GRACE_MILLIS = 3_000;
+
+  private final CollectiveGroup group;
+  private final PeerProbe probe;
+  private final int features;
+  private final int probePort;
+  private final int timeoutSeconds;
+  private final Consumer<String> log;
+
+  Training(CollectiveGroup group, PeerProbe probe, int features, int probePort, int timeoutSeconds,
+      Consumer<String> log) {
+    this.timeoutSeconds = timeoutSeconds;
+    this.group = group;
+    this.probe = probe;
+    this.features = features;
+    this.probePort = probePort;
+    this.log = log;
+  }
+
+  /** Whether this host writes the model: the first host with data. */
+  public boolean isLeader() {
+    return group.isLeader();
+  }
+
+  public int rank() {
+    return group.rank();
+  }
+
+  public int size() {
+    return group.size();
+  }
+
+  /** The widest feature count over the hosts with data. */
+  public int features() {
+    return features;
+  }
+
+  /**
+   * Turns a failure while the group was open into one that names the lost host, when the failure
+   * came from the collective; other failures are returned unchanged. Leaves the group.
+   */
+  public RuntimeException explain(RuntimeException failure) {
+    String native_ = nativeMessage(failure);
+    if (native_ == null || !looksCollective(native_)) {
+      abandon();
+      return failure;
+    }
+    List<Member> others = group.members().stream().filter(m -> !m.equals(group.members().get(group.rank()))).toList();
+    List<Member> lost = PeerProbe.unanswered(others, probePort);
+    String detail = XgboostMessages.detail(native_);
+    String message;
+    if (lost.isEmpty()) {
+      message = String.format(Locale.ROOT, "the training group (%s) broke, yet every other host still answers; "
+          + "perhaps the network between hosts failed, or a host was slower than %s %d s. XGBoost: %s",
+          group.hostNames(), ClusterSettings.TIMEOUT_ENV, timeoutSeconds(), detail);
+    } else {
+      message = String.format(Locale.ROOT, "lost host %s during training: it does not answer (killed, frozen or "
+          + "cut off), so the training group (%s) cannot go on; %s is %d s. XGBoost: %s",
+          String.join(", ", lost.stream().map(Member::describe).toList()), group.hostNames(),
+          ClusterSettings.TIMEOUT_ENV, timeoutSeconds(), detail);
+    }
+    log.accept(message);
+    try {
+      // the other survivors may be probing this host right now
+      Thread.sleep(PROBE_GRACE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    abandon();
+    return new PlatformError(message, failure);
+  }
+
+  private int timeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  private static String nativeMessage(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof XGBoostError) {
+        return c.getMessage() == null ? "" : c.getMessage();
+      }
+    }
+    return null;
+  }
+
+  static boolean looksCollective(String message) {
+    return message.contains("comm") || message.contains("socket") || message.contains("Socket")
+        || message.contains("coll") || message.contains("Poll") || message.contains("Connection")
+        || message.contains("timed out") || message.contains("timeout");
+  }
+
+  /** The clean end, after the leader has written the outputs. */
+  @Override
+  public void close() {
+    try {
+      group.close();
+    } finally {
+      if (probe != null) {
+        probe.close();
+      }
+    }
+  }
+
+  /** The end after a failure. */
+  public void abandon() {
+    try {
+      group.abandon();
+    } finally {
+      if (probe != null) {
+        probe.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package io.github.xgbcontainer.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three hosts as three JVMs on this machine, {@code algo-1..3} mapped to 127.0.0.1..3 through the
+ * JDK's hosts file, training through XGBoost's collective.
+ */
+class DistributedTrainIT {
+
+  private static final List<String> HOSTS = List.of("algo-1", "algo-2", "algo-3");
+  private static final String HP = "{\"num_round\": \"20\", \"objective\": \"reg:squarederror\", \"max_depth\": \"4\","
+      + " \"eval_metric\": \"rmse\"}";
+  private static final String CHANNELS = "{\"train\": {\"ContentType\": \"libsvm\", \"S3DistributionType\": \"ShardedByS3Key\"},"
+      + " \"validation\": {\"ContentType\": \"libsvm\", \"S3DistributionType\": \"FullyReplicated\"}}";
+  private static final int TIMEOUT = 5;
+
+  @TempDir Path dir;
+  private Path hostsFile;
+  private final List<HostProcess> started = new ArrayList<>();
+  private Map<String, String> env;
+  private List<String> trainRows;
+  private List<String> validationRows;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    hostsFile = dir.resolve("hosts");
+    Files.writeString(hostsFile, "127.0.0.1 algo-1\n127.0.0.2 algo-2\n127.0.0.3 algo-3\n");
+    env = new HashMap<>();
+    env.put(ClusterSettings.TRACKER_PORT_ENV, Integer.toString(freePorts()));
+    env.put(ClusterSettings.TIMEOUT_ENV, Integer.toString(TIMEOUT));
+    env.put(ClusterSettings.HOST_WAIT_ENV, "60");
+    trainRows = new ArrayList<>();
+    for (String f : List.of("abalone.train_0", "abalone.train_1")) {
+      trainRows.addAll(Files.readAllLines(HostProcess.ANCHOR.resolve("abalone/data/train").resolve(f)));
+    }
+    validationRows = Files.readAllLines(HostProcess.ANCHOR.resolve("abalone/data/validation/abalone.validation"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (HostProcess p : started) {
+      p.kill();
+    }
+  }
+
+  /** Three consecutive ports free on 127.0.0.1..3: roster tracker, training tracker, liveness probe. */
+  private static int freePorts() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(20_000, 50_000);
+      boolean free = true;
+      for (int p = port; p < port + 3 && free; p++) {
+        for (int host = 1; host <= 3 && free; host++) {
+          try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0." + host, p));
+          } catch (IOException e) {
+            free = false;
+          }
+        }
+      }
+      if (free) {
+        return port;
+      }
+    }
+    throw new IOException("no three free consecutive ports");
+  }
+
+  private HostProcess host(String name, List<String> hosts, String hp, String channels) throws IOException {
+    return new HostProcess(dir, name, hosts).config(hp, channels).channel("validation", "abalone.validation", validationRows);
+  }
+
+  private HostProcess start(HostProcess p, Map<String, String> extra) throws IOException {
+    Map<String, String> all = new HashMap<>(env);
+    all.putAll(extra);
+    started.add(p);
+    return p.start(hostsFile, all);
+  }
+
+  private static double lastValidationRmse(HostProcess p) throws IOException {
+    List<String> lines = p.metricLines();
+    String last = lines.get(lines.size() - 1);
+    return Double.parseDouble(last.replaceAll(".*validation-rmse:([0-9.]+).*", "$1"));
+  }
+
+  private static void assertExit(int expected, HostProcess p, long seconds) throws Exception {
+    assertEquals(expected, p.await(seconds), p::toString);
+  }
+
+  @Test
+  void threeShards_identicalBoostersOnAllRanks_evenWithAHostTwentySecondsLate() throws Exception {
+    Path rankModels = dir.resolve("rank-models");
+    Files.createDirectories(rankModels);
+    Map<String, String> debug = Map.of(TrainingJobHook.RANK_MODEL_DIR_ENV, rankModels.toString());
+    List<HostProcess> hosts = new ArrayList<>();
+    int third = trainRows.size() / 3;
+    for (int i = 0; i < 3; i++) {
+      List<String> shard = trainRows.subList(i * third, i == 2 ? trainRows.size() : (i + 1) * third);
+      hosts.add(host(HOSTS.get(i), HOSTS, HP, CHANNELS).channel("train", "part-" + i, shard));
+    }
+    HostProcess single = host("single", List.of("single"), HP, CHANNELS).channel("train", "all", trainRows);
+    start(hosts.get(0), debug);
+    start(hosts.get(1), debug);
+    start(single, Map.of());
+    assertExit(0, single, 120);
+    Thread.sleep(20_000 - 0);
+    start(hosts.get(2), debug);
+    for (HostProcess p : hosts) {
+      assertExit(0, p, 120);
+    }
+
+    byte[] rank0 = Files.readAllBytes(rankModels.resolve("rank-0.ubj"));
+    assertArrayEquals(rank0, Files.readAllBytes(rankModels.resolve("rank-1.ubj")));
+    assertArrayEquals(rank0, Files.readAllBytes(rankModels.resolve("rank-2.ubj")));
+    assertArrayEquals(rank0, Files.readAllBytes(hosts.get(0).model()));
+    // only the leader prints metrics and writes the model and output/data
+    assertEquals(20, hosts.get(0).metricLines().size(), hosts.get(0)::toString);
+    assertTrue(hosts.get(0).hasOutputData());
+    for (HostProcess worker : hosts.subList(1, 3)) {
+      assertEquals(List.of(), worker.metricLines(), worker::toString);
+      assertFalse(Files.exists(worker.model()), worker::toString);
+      assertFalse(worker.hasOutputData(), worker::toString);
+    }
+    double distributed = lastValidationRmse(hosts.get(0));
+    double whole = lastValidationRmse(single);
+    assertTrue(Math.abs(distributed - whole) < 0.02 * whole, "3 hosts " + distributed + " vs 1 host " + whole);
+    assertTrue(hosts.get(2).stderr().contains("joined the training group as rank 2 of 3 (algo-1, algo-2, algo-3)"),
+        hosts.get(2)::toString);
+  }
+
+  @Test
+  void emptyShard_thatHostLeavesCleanly_andTheOthersTrainOnThePlainMatrix() throws Exception {
+    Path rankModels = dir.resolve("rank-models");
+    Files.createDirectories(rankModels);
+    Map<String, String> debug = Map.of(TrainingJobHook.RANK_MODEL_DIR_ENV, rankModels.toString());
+    String hp = HP.replace("}", ", \"tree_method\": \"approx\"}");
+    int half = trainRows.size() / 2;
+    List<HostProcess> hosts = List.of(
+        host("algo-1", HOSTS, hp, CHANNELS).channel("train", "part-0", trainRows.subList(0, half)),
+        host("algo-2", HOSTS, hp, CHANNELS).channel("train", null, List.of()),
+        host("algo-3", HOSTS, hp, CHANNELS).channel("train", "part-1", trainRows.subList(half, trainRows.size())));
+    for (HostProcess p : hosts) {
+      start(p, debug);
+    }
+    for (HostProcess p : hosts) {
+      assertExit(0, p, 120);
+    }
+    assertTrue(hosts.get(1).stderr().contains("host algo-2 has no files in channel 'train' (ShardedByS3Key): it leaves "
+        + "the job, and algo-1, algo-3 train without it"), hosts.get(1)::toString);
+    assertNull(hosts.get(1).failure());
+    assertTrue(hosts.get(0).stderr().contains("training matrix: plain DMatrix"),
+        hosts.get(0)::toString);
+    assertArrayEquals(Files.readAllBytes(rankModels.resolve("rank-0.ubj")),
+        Files.readAllBytes(rankModels.resolve("rank-1.ubj")));
+    assertEquals(20, hosts.get(0).metricLines().size(), hosts.get(0)::toString);
+    assertTrue(Files.exists(hosts.get(0).model()));
+    assertFalse(Files.exists(hosts.get(2).model()));
+  }
+
+  @Test
+  void noHostHasData_isAUserError() throws Exception {
+    List<HostProcess> hosts = new ArrayList<>();
+    for (String h : HOSTS.subList(0, 2)) {
+      hosts.add(start(host(h, HOSTS.subList(0, 2), HP, CHANNELS).channel("train", null, List.of()), Map.of()));
+    }
+    for (HostProcess p : hosts) {
+      assertExit(1, p, 120);
+      assertEquals("ClientError: no host has data to train on: each of the 2 hosts (algo-1, algo-2) lacks files in a "
+          + "channel (here: no files in channel 'train' (ShardedByS3Key)); perhaps you should give a ShardedByS3Key "
+          + "channel at least as many files as hosts, or use FullyReplicated\n", p.failure(), p::toString);
+    }
+  }
+
+  private List<HostProcess> startLongJob() throws Exception {
+    String hp = HP.replace("\"20\"", "\"100000\"");
+    List<HostProcess> hosts = new ArrayList<>();
+    int third = trainRows.size() / 3;
+    for (int i = 0; i < 3; i++) {
+      hosts.add(start(host(HOSTS.get(i), HOSTS, hp, CHANNELS)
+          .channel("train", "part-" + i, trainRows.subList(i * third, (i + 1) * third)), Map.of()));
+    }
+    // wait until training runs: the leader prints its fifth metric line
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (hosts.get(0).metricLines().size() < 5) {
+      assertTrue(System.nanoTime() < deadline, hosts.get(0)::toString);
+      assertTrue(hosts.stream().allMatch(HostProcess::alive), hosts::toString);
+      Thread.sleep(200);
+    }
+    return hosts;
+  }
+
+  private void assertOthersFailNaming(List<HostProcess> hosts, int lost) throws Exception {
+    // the bound: dmlc_timeout, two seconds of probing, three of grace, and JVM exit
+    long bound = TIMEOUT + 2 + 3 + 10;
+    String name = HOSTS.get(lost);
+    for (int i = 0; i < hosts.size(); i++) {
+      if (i == lost) {
+        continue;
+      }
+      HostProcess p = hosts.get(i);
+      int code = p.await(bound);
+      assertNotEquals(-1, code, () -> "still running after " + bound + " s: " + p);
+      assertEquals(2, code, p::toString);
+      String failure = p.failure();
+      assertTrue(failure != null && failure.startsWith("PlatformError: lost host " + name + " (127.0.0."
+          + (lost + 1) + ") during training: it does not answer (killed, frozen or cut off), so the training group "
+          + "(algo-1, algo-2, algo-3) cannot go on; SM_COLLECTIVE_TIMEOUT_SECONDS is " + TIMEOUT + " s. XGBoost: "),
+          p::toString);
+    }
+  }
+
+  @Test
+  void killedWorker_theOthersFailWithinTheBound_namingIt() throws Exception {
+    List<HostProcess> hosts = startLongJob();
+    hosts.get(1).signal("KILL");
+    assertOthersFailNaming(hosts, 1);
+  }
+
+  @Test
+  void stoppedWorker_theOthersFailWithinTheBound_namingIt() throws Exception {
+    List<HostProcess> hosts = startLongJob();
+    hosts.get(2).signal("STOP");
+    assertOthersFailNaming(hosts, 2);
+  }
+
+  /** The name of the debug variable, kept in one place. */
+  private static final class TrainingJobHook {
+    static final String RANK_MODEL_DIR_ENV = io.github.xgbcontainer.train.TrainingJob.RANK_MODEL_DIR_ENV;
+  }
+}
