@@ -214,7 +214,12 @@ final class RequestReader {
     try {
       return JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      throw new UserError(where + " is not valid JSON: " + e.getOriginalMessage());
+      String message = e.getOriginalMessage();
+      int extra = message.indexOf(" (start marker");
+      message = (extra < 0 ? message : message.substring(0, extra)).lines().findFirst().orElse("");
+      String at = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new UserError(where + " is not valid JSON" + at + ": " + message);
     } catch (java.io.IOException e) {
       throw new UserError(where + " cannot be read: " + e.getMessage());
     }
