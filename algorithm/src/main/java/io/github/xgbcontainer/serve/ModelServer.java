@@ -46,6 +46,7 @@ public final class ModelServer implements AutoCloseable {
       QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, 2 * settings.threads() + 4), 4);
       threads.setName("serve");
       Server server = new Server(threads);
+      server.setStopAtShutdown(true);
       ServerConnector connector = new ServerConnector(server);
       connector.setPort(settings.port());
       server.addConnector(connector);
