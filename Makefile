@@ -2,7 +2,7 @@
 MVN ?= mvn -B -q
 JAR := algorithm/target/xgboost-container.jar
 
-.PHONY: build test demo bench clean
+.PHONY: build test demo bench bench-serve clean
 
 build: $(JAR)
 
@@ -17,6 +17,9 @@ demo: build
 
 bench:
 	./bench/run.sh
+
+bench-serve:
+	./bench/serve.sh
 
 clean:
 	rm -rf build algorithm/target target
