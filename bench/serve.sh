@@ -48,6 +48,7 @@ say "building the container: make build (log: $LOGS/make-build.log)"
 make build >"$LOGS/make-build.log" 2>&1 || { grep -m 5 ERROR "$LOGS/make-build.log" >&2; exit 1; }
 
 # --- The model: the breast-cancer data set (569 x 30, scikit-learn's copy), trained by our train. ---
+# base_score is set because Debian's xgboost 1.7 (the peer) mispredicts a 3.x model with an estimated one.
 OPT=$DIR/opt_ml
 rm -rf "$OPT" && mkdir -p "$OPT/input/config" "$OPT/input/data/train"
 $SYSTEM_PYTHON - "$OPT/input/data/train/train.csv" "$DIR/row.csv" "$DIR/batch.csv" <<'PY'
@@ -61,7 +62,7 @@ rows = [",".join(repr(float(v)) for v in x) for x in d.data]
 open(sys.argv[2], "w").write(rows[0] + "\n")
 open(sys.argv[3], "w").write("\n".join(rows[:150]) + "\n")
 PY
-echo '{"num_round": "100", "objective": "binary:logistic", "max_depth": "5", "eta": "0.2"}' >"$OPT/input/config/hyperparameters.json"
+echo '{"num_round": "100", "objective": "binary:logistic", "max_depth": "5", "eta": "0.2", "base_score": "0.5"}' >"$OPT/input/config/hyperparameters.json"
 echo '{"train": {"ContentType": "text/csv"}}' >"$OPT/input/config/inputdataconfig.json"
 say "training the breast-cancer model with our train (log: $LOGS/train.log)"
 SAGEMAKER_BASE_DIR=$OPT java -jar "$JAR" train >"$LOGS/train.log" 2>&1
@@ -135,7 +136,7 @@ for r in "${results[@]}"; do
     tr = prs > 0 ? ors / prs : 0; pr = pp > 0 ? op / pp : 0
     name = c == "row" ? "1 row" : "150 rows"
     printf "| %s | %s | %s | %s | %s | %.2fx (target >= %dx: %s) | %.2fx (target <= 0.2x: %s) |\n",
-      name, ors, op, prs, pp, tr, t, tr >= t ? "met" : "MISSED", pr, pr <= 0.2 ? "met" : "MISSED" }'
+      name, ors, op, prs, pp, tr, t, (tr >= t ? "met" : "MISSED"), pr, (pr <= 0.2 ? "met" : "MISSED") }'
 done
 say ""
 say "machine: $CORES cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); logs in $LOGS"
