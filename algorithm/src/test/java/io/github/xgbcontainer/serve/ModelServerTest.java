@@ -214,6 +214,30 @@ class ModelServerTest {
     return out.toByteArray();
   }
 
+  /** The same rows as sparse Records: float32 values of the present features, their keys, and shape [FEATURES]. */
+  static byte[] sparseRecordIo() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < ROWS; i++) {
+      ByteArrayOutputStream values = new ByteArrayOutputStream();
+      ByteArrayOutputStream keys = new ByteArrayOutputStream();
+      for (int j = 0; j < FEATURES; j++) {
+        float v = rows[i * FEATURES + j];
+        if (!Float.isNaN(v)) {
+          values.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(v).array());
+          keys.write(j);
+        }
+      }
+      byte[] tensor = concat(concat(field(1, values.toByteArray()), field(2, keys.toByteArray())),
+          field(3, new byte[] {FEATURES}));
+      byte[] entry = concat(field(1, "values".getBytes()), field(2, field(2, tensor)));
+      byte[] record = field(1, entry);
+      ByteBuffer frame = ByteBuffer.allocate(8 + ((record.length + 3) & ~3)).order(ByteOrder.LITTLE_ENDIAN);
+      frame.putInt(0xCED7230A).putInt(record.length).put(record);
+      out.writeBytes(frame.array());
+    }
+    return out.toByteArray();
+  }
+
   static byte[] field(int number, byte[] payload) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(number << 3 | 2);
@@ -281,6 +305,13 @@ class ModelServerTest {
         assertArrayEquals(expected, numbers(accept, response.body()), request.getKey() + " -> " + accept);
       }
     }
+  }
+
+  @Test
+  void sparseRecordIo_predictsAsBoosterPredict() throws Exception {
+    HttpResponse<String> response = post(binaryServer, "application/x-recordio-protobuf", null, sparseRecordIo());
+    assertEquals(200, response.statusCode(), response.body());
+    assertArrayEquals(expected(binary), numbers("text/csv", response.body()));
   }
 
   @Test
