@@ -42,8 +42,9 @@ public final class ModelServer implements AutoCloseable {
         LOG.warning("SAGEMAKER_INFERENCE_OUTPUT: " + output.inapplicable() + " do not apply to objective '"
             + model.objective() + "' and are answered as NaN");
       }
-      // Request threads beyond the cores only queue for them; a few extra keep I/O moving.
-      QueuedThreadPool threads = new QueuedThreadPool(Math.max(8, 2 * settings.threads() + 4), 4);
+      // Jetty's acceptor and selectors take threads from this pool too; request threads beyond the
+      // cores mostly wait for them, but keep connections moving while others predict.
+      QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 4 * settings.threads() + 8), 4);
       threads.setName("serve");
       Server server = new Server(threads);
       server.setStopAtShutdown(true);
