@@ -2,7 +2,7 @@
 MVN ?= mvn -B -q
 JAR := algorithm/target/xgboost-container.jar
 
-.PHONY: build test notebooks demo bench clean
+.PHONY: build test notebooks demo bench bench-serve clean
 
 build: $(JAR)
 
@@ -25,6 +25,9 @@ demo: build
 
 bench:
 	./bench/run.sh
+
+bench-serve:
+	./bench/serve.sh
 
 clean:
 	rm -rf build algorithm/target target

@@ -6,6 +6,8 @@ import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.output.FailureFile;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import io.github.xgbcontainer.train.Termination;
+import io.github.xgbcontainer.serve.ModelServer;
+import io.github.xgbcontainer.serve.ServeSettings;
 import io.github.xgbcontainer.train.TrainingJob;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,10 +16,10 @@ import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The container's entry point: {@code train} (and, later, {@code serve}). */
+/** The container's entry point: {@code train} and {@code serve}. */
 @Command(name = "xgboost-container", mixinStandardHelpOptions = true,
     description = "SageMaker-compatible XGBoost training container.",
-    subcommands = {Main.Train.class})
+    subcommands = {Main.Train.class, Main.Serve.class})
 public final class Main implements Callable<Integer> {
 
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
@@ -43,6 +45,26 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
       SageMakerPaths paths = SageMakerPaths.fromEnvironment(System.getenv());
       return run(paths, System.out, Termination.onSigterm());
+    }
+  }
+
+  /**
+   * Serves {@code model/xgboost-model} under {@code $SAGEMAKER_BASE_DIR} on
+   * {@code $SAGEMAKER_BIND_TO_PORT} (default 8080) until the process is stopped.
+   */
+  @Command(name = "serve", description = "Serve the model for SageMaker hosting and batch transform.")
+  static final class Serve implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws InterruptedException {
+      try (ModelServer server = ModelServer.start(SageMakerPaths.fromEnvironment(System.getenv()),
+          ServeSettings.fromEnvironment(System.getenv()))) {
+        server.join();
+        return 0;
+      } catch (ContainerException e) {
+        LOG.severe(FailureFile.text(e));
+        return e.kind().exitCode();
+      }
     }
   }
 

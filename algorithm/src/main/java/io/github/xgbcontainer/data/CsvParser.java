@@ -11,6 +11,7 @@ import java.nio.FloatBuffer;
 final class CsvParser implements BlockParser {
 
   private final int fields;
+  private final boolean labelled;
   private final boolean weighted;
   private final int features;
 
@@ -19,9 +20,20 @@ final class CsvParser implements BlockParser {
    * @param weighted whether the second field is the instance weight
    */
   CsvParser(int fields, boolean weighted) {
+    this(fields, true, weighted);
+  }
+
+  /**
+   * @param fields the number of comma-separated fields on every line
+   * @param labelled whether the first field is the label (training data); inference payloads
+   *     have none, and their labels are left 0
+   * @param weighted whether the field after the label is the instance weight
+   */
+  CsvParser(int fields, boolean labelled, boolean weighted) {
     this.fields = fields;
+    this.labelled = labelled;
     this.weighted = weighted;
-    this.features = fields - (weighted ? 2 : 1);
+    this.features = fields - (labelled ? 1 : 0) - (weighted ? 1 : 0);
   }
 
   int features() {
@@ -67,19 +79,19 @@ final class CsvParser implements BlockParser {
               throw ragged(block, b, pos, contentEnd, line);
             }
             float v = number(block, b, start, stop, line, field, pos, contentEnd);
-            if (field == 0) {
+            if (labelled && field == 0) {
               if (Float.isNaN(v)) {
                 throw new DataFormatException(line, 1, "the label is missing; every row needs a label in column 1");
               }
               labels.put(rows, v);
-            } else if (weighted && field == 1) {
+            } else if (weighted && field == (labelled ? 1 : 0)) {
               if (Float.isNaN(v) || v < 0) {
                 throw new DataFormatException(line, 2, "instance weight '" + BlockParser.snippet(b, start, stop)
                     + "' is not a non-negative number (csv_weights=1 reads column 2 as the weight)");
               }
               weights.put(rows, v);
             } else {
-              values.put(base + field - (weighted ? 2 : 1), v);
+              values.put(base + field - (fields - features), v);
               if (!Float.isNaN(v)) {
                 present++;
               }
@@ -130,9 +142,11 @@ final class CsvParser implements BlockParser {
     try {
       return JavaFloatParser.parseFloat(b, start, stop - start);
     } catch (NumberFormatException e) {
-      if (block.firstInStream() && line == 1) {
+      // Inference payloads are rows of features only: a word on the first line is a bad value there.
+      if (labelled && block.firstInStream() && line == 1) {
         throw new DataFormatException(line, 0, "'" + BlockParser.snippet(b, lineStart, lineEnd)
-            + "' looks like a header: remove it (CSV input has no header row; the label is the first column)");
+            + "' looks like a header: remove it (CSV input has no header row"
+            + (labelled ? "; the label is the first column)" : ")"));
       }
       throw new DataFormatException(line, field + 1, "'" + BlockParser.snippet(b, start, stop)
           + "' is not a number (leave the field empty for a missing value)");

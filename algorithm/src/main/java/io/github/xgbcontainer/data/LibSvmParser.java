@@ -12,6 +12,22 @@ import java.nio.LongBuffer;
  */
 final class LibSvmParser implements BlockParser {
 
+  private final boolean labelOptional;
+
+  /** Training data: every line starts with {@code label[:weight]}. */
+  LibSvmParser() {
+    this(false);
+  }
+
+  /**
+   * @param labelOptional whether a line may start with its first {@code index:value} pair, as
+   *     inference payloads do (a leading token without a colon is then a label placeholder, and
+   *     a first token with one is a feature, not {@code label:weight})
+   */
+  LibSvmParser(boolean labelOptional) {
+    this.labelOptional = labelOptional;
+  }
+
   @Override
   public ParsedBlock parse(TextBlock block) throws DataFormatException {
     byte[] b = block.bytes();
@@ -64,7 +80,7 @@ final class LibSvmParser implements BlockParser {
             p++;
           }
           token++;
-          if (token == 1) {
+          if (token == 1 && !(labelOptional && colon >= 0)) {
             int labelEnd = colon < 0 ? p : colon;
             labels.put(rows, parse(b, start, labelEnd, line, token, "label"));
             if (colon >= 0) {

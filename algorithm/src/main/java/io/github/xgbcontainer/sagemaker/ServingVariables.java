@@ -1,0 +1,33 @@
+package io.github.xgbcontainer.sagemaker;
+
+/**
+ * The environment variables SageMaker hosting and batch transform set for a serving container.
+ *
+ * <p>See https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-inference-code.html and
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/xgboost.html (selectable inference output).
+ */
+public final class ServingVariables {
+
+  private ServingVariables() {}
+
+  /** The port to listen on; SageMaker sets it when the image carries the accept-bind-to-port label. */
+  public static final String BIND_TO_PORT = "SAGEMAKER_BIND_TO_PORT";
+
+  /** The port when {@link #BIND_TO_PORT} is not set. */
+  public static final int DEFAULT_PORT = 8080;
+
+  /** Comma-separated output keys (predicted_label, probability, ...), as the official image reads them. */
+  public static final String INFERENCE_OUTPUT = "SAGEMAKER_INFERENCE_OUTPUT";
+
+  /** Set for batch transform. */
+  public static final String BATCH = "SAGEMAKER_BATCH";
+
+  /** The largest request body in MB (the official image answers 6 in /execution-parameters). */
+  public static final String MAX_PAYLOAD_IN_MB = "SAGEMAKER_MAX_PAYLOAD_IN_MB";
+
+  /** The payload limit when {@link #MAX_PAYLOAD_IN_MB} is not set. */
+  public static final int DEFAULT_MAX_PAYLOAD_IN_MB = 6;
+
+  /** The header SageMaker forwards from InvokeEndpoint's CustomAttributes. */
+  public static final String CUSTOM_ATTRIBUTES_HEADER = "X-Amzn-SageMaker-Custom-Attributes";
+}

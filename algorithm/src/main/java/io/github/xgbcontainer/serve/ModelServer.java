@@ -1,0 +1,95 @@
+package io.github.xgbcontainer.serve;
+
+import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.error.UserError;
+import io.github.xgbcontainer.sagemaker.SageMakerPaths;
+import java.util.logging.Logger;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The running server: the model loaded once, Jetty listening on all interfaces. {@code /ping}
+ * answers 200 from the moment {@link #start} returns, since the model is loaded before the port
+ * opens.
+ */
+public final class ModelServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ModelServer.class.getName());
+
+  private final ServedModel model;
+  private final Server server;
+  private final int port;
+
+  private ModelServer(ServedModel model, Server server, int port) {
+    this.model = model;
+    this.server = server;
+    this.port = port;
+  }
+
+  /**
+   * Loads {@code model/xgboost-model} under {@code paths} and starts listening.
+   *
+   * @throws UserError when the model cannot be served or the settings are wrong
+   * @throws PlatformError when the port cannot be opened
+   */
+  public static ModelServer start(SageMakerPaths paths, ServeSettings settings) {
+    ServedModel model = ServedModel.load(paths.modelFile());
+    try {
+      InferenceOutput output = settings.inferenceOutput() == null ? InferenceOutput.scores()
+          : InferenceOutput.selected(settings.inferenceOutput(), model.objective(), model.numClass());
+      if (!output.inapplicable().isEmpty()) {
+        LOG.warning("SAGEMAKER_INFERENCE_OUTPUT: " + output.inapplicable() + " do not apply to objective '"
+            + model.objective() + "' and are answered as NaN");
+      }
+      // Jetty's acceptor and selectors take threads from this pool too; request threads beyond the
+      // cores mostly wait for them, but keep connections moving while others predict.
+      QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 4 * settings.threads() + 8), 4);
+      threads.setName("serve");
+      Server server = new Server(threads);
+      server.setStopAtShutdown(true);
+      ServerConnector connector = new ServerConnector(server);
+      connector.setPort(settings.port());
+      server.addConnector(connector);
+      server.setHandler(new InferenceHandler(model, settings, output));
+      try {
+        server.start();
+      } catch (Exception e) {
+        try {
+          server.stop();
+        } catch (Exception ignored) {
+          // already failing
+        }
+        throw new PlatformError("cannot listen on port " + settings.port() + ": " + e.getMessage(), e);
+      }
+      int port = connector.getLocalPort();
+      LOG.info("serving " + paths.modelFile() + " (" + model.objective() + ", " + model.features()
+          + " features) on port " + port);
+      return new ModelServer(model, server, port);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** The port listened on (the chosen one when started with port 0). */
+  public int port() {
+    return port;
+  }
+
+  /** Blocks until the server stops. */
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warning("stopping the server: " + e);
+    } finally {
+      model.close();
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package io.github.xgbcontainer.serve;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.data.Batch;
+import io.github.xgbcontainer.data.PayloadParser;
+import io.github.xgbcontainer.error.UserError;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a request body of one content type into {@link Rows}. CSV and LibSVM go through the
+ * {@code data} parsers; JSON, JSON Lines and RecordIO-protobuf are read here.
+ */
+final class RequestReader {
+
+  /** The request content types, by their media type names. */
+  enum RequestType {
+    CSV("text/csv"),
+    LIBSVM("text/libsvm", "text/x-libsvm", "application/x-libsvm"),
+    JSON("application/json"),
+    JSON_LINES("application/jsonlines", "application/jsonl", "application/x-jsonlines"),
+    RECORDIO_PROTOBUF("application/x-recordio-protobuf");
+
+    private final List<String> names;
+
+    RequestType(String... names) {
+      this.names = List.of(names);
+    }
+
+    /** Every accepted name, for the 415 message. */
+    static String supported() {
+      List<String> all = new ArrayList<>();
+      for (RequestType type : values()) {
+        all.addAll(type.names);
+      }
+      return String.join(", ", all);
+    }
+
+    /**
+     * The type of a {@code Content-Type} header; parameters such as {@code charset} are ignored,
+     * and a missing header means CSV, as in the official image.
+     *
+     * @return the type, or {@code null} when it is not supported
+     */
+    static RequestType of(String header) {
+      String mime = mediaType(header);
+      if (mime.isEmpty()) {
+        return CSV;
+      }
+      for (RequestType type : values()) {
+        if (type.names.contains(mime)) {
+          return type;
+        }
+      }
+      return null;
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RequestReader() {}
+
+  /** The media type of a header value, lower case, without parameters. */
+  static String mediaType(String header) {
+    if (header == null) {
+      return "";
+    }
+    int semi = header.indexOf(';');
+    return (semi < 0 ? header : header.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Parses the body.
+   *
+   * @return the rows, or {@code null} when the body holds none (only blank lines)
+   * @throws UserError naming the row and what is wrong with it
+   */
+  static Rows read(RequestType type, byte[] body) {
+    return switch (type) {
+      case CSV -> fromBatch(PayloadParser.csv(body, body.length));
+      case LIBSVM -> fromBatch(PayloadParser.libsvm(body, body.length));
+      case JSON -> json(body);
+      case JSON_LINES -> jsonLines(body);
+      case RECORDIO_PROTOBUF -> RecordIoProtobuf.read(body);
+    };
+  }
+
+  private static Rows fromBatch(Batch batch) {
+    if (batch == null) {
+      return null;
+    }
+    try (batch) {
+      if (batch.isDense()) {
+        float[] values = new float[batch.rows() * batch.columns()];
+        batch.values().get(values);
+        return Rows.dense(batch.rows(), batch.columns(), values);
+      }
+      long[] indptr = new long[batch.rows() + 1];
+      batch.indptr().get(indptr);
+      int[] indices = new int[(int) indptr[batch.rows()]];
+      batch.indices().get(indices);
+      float[] values = new float[indices.length];
+      batch.values().get(values);
+      return new Rows(batch.rows(), batch.columns(), values, indptr, indices);
+    }
+  }
+
+  /**
+   * {@code {"instances": [{"features": [...]}, ...]}} (SageMaker's JSON inference format), or
+   * {@code {"instances": [[...], ...]}}, {@code {"features": [...]}}, a bare list of rows, or
+   * one bare row.
+   */
+  private static Rows json(byte[] body) {
+    JsonNode root = parseJson(body, "the body");
+    if (root.isObject()) {
+      if (root.has("instances")) {
+        JsonNode instances = root.get("instances");
+        if (!instances.isArray()) {
+          throw new UserError("'instances' is not a list, perhaps you should send"
+              + " {\"instances\": [{\"features\": [1.5, 2.0]}]}");
+        }
+        return rows(instances, "instance");
+      }
+      if (root.has("features")) {
+        return denseRows(List.of(features(root, "instance 1")), "instance");
+      }
+    } else if (root.isArray()) {
+      if (root.isEmpty()) {
+        return null;
+      }
+      if (root.get(0).isArray() || root.get(0).isObject()) {
+        return rows(root, "instance");
+      }
+      return denseRows(List.of(features(root, "instance 1")), "instance");
+    }
+    throw new UserError("the JSON body has neither 'instances' nor 'features', perhaps you should send"
+        + " {\"instances\": [{\"features\": [1.5, 2.0]}]} or a list of rows [[1.5, 2.0]]");
+  }
+
+  /** One JSON value per line: a row {@code [...]} or {@code {"features": [...]}}. */
+  private static Rows jsonLines(byte[] body) {
+    List<float[]> rows = new ArrayList<>();
+    String text = new String(body, StandardCharsets.UTF_8);
+    int line = 0;
+    for (String each : text.split("\n", -1)) {
+      line++;
+      if (each.isBlank()) {
+        continue;
+      }
+      JsonNode node = parseJson(each.getBytes(StandardCharsets.UTF_8), "line " + line);
+      rows.add(features(node, "line " + line));
+    }
+    return rows.isEmpty() ? null : denseRows(rows, "line");
+  }
+
+  private static Rows rows(JsonNode list, String noun) {
+    List<float[]> rows = new ArrayList<>(list.size());
+    int i = 0;
+    for (JsonNode row : list) {
+      i++;
+      rows.add(features(row, noun + " " + i));
+    }
+    return rows.isEmpty() ? null : denseRows(rows, noun);
+  }
+
+  private static float[] features(JsonNode row, String where) {
+    JsonNode list = row.isObject() ? row.get("features") : row;
+    if (list == null || !list.isArray()) {
+      throw new UserError(where + ": expected a list of numbers or {\"features\": [...]}, found "
+          + snippet(row.toString()));
+    }
+    float[] values = new float[list.size()];
+    for (int j = 0; j < values.length; j++) {
+      JsonNode v = list.get(j);
+      if (v.isNumber()) {
+        values[j] = v.floatValue();
+      } else if (v.isNull()) {
+        values[j] = Float.NaN;
+      } else {
+        try {
+          values[j] = v.isTextual() ? Float.parseFloat(v.textValue().strip()) : fail();
+        } catch (NumberFormatException e) {
+          throw new UserError(where + ", feature " + (j + 1) + ": " + snippet(v.toString())
+              + " is not a number (use null for a missing value)");
+        }
+      }
+    }
+    return values;
+  }
+
+  private static float fail() {
+    throw new NumberFormatException();
+  }
+
+  private static Rows denseRows(List<float[]> rows, String noun) {
+    int columns = rows.get(0).length;
+    float[] values = new float[rows.size() * columns];
+    for (int i = 0; i < rows.size(); i++) {
+      float[] row = rows.get(i);
+      if (row.length != columns) {
+        throw new UserError(noun + " " + (i + 1) + " has " + row.length + " features but " + noun
+            + " 1 has " + columns + ", perhaps you should give every row the same features");
+      }
+      System.arraycopy(row, 0, values, i * columns, columns);
+    }
+    return Rows.dense(rows.size(), columns, values);
+  }
+
+  private static JsonNode parseJson(byte[] body, String where) {
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      String message = e.getOriginalMessage();
+      int extra = message.indexOf(" (start marker");
+      message = (extra < 0 ? message : message.substring(0, extra)).lines().findFirst().orElse("");
+      String at = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new UserError(where + " is not valid JSON" + at + ": " + message);
+    } catch (java.io.IOException e) {
+      throw new UserError(where + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  private static String snippet(String text) {
+    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+  }
+}

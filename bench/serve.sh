@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# `make bench-serve`: our `serve` against the official image's serving stack (Flask + Debian's
+# python3-xgboost under gunicorn gevent workers, one per core) on the same model and machine, side
+# by side with wrk: single-row CSV requests and 150-row batches at 8 connections.
+# Knobs: BENCH_SERVE_SECONDS (default 10 per run), BENCH_SERVE_CONNECTIONS (8), BENCH_SERVE_THREADS (2).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+SECONDS_PER_RUN=${BENCH_SERVE_SECONDS:-10}
+CONNECTIONS=${BENCH_SERVE_CONNECTIONS:-8}
+WRK_THREADS=${BENCH_SERVE_THREADS:-2}
+OURS_PORT=${BENCH_SERVE_OURS_PORT:-18081}
+PEER_PORT=${BENCH_SERVE_PEER_PORT:-18082}
+TUNED_PORT=${BENCH_SERVE_TUNED_PORT:-18083}
+DIR=$ROOT/build/bench-serve
+LOGS=$DIR/logs
+JAR=$ROOT/algorithm/target/xgboost-container.jar
+CORES=$(nproc)
+SYSTEM_PYTHON=/usr/bin/python3
+
+say() { printf '%s\n' "$*"; }
+mkdir -p "$DIR" "$LOGS"
+
+# apt_install PACKAGE...: as root, or through password-less sudo.
+apt_install() {
+  local -a as=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null && sudo -n true 2>/dev/null || return 1
+    as=(sudo -n)
+  fi
+  say "installing Debian packages $* (log: $LOGS/apt.log)"
+  { "${as[@]}" apt-get update && DEBIAN_FRONTEND=noninteractive "${as[@]}" apt-get install -y "$@"; } >>"$LOGS/apt.log" 2>&1
+}
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[[ -x /usr/bin/gunicorn ]] || missing+=(gunicorn)
+$SYSTEM_PYTHON -c 'import flask' 2>/dev/null || missing+=(python3-flask)
+$SYSTEM_PYTHON -c 'import gevent' 2>/dev/null || missing+=(python3-gevent)
+$SYSTEM_PYTHON -c 'import xgboost' 2>/dev/null || missing+=(python3-xgboost)
+$SYSTEM_PYTHON -c 'import sklearn' 2>/dev/null || missing+=(python3-sklearn)
+if ((${#missing[@]})); then
+  apt_install "${missing[@]}" || { say "cannot install ${missing[*]}: apt-get install ${missing[*]}" >&2; exit 1; }
+fi
+
+say "building the container: make build (log: $LOGS/make-build.log)"
+make build >"$LOGS/make-build.log" 2>&1 || { grep -m 5 ERROR "$LOGS/make-build.log" >&2; exit 1; }
+
+# --- The model: the breast-cancer data set (569 x 30, scikit-learn's copy), trained by our train. ---
+# base_score is set because Debian's xgboost 1.7 (the peer) mispredicts a 3.x model with an estimated one.
+OPT=$DIR/opt_ml
+rm -rf "$OPT" && mkdir -p "$OPT/input/config" "$OPT/input/data/train"
+$SYSTEM_PYTHON - "$OPT/input/data/train/train.csv" "$DIR/row.csv" "$DIR/batch.csv" <<'PY'
+import sys
+from sklearn.datasets import load_breast_cancer
+d = load_breast_cancer()
+with open(sys.argv[1], "w") as f:
+    for x, y in zip(d.data, d.target):
+        f.write(",".join([str(int(y))] + [repr(float(v)) for v in x]) + "\n")
+rows = [",".join(repr(float(v)) for v in x) for x in d.data]
+open(sys.argv[2], "w").write(rows[0] + "\n")
+open(sys.argv[3], "w").write("\n".join(rows[:150]) + "\n")
+PY
+echo '{"num_round": "100", "objective": "binary:logistic", "max_depth": "5", "eta": "0.2", "base_score": "0.5"}' >"$OPT/input/config/hyperparameters.json"
+echo '{"train": {"ContentType": "text/csv"}}' >"$OPT/input/config/inputdataconfig.json"
+say "training the breast-cancer model with our train (log: $LOGS/train.log)"
+SAGEMAKER_BASE_DIR=$OPT java -jar "$JAR" train >"$LOGS/train.log" 2>&1
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+await() { # await PORT NAME
+  for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$1/ping" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  say "$2 did not answer /ping on port $1; see $LOGS" >&2
+  exit 1
+}
+
+say "starting ours on port $OURS_PORT and the peer (gunicorn -k gevent -w $CORES) on port $PEER_PORT"
+SAGEMAKER_BASE_DIR=$OPT SAGEMAKER_BIND_TO_PORT=$OURS_PORT java -jar "$JAR" serve >"$LOGS/ours.log" 2>&1 &
+pids+=($!)
+MODEL=$OPT/model/xgboost-model /usr/bin/gunicorn -k gevent -w "$CORES" -b "127.0.0.1:$PEER_PORT" \
+  --chdir "$ROOT/bench/peers" --log-level warning official_serve:app >"$LOGS/peer.log" 2>&1 &
+pids+=($!)
+# The same peer with OMP_NUM_THREADS=1: the official image leaves OpenMP at one thread per core, and
+# on a busy machine its DMatrix and predict threads spin-wait for each other; this shows how much of
+# the gap that is.
+OMP_NUM_THREADS=1 MODEL=$OPT/model/xgboost-model /usr/bin/gunicorn -k gevent -w "$CORES" -b "127.0.0.1:$TUNED_PORT" \
+  --chdir "$ROOT/bench/peers" --log-level warning official_serve:app >"$LOGS/peer-omp1.log" 2>&1 &
+pids+=($!)
+await "$OURS_PORT" ours
+await "$PEER_PORT" peer
+await "$TUNED_PORT" "peer (OMP_NUM_THREADS=1)"
+
+# Both must answer the same predictions before they are timed.
+for f in row batch; do
+  curl -sf -H 'Content-Type: text/csv' --data-binary @"$DIR/$f.csv" "http://127.0.0.1:$OURS_PORT/invocations" >"$DIR/ours-$f.out"
+  curl -sf -H 'Content-Type: text/csv' --data-binary @"$DIR/$f.csv" "http://127.0.0.1:$PEER_PORT/invocations" >"$DIR/peer-$f.out"
+  paste -d ' ' "$DIR/ours-$f.out" "$DIR/peer-$f.out" | awk '{ d = $1 - $2; if (d < 0) d = -d; if (d > 1e-6) { print "predictions differ: " $0; exit 1 } }' >&2
+done
+say "both answer the same $(wc -l <"$DIR/ours-batch.out") predictions for the batch"
+
+cat >"$DIR/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "text/csv"
+local f = io.open(os.getenv("BODY"), "rb")
+wrk.body = f:read("*a")
+f:close()
+LUA
+
+# run NAME PORT CASE: prints "req/s p99_ms"
+run() {
+  local log=$LOGS/wrk-$1-$3.log
+  BODY=$DIR/$3.csv wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" --latency -s "$DIR/post.lua" \
+    "http://127.0.0.1:$2/invocations" >"$log" 2>&1
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    /^ +99%/ { p99 = ms($2) }
+    /Non-2xx/ { bad = $NF }
+    END { if (bad) print "non-2xx responses: " bad > "/dev/stderr"; printf "%.0f %.1f\n", rps, p99 }' "$log"
+}
+
+# Warm-up: a few seconds per server before timing, so the JVM's JIT and the peers' imports are done
+# (an endpoint serves for hours; the first second is not what it answers in).
+for port in "$OURS_PORT" "$PEER_PORT" "$TUNED_PORT"; do
+  BODY=$DIR/row.csv wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${BENCH_SERVE_WARMUP:-3}s" -s "$DIR/post.lua" \
+    "http://127.0.0.1:$port/invocations" >"$LOGS/warmup-$port.log" 2>&1
+done
+
+results=()
+for c in row batch; do
+  say "wrk ${SECONDS_PER_RUN}s, $CONNECTIONS connections, $c: ours, the peer, the peer with OMP_NUM_THREADS=1"
+  read -r ours_rps ours_p99 < <(run ours "$OURS_PORT" "$c")
+  read -r peer_rps peer_p99 < <(run peer "$PEER_PORT" "$c")
+  read -r tuned_rps tuned_p99 < <(run peer-omp1 "$TUNED_PORT" "$c")
+  results+=("$c $ours_rps $ours_p99 $peer_rps $peer_p99 $tuned_rps $tuned_p99")
+done
+
+say ""
+say "| case | run | req/s | p99 ms | throughput ours/it | p99 ours/it |"
+say "|---|---|---:|---:|---:|---:|"
+for r in "${results[@]}"; do
+  read -r c ors op99 prs pp99 trs tp99 <<<"$r"
+  target=$([[ $c == row ]] && echo 3 || echo 2)
+  awk -v c="$c" -v ors="$ors" -v op="$op99" -v prs="$prs" -v pp="$pp99" -v trs="$trs" -v tp="$tp99" -v t="$target" '
+    function line(name, rps, p99, judged) {
+      tr = rps > 0 ? ors / rps : 0; pr = p99 > 0 ? op / p99 : 0
+      printf "| %s | %s | %s | %s | %.2fx%s | %.2fx%s |\n", c == "row" ? "1 row" : "150 rows", name, rps, p99,
+        tr, judged ? sprintf(" (target >= %dx: %s)", t, (tr >= t ? "met" : "MISSED")) : "",
+        pr, judged ? sprintf(" (target <= 0.2x: %s)", (pr <= 0.2 ? "met" : "MISSED")) : ""
+    }
+    BEGIN {
+      printf "| %s | ours | %s | %s | | |\n", c == "row" ? "1 row" : "150 rows", ors, op
+      line("peer (official stack)", prs, pp, 1)
+      line("peer, OMP_NUM_THREADS=1", trs, tp, 0)
+    }'
+done
+say ""
+say "machine: $CORES cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); logs in $LOGS"
