@@ -75,7 +75,7 @@ net=xgbc-dns-$tag
 "$DOCKER" network rm -f "$net" > /dev/null 2>&1
 "$DOCKER" network create --internal "$net" > /dev/null
 "$DOCKER" run -d --name "xgbc-$tag-dns-2" --network "$net" --network-alias algo-2 --hostname algo-2 \
-  "$IMAGE" sleep 60 > /dev/null
+  "$IMAGE" sleep 60 > /dev/null 2> "$work/$t.err"
 resolved=$("$DOCKER" run --rm --network "$net" --network-alias algo-1 --hostname algo-1 "$IMAGE" \
   sh -c 'hostname; getent hosts algo-2 | wc -l' 2>&1)
 "$DOCKER" rm -f -t 0 "xgbc-$tag-dns-2" > /dev/null 2>&1
@@ -118,6 +118,7 @@ http:
 CONF
 setsid docker-registry serve "$reg/config.yml" > "$reg/log" 2>&1 &
 registry_pid=$!
+trap 'kill "$registry_pid" 2> /dev/null' EXIT
 for _ in $(seq 1 50); do (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break; sleep 0.1; done
 pushed=127.0.0.1:$port/xgboost-container:test
 (cd "$root" && $MVN -Pimage -DskipTests -Djib.disableUpdateChecks=true -Djib.allowInsecureRegistries=true \
