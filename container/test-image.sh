@@ -58,10 +58,11 @@ t=run_image_exit_code
 lay_out "$work/$t/opt_ml" "$root/container/test/bad-hyperparameters.json"
 make -s -C "$root" run-image OPT_ML="$work/$t/opt_ml" DOCKER="$DOCKER" IMAGE="$IMAGE" > "$work/$t.out" 2>&1
 code=$?
-# make reports a failed recipe as 2: the container's own exit code is in run-image.sh's.
+# make itself exits 2 on a failed recipe and names the recipe's code, run-image.sh's: the container's.
 "$root/container/run-image.sh" "$work/$t/opt_ml" > "$work/$t.out2" 2>&1
 script_code=$?
 if expect $t "$code" 2 && expect $t "$script_code" 1 \
+  && expect $t "$(grep -c 'run-image\] Error 1$' "$work/$t.out")" 1 \
   && expect $t "$(tail -1 "$work/$t.out2")" \
     "training failed (exit 1): ClientError: hyperparameter 'num_round': 'ten' is not an integer"; then
   ok $t
