@@ -13,10 +13,10 @@ import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The container's entry point: {@code train} (and, later, {@code serve}). */
+/** The container's entry point: {@code train}, {@code local} (and, later, {@code serve}). */
 @Command(name = "xgboost-container", mixinStandardHelpOptions = true,
     description = "SageMaker-compatible XGBoost training container.",
-    subcommands = {Main.Train.class})
+    subcommands = {Main.Train.class, LocalCommand.class})
 public final class Main implements Callable<Integer> {
 
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
