@@ -217,6 +217,7 @@ public final class LocalTrainingJob {
           }
           out.write(line);
           out.write('\n');
+          out.flush(); // readable while the job runs, and complete if a host's children keep the pipe open
           if (metrics != null) {
             metrics.accept(line);
           }

@@ -14,6 +14,12 @@ public final class ObjectStores implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
+  /** Stores using {@code s3} for S3 URIs (a client configured elsewhere, as in tests). */
+  public ObjectStores(S3Store s3) {
+    this.endpoint = Optional.empty();
+    this.s3 = s3;
+  }
+
   public synchronized ObjectStore forUri(StoreUri uri) {
     if (!uri.isS3()) {
       return files;
