@@ -69,7 +69,9 @@ public final class S3Server implements AutoCloseable {
         "jclouds.identity=unused",
         "jclouds.credential=unused", ""));
     String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(p -> !p.contains("slf4j-jdk14"))
+        // s3proxy needs its own jars only: leave off slf4j-jdk14 and this project's classes and jar
+        .filter(p -> !p.contains("slf4j-jdk14") && !p.contains(File.separator + "target" + File.separator)
+            && !p.endsWith(File.separator + "target"))
         .collect(Collectors.joining(File.pathSeparator));
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", classPath, "org.gaul.s3proxy.Main", "--properties", props.toString())
