@@ -2,7 +2,7 @@
 MVN ?= mvn -B -q
 JAR := algorithm/target/xgboost-container.jar
 
-.PHONY: build test demo bench clean
+.PHONY: build test demo demo-s3 bench clean
 
 build: $(JAR)
 
@@ -14,6 +14,9 @@ test:
 
 demo: build
 	./sample-data/run-demo.sh build/demo/opt_ml
+
+demo-s3: build
+	./sample-data/run-demo-s3.sh
 
 bench:
 	./bench/run.sh
