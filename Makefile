@@ -11,7 +11,7 @@ JIB_FLAGS ?=
 JIB := $(MVN) -Pimage -DskipTests -Djib.disableUpdateChecks=true
 export DOCKER IMAGE
 
-.PHONY: build test notebooks test-image demo bench bench-serve clean base image run-image run-cluster push
+.PHONY: build test notebooks test-image demo demo-s3 bench bench-serve clean base image run-image run-cluster push
 
 build: $(JAR)
 
@@ -57,6 +57,9 @@ push: base
 
 demo: build
 	./sample-data/run-demo.sh build/demo/opt_ml
+
+demo-s3: build
+	./sample-data/run-demo-s3.sh
 
 bench:
 	./bench/run.sh

@@ -16,10 +16,10 @@ import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The container's entry point: {@code train} and {@code serve}. */
+/** The container's entry point: {@code train}, {@code serve} and {@code local}. */
 @Command(name = "xgboost-container", mixinStandardHelpOptions = true,
     description = "SageMaker-compatible XGBoost training container.",
-    subcommands = {Main.Train.class, Main.Serve.class})
+    subcommands = {Main.Train.class, Main.Serve.class, LocalCommand.class})
 public final class Main implements Callable<Integer> {
 
   private static final Logger LOG = Logger.getLogger(Main.class.getName());

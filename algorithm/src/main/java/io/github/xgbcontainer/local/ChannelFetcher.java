@@ -1,0 +1,59 @@
+package io.github.xgbcontainer.local;
+
+import io.github.xgbcontainer.error.ContainerException;
+import io.github.xgbcontainer.error.PlatformError;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Logger;
+
+/**
+ * File and FastFile channels: downloads a host's objects into {@code input/data/<channel>/} before
+ * the host starts, several at a time. FastFile is downloaded too: reading on demand would need a
+ * file system mount, which a process on this machine does not have.
+ */
+public final class ChannelFetcher {
+
+  private static final Logger LOG = Logger.getLogger(ChannelFetcher.class.getName());
+  private static final int PARALLEL = 8;
+  private final ObjectStores stores;
+
+  public ChannelFetcher(ObjectStores stores) {
+    this.stores = stores;
+  }
+
+  public void fetch(Host host, String channel, List<ChannelObject> objects) {
+    Path dir = host.paths().channelDir(channel);
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (ChannelObject o : objects) {
+        Path target = dir.resolve(o.localName()).normalize();
+        if (!target.startsWith(dir)) {
+          throw new io.github.xgbcontainer.error.UserError("channel '" + channel + "': object name '" + o.localName()
+              + "' leaves the channel folder");
+        }
+        futures.add(pool.submit(() -> stores.forUri(o.uri()).download(o.uri(), target)));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      long bytes = objects.stream().mapToLong(ChannelObject::size).sum();
+      LOG.info(host.name() + ": channel '" + channel + "': " + objects.size() + " objects, " + bytes + " bytes in " + dir);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof ContainerException c) {
+        throw c;
+      }
+      throw new PlatformError("cannot download channel '" + channel + "': " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PlatformError("interrupted while downloading channel '" + channel + "'", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

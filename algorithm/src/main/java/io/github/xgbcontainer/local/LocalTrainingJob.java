@@ -1,0 +1,308 @@
+package io.github.xgbcontainer.local;
+
+import io.github.xgbcontainer.error.ContainerException;
+import io.github.xgbcontainer.error.PlatformError;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Runs a CreateTrainingJob request here: plans the channels (every request error surfaces before
+ * a host starts), lays out each host's {@code /opt/ml}, fetches or pipes the channels, runs the
+ * hosts, enforces MaxRuntimeInSeconds (SIGTERM, then SIGKILL after the grace period: 120 s as on
+ * SageMaker), syncs checkpoints, and uploads {@code model.tar.gz} and {@code output.tar.gz} to
+ * {@code <S3OutputPath>/<TrainingJobName>/output/}.
+ *
+ * <p>When a host fails, the others are stopped the same way and nothing is uploaded but the
+ * checkpoints, which SageMaker syncs while the job runs.
+ */
+public final class LocalTrainingJob {
+
+  /** SageMaker's grace between SIGTERM and SIGKILL. */
+  public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(120);
+  private static final Logger LOG = Logger.getLogger(LocalTrainingJob.class.getName());
+
+  /**
+   * @param workRoot the folder holding {@code <job>/} (one tree per host) and {@code <job>.json}
+   * @param stopGrace time between SIGTERM and SIGKILL
+   * @param log where host output goes, each line prefixed by its host
+   */
+  public record Options(Path workRoot, Duration stopGrace, PrintStream log) {}
+
+  private final TrainingJobRequest request;
+  private final ObjectStores stores;
+  private final HostLauncher launcher;
+  private final Options options;
+
+  public LocalTrainingJob(TrainingJobRequest request, ObjectStores stores, HostLauncher launcher, Options options) {
+    this.request = request;
+    this.stores = stores;
+    this.launcher = launcher;
+    this.options = options;
+  }
+
+  /** The job's work folder: one tree per host. */
+  public Path workDir() {
+    return options.workRoot().toAbsolutePath().resolve(request.jobName());
+  }
+
+  /** Where the summary is written, beside the work folder. */
+  public Path summaryFile() {
+    return options.workRoot().toAbsolutePath().resolve(request.jobName() + ".json");
+  }
+
+  /** Runs the job; every failure ends as a summary, never as an exception. */
+  public JobSummary run() {
+    Instant start = Instant.now();
+    List<Host> hosts = HostLayout.hosts(workDir(), request.instanceCount());
+    Map<String, Integer> codes = new LinkedHashMap<>();
+    JobSummary summary;
+    try {
+      List<ChannelPlan> plans = planChannels();
+      List<PipeFeeder> feeders = layOut(hosts, plans);
+      try {
+        summary = runHosts(hosts, start, codes);
+      } finally {
+        feeders.forEach(PipeFeeder::stop);
+      }
+    } catch (ContainerException e) {
+      summary = new JobSummary(request.jobName(), "Failed", "Failed", Optional.of(e.kind().label() + ": " + e.getMessage()),
+          Optional.empty(), Map.of(), start, Optional.empty(), Instant.now(), workDir().toString(), codes);
+    }
+    try {
+      Files.createDirectories(summaryFile().getParent());
+      Files.writeString(summaryFile(), summary.toJson() + "\n");
+    } catch (IOException e) {
+      LOG.warning("cannot write " + summaryFile() + ": " + e.getMessage());
+    }
+    return summary;
+  }
+
+  /** Resolves every channel's objects; request errors surface here. */
+  public List<ChannelPlan> planChannels() {
+    ChannelPlanner planner = new ChannelPlanner(stores);
+    List<ChannelPlan> plans = new ArrayList<>();
+    for (TrainingJobRequest.ChannelRequest c : request.channels()) {
+      ChannelPlan plan = planner.plan(c);
+      if (c.sharded() && plan.objects().size() < request.instanceCount()) {
+        LOG.warning("channel '" + c.name() + "' has " + plan.objects().size() + " objects for " + request.instanceCount()
+            + " hosts: with ShardedByS3Key some hosts get no data");
+      }
+      plans.add(plan);
+    }
+    return plans;
+  }
+
+  /** Writes each host's tree, downloads File and FastFile channels and starts the Pipe feeders. */
+  public List<PipeFeeder> layOut(List<Host> hosts, List<ChannelPlan> plans) {
+    deleteRecursively(workDir());
+    ChannelFetcher fetcher = new ChannelFetcher(stores);
+    List<PipeFeeder> feeders = new ArrayList<>();
+    for (Host host : hosts) {
+      HostLayout.write(host, hosts, request, launcher.inContainer());
+      for (ChannelPlan plan : plans) {
+        List<ChannelObject> mine = plan.forHost(host.rank(), hosts.size());
+        if (plan.request().inputMode().equals("Pipe")) {
+          feeders.add(new PipeFeeder(host, plan.request().name(), mine, stores).start());
+        } else {
+          fetcher.fetch(host, plan.request().name(), mine);
+        }
+      }
+    }
+    return feeders;
+  }
+
+  private JobSummary runHosts(List<Host> hosts, Instant start, Map<String, Integer> codes) {
+    MetricScanner metrics = new MetricScanner(request.metrics());
+    List<Process> processes = new ArrayList<>();
+    List<Thread> pumps = new ArrayList<>();
+    Instant trainingStart = Instant.now();
+    try {
+      launcher.prepare(hosts);
+      for (Host host : hosts) {
+        Process p = launcher.start(host);
+        processes.add(p);
+        pumps.add(pump(host, p, host.rank() == 0 ? metrics : null));
+      }
+    } catch (IOException e) {
+      processes.forEach(Process::destroyForcibly);
+      throw new PlatformError("cannot start the hosts: " + e.getMessage(), e);
+    }
+    boolean timedOut = false;
+    try {
+      timedOut = waitForHosts(processes, trainingStart.plusSeconds(request.maxRuntimeSeconds()));
+      for (Thread t : pumps) {
+        t.join(10_000);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      processes.forEach(Process::destroyForcibly);
+    } finally {
+      launcher.close();
+    }
+    for (int i = 0; i < hosts.size(); i++) {
+      codes.put(hosts.get(i).name(), processes.get(i).isAlive() ? -1 : processes.get(i).exitValue());
+    }
+
+    syncCheckpoints(hosts);
+    Optional<String> failure = failureReason(hosts, processes, timedOut);
+    String status = timedOut ? "Stopped" : failure.isPresent() ? "Failed" : "Completed";
+    String secondary = timedOut ? "MaxRuntimeExceeded" : status;
+    Optional<StoreUri> model = Optional.empty();
+    if (!status.equals("Failed")) {
+      model = Optional.of(upload(hosts.get(0)));
+    }
+    return new JobSummary(request.jobName(), status, secondary, timedOut ? Optional.of(
+        "MaxRuntimeExceeded: the job ran past StoppingCondition.MaxRuntimeInSeconds (" + request.maxRuntimeSeconds() + ")")
+        : failure, model, metrics.finalValues(), start, Optional.of(trainingStart), Instant.now(), workDir().toString(), codes);
+  }
+
+  /** Waits for every host; stops all when one fails or the deadline passes. True when it passed. */
+  private boolean waitForHosts(List<Process> processes, Instant deadline) throws InterruptedException {
+    while (processes.stream().anyMatch(Process::isAlive)) {
+      if (Instant.now().isAfter(deadline)) {
+        LOG.warning("MaxRuntimeInSeconds (" + request.maxRuntimeSeconds() + ") reached: stopping the hosts");
+        stopAll(processes);
+        return true;
+      }
+      if (processes.stream().anyMatch(p -> !p.isAlive() && p.exitValue() != 0)) {
+        LOG.warning("a host failed: stopping the others");
+        stopAll(processes);
+        return false;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  /** SIGTERM (Process.destroy on Linux), then SIGKILL after the grace period. */
+  private void stopAll(List<Process> processes) throws InterruptedException {
+    processes.stream().filter(Process::isAlive).forEach(Process::destroy);
+    Instant kill = Instant.now().plus(options.stopGrace());
+    for (Process p : processes) {
+      long left = Math.max(0, Duration.between(Instant.now(), kill).toMillis());
+      if (!p.waitFor(left, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        LOG.warning("a host did not stop within " + options.stopGrace().toSeconds() + " s of SIGTERM: killing it");
+        p.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  private Thread pump(Host host, Process p, MetricScanner metrics) throws IOException {
+    Path logFile = workDir().resolve(host.name() + ".log");
+    Writer file = Files.newBufferedWriter(logFile);
+    Thread t = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+           Writer out = file) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          synchronized (options.log()) {
+            options.log().println(host.name() + " | " + line);
+          }
+          out.write(line);
+          out.write('\n');
+          out.flush(); // readable while the job runs, and complete if a host's children keep the pipe open
+          if (metrics != null) {
+            metrics.accept(line);
+          }
+        }
+      } catch (IOException e) {
+        LOG.warning(host.name() + ": log lost: " + e.getMessage());
+      }
+    }, "log-" + host.name());
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private Optional<String> failureReason(List<Host> hosts, List<Process> processes, boolean timedOut) {
+    if (timedOut) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < hosts.size(); i++) {
+      Process p = processes.get(i);
+      Path failure = hosts.get(i).paths().failureFile();
+      if (Files.exists(failure)) {
+        try {
+          return Optional.of(Files.readString(failure).trim());
+        } catch (IOException e) {
+          return Optional.of("PlatformError: cannot read " + failure + ": " + e.getMessage());
+        }
+      }
+      if (!p.isAlive() && p.exitValue() != 0 && p.exitValue() != 143) {
+        return Optional.of("AlgorithmError: host " + hosts.get(i).name() + " exited with code " + p.exitValue()
+            + " without a failure file; see " + workDir().resolve(hosts.get(i).name() + ".log"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void syncCheckpoints(List<Host> hosts) {
+    if (request.checkpoint().isEmpty()) {
+      return;
+    }
+    TrainingJobRequest.Checkpoint cp = request.checkpoint().get();
+    for (Host host : hosts) {
+      Path dir = HostLayout.checkpointDir(host, cp);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+          StoreUri target = cp.uri().child(dir.relativize(f).toString().replace('\\', '/'));
+          stores.forUri(target).upload(f, target);
+        }
+      } catch (IOException | UncheckedIOException e) {
+        throw new PlatformError("cannot sync the checkpoints of " + host.name() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Uploads the leader's model and output data; returns where model.tar.gz went. */
+  private StoreUri upload(Host leader) {
+    StoreUri output = request.outputPath().child(request.jobName()).child("output");
+    try {
+      Path model = workDir().resolve("model.tar.gz");
+      Path data = workDir().resolve("output.tar.gz");
+      TarGz.write(leader.paths().modelDir(), model);
+      TarGz.write(leader.paths().outputDataDir(), data);
+      StoreUri modelUri = output.child("model.tar.gz");
+      stores.forUri(modelUri).upload(model, modelUri);
+      StoreUri dataUri = output.child("output.tar.gz");
+      stores.forUri(dataUri).upload(data, dataUri);
+      LOG.info("uploaded " + modelUri + " and " + dataUri);
+      return modelUri;
+    } catch (IOException e) {
+      throw new PlatformError("cannot archive the outputs of " + leader.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new PlatformError("cannot clear the old work folder " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

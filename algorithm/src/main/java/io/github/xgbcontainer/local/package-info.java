@@ -1,0 +1,10 @@
+/**
+ * Local training jobs: runs a real {@code CreateTrainingJob} request on this machine. It lays out one
+ * {@code /opt/ml} per host as SageMaker does, fetches the channels from S3 (or {@code file://}),
+ * runs the hosts as processes or containers, enforces the stopping condition, and uploads the model
+ * and output archives. An edge like {@code cli}: it depends on {@code sagemaker}, {@code config} and
+ * {@code error}; nothing in the core depends on it.
+ *
+ * <p>See https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html
+ */
+package io.github.xgbcontainer.local;

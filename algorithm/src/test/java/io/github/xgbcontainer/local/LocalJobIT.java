@@ -1,0 +1,135 @@
+package io.github.xgbcontainer.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code local} end to end: the shaded jar in a child JVM, channels and outputs through s3proxy on loopback. */
+class LocalJobIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path JAR = Path.of(System.getProperty("container.jar", "target/xgboost-container.jar"));
+  private static final Path SAMPLE = Path.of(System.getProperty("sample.data", "../sample-data"));
+  private static final String RMSE = ".*\\\\[[0-9]+\\\\].*#011validation-rmse:([-+]?[0-9]*\\\\.?[0-9]+(?:[eE][-+]?[0-9]+)?).*";
+
+  @TempDir static Path dir;
+  static S3Server server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = S3Server.start(dir);
+    server.createBucket("data");
+    server.createBucket("models");
+    List<String> rows = Files.readAllLines(SAMPLE.resolve("abalone/csv/train/train.csv"));
+    int third = rows.size() / 3;
+    for (int i = 0; i < 3; i++) { // three gzip objects, as ShardedByS3Key needs several
+      ByteArrayOutputStream gz = new ByteArrayOutputStream();
+      try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+        out.write((String.join("\n", rows.subList(i * third, i == 2 ? rows.size() : (i + 1) * third)) + "\n").getBytes());
+      }
+      server.put("data", "abalone/train/part-" + i + ".csv.gz", gz.toByteArray());
+    }
+    server.put("data", "abalone/validation/validation.csv", Files.readAllBytes(SAMPLE.resolve("abalone/csv/validation/validation.csv")));
+    server.put("data", "abalone/validation.manifest", "[{\"prefix\": \"s3://data/abalone/validation/\"}, \"validation.csv\"]".getBytes());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  private static String request(String name, int hosts, String trainMode, String trainUri) {
+    return "{\"TrainingJobName\": \"" + name + "\", \"RoleArn\": \"arn:aws:iam::111122223333:role/unused\","
+        + " \"AlgorithmSpecification\": {\"TrainingImage\": \"xgboost-container:local\", \"TrainingInputMode\": \"File\","
+        + "  \"MetricDefinitions\": [{\"Name\": \"validation:rmse\", \"Regex\": \"" + RMSE + "\"}]},"
+        + " \"HyperParameters\": {\"num_round\": \"5\", \"eval_metric\": \"rmse\"},"
+        + " \"InputDataConfig\": ["
+        + "  {\"ChannelName\": \"train\", \"ContentType\": \"text/csv\", \"CompressionType\": \"Gzip\", \"InputMode\": \"" + trainMode + "\","
+        + "   \"DataSource\": {\"S3DataSource\": {\"S3DataType\": \"S3Prefix\", \"S3Uri\": \"" + trainUri + "\","
+        + "   \"S3DataDistributionType\": \"" + (hosts > 1 ? "ShardedByS3Key" : "FullyReplicated") + "\"}}},"
+        + "  {\"ChannelName\": \"validation\", \"ContentType\": \"text/csv\","
+        + "   \"DataSource\": {\"S3DataSource\": {\"S3DataType\": \"ManifestFile\", \"S3Uri\": \"s3://data/abalone/validation.manifest\"}}}],"
+        + " \"OutputDataConfig\": {\"S3OutputPath\": \"s3://models/out\"},"
+        + " \"ResourceConfig\": {\"InstanceCount\": " + hosts + ", \"InstanceType\": \"ml.m5.xlarge\", \"VolumeSizeInGB\": 10},"
+        + " \"StoppingCondition\": {\"MaxRuntimeInSeconds\": 600}}";
+  }
+
+  private record Run(int exit, String stdout, String stderr, JsonNode summary) {}
+
+  private static Run run(String request) throws Exception {
+    Path file = Files.createTempFile(dir, "request", ".json");
+    Files.writeString(file, request);
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", JAR.toAbsolutePath().toString(), "local", "--request", file.toString(),
+        "--work-dir", dir.resolve("work").toString());
+    pb.environment().putAll(server.environment());
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("local did not finish within 5 minutes");
+    }
+    String stdout = Files.readString(out);
+    return new Run(p.exitValue(), stdout, Files.readString(err), stdout.isBlank() ? null : JSON.readTree(stdout));
+  }
+
+  @Test
+  void singleHost_fileModeThroughS3_uploadsModelAndReportsMetrics() throws Exception {
+    Run run = run(request("one-host", 1, "File", "s3://data/abalone/train/"));
+    assertEquals(0, run.exit(), run::toString);
+    JsonNode s = run.summary();
+    assertEquals("Completed", s.get("TrainingJobStatus").asText());
+    assertEquals("s3://models/out/one-host/output/model.tar.gz", s.get("ModelArtifacts").get("S3ModelArtifacts").asText());
+    assertEquals("validation:rmse", s.get("FinalMetricDataList").get(0).get("MetricName").asText());
+    assertTrue(s.get("FinalMetricDataList").get(0).get("Value").asDouble() < 3.5, s::toString);
+    assertEquals(List.of("out/one-host/output/model.tar.gz", "out/one-host/output/output.tar.gz"),
+        server.keys("models", "out/one-host/").stream().sorted().toList());
+    assertEquals(s, JSON.readTree(dir.resolve("work/one-host.json").toFile()));
+  }
+
+  @Test
+  void noObjectsUnderThePrefix_failsBeforeAnyHostAndUploadsNothing() throws Exception {
+    Run run = run(request("empty-prefix", 1, "File", "s3://data/nothing-here/"));
+    assertEquals(1, run.exit(), run::toString);
+    assertEquals("Failed", run.summary().get("TrainingJobStatus").asText());
+    assertEquals("ClientError: channel 'train': no objects under s3://data/nothing-here/: perhaps you should check "
+        + "S3Uri or upload the data first", run.summary().get("FailureReason").asText());
+    assertEquals(List.of(), server.keys("models", "out/empty-prefix/"));
+    assertEquals(0, run.summary().get("Local").get("HostExitCodes").size());
+  }
+
+  /** Runs once {@code train} trains on several hosts (branch dist); skipped while it refuses. */
+  @Test
+  void twoHosts_shardedByS3Key_trainAndUploadTheLeadersModel() throws Exception {
+    Run run = run(request("two-hosts", 2, "File", "s3://data/abalone/train/"));
+    assumeFalse(run.summary() != null && run.summary().path("FailureReason").asText().contains("does not yet train on several hosts"),
+        "train refuses several hosts in this build");
+    assertEquals(0, run.exit(), run::toString);
+    assertEquals("s3://models/out/two-hosts/output/model.tar.gz",
+        run.summary().get("ModelArtifacts").get("S3ModelArtifacts").asText());
+  }
+
+  /** Runs once {@code train} reads Pipe mode (branch modes); skipped while it refuses. */
+  @Test
+  void pipeMode_streamsTheTrainChannelFromS3() throws Exception {
+    Run run = run(request("pipe-mode", 1, "Pipe", "s3://data/abalone/train/"));
+    assumeFalse(run.summary() != null && run.summary().path("FailureReason").asText().contains("'Pipe' is not supported yet"),
+        "train refuses Pipe mode in this build");
+    assertEquals(0, run.exit(), run::toString);
+    assertEquals("Completed", run.summary().get("TrainingJobStatus").asText());
+  }
+}

@@ -1,0 +1,98 @@
+package io.github.xgbcontainer.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three hosts' {@code /opt/ml} trees with a ShardedByS3Key channel from {@code file://}; stopping a job. */
+class LocalLayoutTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  private TrainingJobRequest request(int hosts, String extra) throws Exception {
+    return TrainingJobRequest.parse(JSON.readTree("{\"TrainingJobName\": \"layout\","
+        + " \"AlgorithmSpecification\": {\"TrainingImage\": \"img\", \"TrainingInputMode\": \"File\"},"
+        + " \"HyperParameters\": {\"num_round\": \"3\"},"
+        + " \"InputDataConfig\": [{\"ChannelName\": \"train\", \"ContentType\": \"text/csv\", \"DataSource\": {\"S3DataSource\":"
+        + " {\"S3DataType\": \"S3Prefix\", \"S3Uri\": \"file://" + dir.resolve("data/train/") + "/\","
+        + " \"S3DataDistributionType\": \"ShardedByS3Key\"}}}],"
+        + " \"OutputDataConfig\": {\"S3OutputPath\": \"file://" + dir.resolve("out") + "\"},"
+        + " \"ResourceConfig\": {\"InstanceCount\": " + hosts + "}" + extra + "}"));
+  }
+
+  @Test
+  void layOut_threeHostsShardTheObjectsAndGetCompleteConfigs() throws Exception {
+    for (int i = 0; i < 7; i++) {
+      Path f = dir.resolve("data/train/part-" + i + ".csv");
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, i + ",1\n");
+    }
+    TrainingJobRequest request = request(3, ", \"CheckpointConfig\": {\"S3Uri\": \"file://" + dir.resolve("cp") + "\"}");
+    LocalTrainingJob job = new LocalTrainingJob(request, new ObjectStores(Optional.empty()),
+        new ProcessLauncher(List.of("true"), dir.resolve("hosts")),
+        new LocalTrainingJob.Options(dir.resolve("work"), Duration.ofSeconds(1), System.err));
+    List<Host> hosts = HostLayout.hosts(job.workDir(), 3);
+    job.layOut(hosts, job.planChannels());
+
+    assertEquals(List.of("part-0.csv", "part-3.csv", "part-6.csv"), files(hosts.get(0)));
+    assertEquals(List.of("part-1.csv", "part-4.csv"), files(hosts.get(1)));
+    assertEquals(List.of("part-2.csv", "part-5.csv"), files(hosts.get(2)));
+    Path config = hosts.get(1).paths().configDir();
+    assertEquals(JSON.readTree("{\"current_host\": \"algo-2\", \"current_instance_type\": \"local\","
+        + " \"current_group_name\": \"homogeneousCluster\", \"hosts\": [\"algo-1\", \"algo-2\", \"algo-3\"],"
+        + " \"instance_groups\": [{\"instance_group_name\": \"homogeneousCluster\", \"instance_type\": \"local\","
+        + " \"hosts\": [\"algo-1\", \"algo-2\", \"algo-3\"]}], \"network_interface_name\": \"lo\"}"),
+        JSON.readTree(config.resolve("resourceconfig.json").toFile()));
+    assertEquals(JSON.readTree("{\"train\": {\"ContentType\": \"text/csv\", \"TrainingInputMode\": \"File\","
+        + " \"S3DistributionType\": \"ShardedByS3Key\", \"RecordWrapperType\": \"None\"}}"),
+        JSON.readTree(config.resolve("inputdataconfig.json").toFile()));
+    assertEquals(JSON.readTree("{\"num_round\": \"3\"}"), JSON.readTree(config.resolve("hyperparameters.json").toFile()));
+    assertEquals(JSON.readTree("{\"LocalPath\": \"" + hosts.get(1).paths().root().resolve("checkpoints") + "\","
+        + " \"S3Uri\": \"file://" + dir.resolve("cp") + "\"}"),
+        JSON.readTree(config.resolve("checkpointconfig.json").toFile()));
+    assertTrue(Files.isDirectory(hosts.get(2).paths().modelDir()));
+    assertTrue(Files.isDirectory(hosts.get(2).paths().outputDataDir()));
+  }
+
+  @Test
+  void run_stopsAHostPastMaxRuntimeWithSigtermThenSigkill() throws Exception {
+    Path f = dir.resolve("data/train/a.csv");
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, "1,1\n");
+    TrainingJobRequest request = request(1, ", \"StoppingCondition\": {\"MaxRuntimeInSeconds\": 1}");
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    // a host that ignores SIGTERM and writes a model file meanwhile
+    LocalTrainingJob job = new LocalTrainingJob(request, new ObjectStores(Optional.empty()),
+        new ProcessLauncher(List.of("bash", "-c", "trap '' TERM; echo m > \"$SAGEMAKER_BASE_DIR/model/m\";"
+            + " echo 'metric=1.5'; for i in $(seq 600); do sleep 0.1; done"), dir.resolve("hosts")),
+        new LocalTrainingJob.Options(dir.resolve("work"), Duration.ofSeconds(1), new PrintStream(printed)));
+    JobSummary summary = job.run();
+    assertEquals("Stopped", summary.status());
+    assertEquals("MaxRuntimeExceeded", summary.secondaryStatus());
+    assertEquals(Optional.of("MaxRuntimeExceeded: the job ran past StoppingCondition.MaxRuntimeInSeconds (1)"),
+        summary.failureReason());
+    assertEquals(137, summary.hostExitCodes().get("algo-1"), "killed after the grace period");
+    assertEquals("metric=1.5\n", Files.readString(job.workDir().resolve("algo-1.log")));
+    assertEquals("algo-1 | metric=1.5\n", printed.toString());
+    assertTrue(Files.exists(dir.resolve("out/layout/output/model.tar.gz")), "a stopped job keeps its model");
+    assertEquals(summary.toJson() + "\n", Files.readString(job.summaryFile()));
+  }
+
+  private static List<String> files(Host host) throws Exception {
+    try (Stream<Path> s = Files.list(host.paths().channelDir("train"))) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+}
