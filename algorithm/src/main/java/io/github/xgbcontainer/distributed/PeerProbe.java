@@ -16,14 +16,19 @@ import java.util.function.Consumer;
  * Tells which host a broken collective lost. XGBoost's error says only that a socket failed or
  * timed out, so every host answers its name on a small TCP port while it trains; after a failure
  * the survivors ask the others. A killed host refuses the connection; a frozen one (SIGSTOP)
- * accepts in the kernel but never answers, so the read times out.
+ * accepts in the kernel but never answers, so the read times out. Survivors do not detect the
+ * failure at the same moment (each waits out its own collective timeout), so a survivor first tells
+ * every other host that it is alive: one that has already exited was still known to be a survivor.
  */
 public final class PeerProbe implements AutoCloseable {
 
   private static final int PROBE_TIMEOUT_MILLIS = 2_000;
 
+  private static final String SURVIVOR = "survivor ";
+
   private final ServerSocket server;
   private final Thread responder;
+  private final java.util.Set<String> survivors = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private PeerProbe(ServerSocket server, String host) {
     this.server = server;
@@ -32,6 +37,13 @@ public final class PeerProbe implements AutoCloseable {
       while (!server.isClosed()) {
         try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
           out.write(name);
+          out.flush();
+          // a survivor's notice follows the name; a plain probe just hangs up
+          s.setSoTimeout(500);
+          String line = new String(s.getInputStream().readNBytes(256), StandardCharsets.UTF_8).strip();
+          if (line.startsWith(SURVIVOR)) {
+            survivors.add(line.substring(SURVIVOR.length()));
+          }
         } catch (IOException e) {
           // closed, or a prober that went away: keep answering until closed
         }
@@ -52,6 +64,42 @@ public final class PeerProbe implements AutoCloseable {
       log.accept("cannot answer liveness probes on " + self.describe() + " port " + port + " (" + e.getMessage()
           + "): a failure will not name the lost host");
       return Optional.empty();
+    }
+  }
+
+  /** Hosts that told this one they survived a failure of the group. */
+  public java.util.Set<String> survivors() {
+    return java.util.Set.copyOf(survivors);
+  }
+
+  /** Tells every member of {@code others} that {@code self} survived, in parallel; best effort. */
+  public static void announceSurvival(Member self, List<Member> others, int port) {
+    List<Thread> threads = new ArrayList<>();
+    for (Member other : others) {
+      Thread t = new Thread(() -> {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(other.address(), port), PROBE_TIMEOUT_MILLIS);
+          s.setSoTimeout(PROBE_TIMEOUT_MILLIS);
+          s.getInputStream().readNBytes(other.host().length() + 1);
+          OutputStream out = s.getOutputStream();
+          out.write((SURVIVOR + self.host() + "\n").getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          s.shutdownOutput();
+        } catch (IOException e) {
+          // that host is gone or frozen: the probe that follows finds out
+        }
+      }, "announce-" + other.host());
+      t.setDaemon(true);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      try {
+        t.join(PROBE_TIMEOUT_MILLIS * 2L + 500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

@@ -62,7 +62,12 @@ public final class Training implements Cluster.Role, AutoCloseable {
       return failure;
     }
     List<Member> others = group.members().stream().filter(m -> !m.equals(group.members().get(group.rank()))).toList();
-    List<Member> lost = PeerProbe.unanswered(others, probePort);
+    Member self = group.members().get(group.rank());
+    PeerProbe.announceSurvival(self, others, probePort);
+    List<Member> unanswered = PeerProbe.unanswered(others, probePort);
+    // a host that announced its own survival and has since exited was not the one lost
+    java.util.Set<String> survived = probe == null ? java.util.Set.of() : probe.survivors();
+    List<Member> lost = unanswered.stream().filter(m -> !survived.contains(m.host())).toList();
     String detail = XgboostMessages.detail(native_);
     String message;
     if (lost.isEmpty()) {
