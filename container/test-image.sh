@@ -31,7 +31,8 @@ code=$?
 if expect $t "$code" 0 \
   && expect $t "$(grep -c $'^\[[0-9]*\]\ttrain-rmse:[0-9.]*\tvalidation-rmse:[0-9.]*$' "$work/$t.out")" 10 \
   && expect $t "$(ls "$work/$t/opt_ml/model")" xgboost-model \
-  && expect $t "$(ls "$work/$t/opt_ml/output/data")" $'evaluation_history.json\nfeature_importance.json' \
+  && expect $t "$(ls "$work/$t/opt_ml/output/data")" \
+    $'evaluation_history.json\nfeature_importance.json\nfeature_importance.png\nlearning_curve.png\nreport.html' \
   && expect $t "$(ls "$work/$t/opt_ml/output")" data \
   && expect $t "$(grep -c 'QuantileDMatrix (native shim)' "$work/$t.err")" 1; then ok $t; fi
 
@@ -67,6 +68,35 @@ if expect $t "$code" 2 && expect $t "$script_code" 1 \
     "training failed (exit 1): ClientError: hyperparameter 'num_round': 'ten' is not an integer"; then
   ok $t
 fi
+
+# `IMAGE serve` on the model the first test trained: /ping answers 200 through a published port,
+# and /invocations predicts one line per CSV row (the validation rows without their label).
+t=serve_through_a_published_port
+port=8080
+while (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; do port=$((port + 1)); done
+name=xgbc-serve-$(printf '%s' "$root" | sha256sum | cut -c1-6)
+"$DOCKER" rm -f -t 0 "$name" > /dev/null 2>&1
+"$DOCKER" run -d --name "$name" -p "127.0.0.1:$port:8080" \
+  -v "$work/train_on_a_mount/opt_ml:/opt/ml" "$IMAGE" serve > "$work/$t.id" 2> "$work/$t.err"
+ping=000
+for _ in $(seq 1 100); do
+  ping=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/ping" 2> /dev/null)
+  [ "$ping" = 200 ] && break
+  sleep 0.2
+done
+cut -d, -f2- "$root/sample-data/abalone/csv/validation/validation.csv" | head -50 > "$work/$t.csv"
+curl -s -H 'Content-Type: text/csv' --data-binary @"$work/$t.csv" "http://127.0.0.1:$port/invocations" \
+  > "$work/$t.out" 2>&1
+status=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/html' --data-binary 'x' \
+  "http://127.0.0.1:$port/invocations")
+label=$("$DOCKER" image inspect --format \
+  '{{index .Config.Labels "com.amazonaws.sagemaker.capabilities.accept-bind-to-port"}}' "$IMAGE" 2>&1)
+"$DOCKER" logs "$name" > "$work/$t.log" 2>&1
+"$DOCKER" rm -f -t 0 "$name" > /dev/null 2>&1
+if expect $t "$ping" 200 \
+  && expect $t "$(grep -cE '^[0-9.]+$' "$work/$t.out")" 50 \
+  && expect $t "$status" 415 \
+  && expect $t "$label" true; then ok $t; fi
 
 # Three hosts on an internal network find each other by name (the containers' DNS).
 t=cluster_names_resolve
