@@ -6,6 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 opt_ml="${1:?usage: run-demo.sh OPT_ML_DIR}"
+mkdir -p "$opt_ml" && opt_ml="$(cd "$opt_ml" && pwd)"
 
 rm -rf "$opt_ml"
 mkdir -p "$opt_ml/input/config" "$opt_ml/input/data" "$opt_ml/model" "$opt_ml/output"
@@ -25,3 +26,4 @@ fi
 echo "model:              $opt_ml/model/xgboost-model"
 echo "evaluation history: $opt_ml/output/data/evaluation_history.json"
 echo "feature importance: $opt_ml/output/data/feature_importance.json"
+echo "report (charts):    $opt_ml/output/data/report.html"
