@@ -29,16 +29,20 @@ public final class RowSelection {
     int columns = source.features();
     float[] labels = new float[rows.length];
     float[] weights = weighted ? new float[rows.length] : null;
+    for (int i = 0; i < rows.length; i++) {
+      int b = batchOf(starts, rows[i]);
+      int local = (int) (rows[i] - starts[b]);
+      labels[i] = batches.get(b).labels().get(local);
+      if (weighted) {
+        weights[i] = batches.get(b).weights().get(local);
+      }
+    }
     if (dense) {
       float[] values = new float[Math.multiplyExact(rows.length, columns)];
       for (int i = 0; i < rows.length; i++) {
         int b = batchOf(starts, rows[i]);
         Batch batch = batches.get(b);
         int local = (int) (rows[i] - starts[b]);
-        labels[i] = batch.labels().get(local);
-        if (weighted) {
-          weights[i] = batch.weights().get(local);
-        }
         FloatBuffer v = batch.values();
         for (int c = 0; c < batch.columns(); c++) {
           values[i * columns + c] = v.get(local * batch.columns() + c);
@@ -62,10 +66,6 @@ public final class RowSelection {
       int b = batchOf(starts, rows[i]);
       Batch batch = batches.get(b);
       int local = (int) (rows[i] - starts[b]);
-      labels[i] = batch.labels().get(local);
-      if (weighted) {
-        weights[i] = batch.weights().get(local);
-      }
       LongBuffer ptr = batch.indptr();
       IntBuffer idx = batch.indices();
       FloatBuffer val = batch.values();

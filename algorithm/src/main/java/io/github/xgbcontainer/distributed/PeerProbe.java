@@ -74,43 +74,42 @@ public final class PeerProbe implements AutoCloseable {
 
   /** Tells every member of {@code others} that {@code self} survived, in parallel; best effort. */
   public static void announceSurvival(Member self, List<Member> others, int port) {
-    List<Thread> threads = new ArrayList<>();
-    for (Member other : others) {
-      Thread t = new Thread(() -> {
-        try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress(other.address(), port), PROBE_TIMEOUT_MILLIS);
-          s.setSoTimeout(PROBE_TIMEOUT_MILLIS);
-          s.getInputStream().readNBytes(other.host().length() + 1);
-          OutputStream out = s.getOutputStream();
-          out.write((SURVIVOR + self.host() + "\n").getBytes(StandardCharsets.UTF_8));
-          out.flush();
-          s.shutdownOutput();
-        } catch (IOException e) {
-          // that host is gone or frozen: the probe that follows finds out
-        }
-      }, "announce-" + other.host());
-      t.setDaemon(true);
-      t.start();
-      threads.add(t);
-    }
-    for (Thread t : threads) {
-      try {
-        t.join(PROBE_TIMEOUT_MILLIS * 2L + 500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    forEachInParallel(others, "announce", other -> {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(other.address(), port), PROBE_TIMEOUT_MILLIS);
+        s.setSoTimeout(PROBE_TIMEOUT_MILLIS);
+        s.getInputStream().readNBytes(other.host().length() + 1);
+        OutputStream out = s.getOutputStream();
+        out.write((SURVIVOR + self.host() + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        s.shutdownOutput();
+      } catch (IOException e) {
+        // that host is gone or frozen: the probe that follows finds out
       }
-    }
+      return true;
+    });
   }
 
   /** The members among {@code others} that do not answer with their name within two seconds each, in parallel. */
   public static List<Member> unanswered(List<Member> others, int port) {
+    boolean[] answered = forEachInParallel(others, "probe", member -> answers(member, port));
     List<Member> lost = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
-    boolean[] answered = new boolean[others.size()];
     for (int i = 0; i < others.size(); i++) {
+      if (!answered[i]) {
+        lost.add(others.get(i));
+      }
+    }
+    return lost;
+  }
+
+  /** Runs {@code task} for every member on its own thread; waits a bounded time; false where it did not finish. */
+  private static boolean[] forEachInParallel(List<Member> members, String name,
+      java.util.function.Predicate<Member> task) {
+    boolean[] results = new boolean[members.size()];
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
       int index = i;
-      Thread t = new Thread(() -> answered[index] = answers(others.get(index), port), "probe-" + i);
+      Thread t = new Thread(() -> results[index] = task.test(members.get(index)), name + "-" + members.get(i).host());
       t.setDaemon(true);
       t.start();
       threads.add(t);
@@ -123,12 +122,7 @@ public final class PeerProbe implements AutoCloseable {
         break;
       }
     }
-    for (int i = 0; i < others.size(); i++) {
-      if (!answered[i]) {
-        lost.add(others.get(i));
-      }
-    }
-    return lost;
+    return results;
   }
 
   /**
