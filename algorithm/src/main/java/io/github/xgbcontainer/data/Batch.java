@@ -92,6 +92,43 @@ public final class Batch implements AutoCloseable {
     return new Batch(rows, columns, nonMissing, labels, ones, values, indptr, indices);
   }
 
+  /** The same rows as CSR, missing ({@code NaN}) values dropped; a sparse batch is copied as is. */
+  Batch toSparse() {
+    FloatBuffer labelView = labels();
+    float[] labelCopy = new float[rows];
+    labelView.get(labelCopy);
+    float[] weightCopy = null;
+    if (weights != null) {
+      weightCopy = new float[rows];
+      weights().get(weightCopy);
+    }
+    if (!isDense()) {
+      long[] ptr = new long[rows + 1];
+      indptr().get(ptr);
+      int[] idx = new int[(int) nonMissing];
+      indices().get(idx);
+      float[] val = new float[(int) nonMissing];
+      values().get(val);
+      return ofSparse(labelCopy, weightCopy, ptr, idx, val, columns);
+    }
+    FloatBuffer dense = values();
+    long[] ptr = new long[rows + 1];
+    int[] idx = new int[(int) nonMissing];
+    float[] val = new float[(int) nonMissing];
+    int k = 0;
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < columns; c++) {
+        float v = dense.get(r * columns + c);
+        if (!Float.isNaN(v)) {
+          idx[k] = c;
+          val[k++] = v;
+        }
+      }
+      ptr[r + 1] = k;
+    }
+    return ofSparse(labelCopy, weightCopy, ptr, idx, val, columns);
+  }
+
   /** Number of rows. */
   public int rows() {
     return rows;

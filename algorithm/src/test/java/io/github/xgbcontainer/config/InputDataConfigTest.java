@@ -48,7 +48,8 @@ class InputDataConfigTest {
   void load_rejectsUnknownContentType() {
     UserError e = assertThrows(UserError.class, () -> load("{\"train\": {\"ContentType\": \"application/json\"}}"));
     assertEquals("channel 'train': ContentType 'application/json' is not supported; use one of text/csv, csv, "
-        + "text/libsvm, libsvm, text/x-libsvm, application/x-libsvm", e.getMessage());
+        + "text/libsvm, libsvm, text/x-libsvm, application/x-libsvm, application/x-parquet, parquet, "
+        + "application/x-recordio-protobuf, recordio-protobuf", e.getMessage());
   }
 
   @Test

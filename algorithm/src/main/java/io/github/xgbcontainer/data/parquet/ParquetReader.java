@@ -1,0 +1,195 @@
+package io.github.xgbcontainer.data.parquet;
+
+import io.github.xgbcontainer.channel.DataStream;
+import io.github.xgbcontainer.data.Batch;
+import io.github.xgbcontainer.data.RecordReader;
+import io.github.xgbcontainer.error.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.DummyRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads Parquet files: the first column is the label, every other column a feature; {@code int32},
+ * {@code int64}, {@code float}, {@code double} and {@code boolean} columns are accepted and nulls
+ * are missing values. One row group is decoded at a time, column by column, straight into a dense
+ * batch. A stream without a file (a pipe) is spooled to a temporary file first, because Parquet's
+ * footer is at the end.
+ */
+public final class ParquetReader implements RecordReader {
+
+  private static final Logger LOG = Logger.getLogger(ParquetReader.class.getName());
+  private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
+
+  private final Path spoolDir;
+
+  /** @param spoolDir where a piped Parquet stream is written before it is read */
+  public ParquetReader(Path spoolDir) {
+    this.spoolDir = spoolDir;
+  }
+
+  @Override
+  public void read(String channel, DataStream stream, Consumer<Batch> sink) throws IOException {
+    if (stream.file().isPresent()) {
+      readFile(channel, stream.name(), stream.file().get(), sink);
+      return;
+    }
+    Files.createDirectories(spoolDir);
+    Path spool = Files.createTempFile(spoolDir, "pipe-", ".parquet");
+    try {
+      long bytes;
+      try (InputStream in = stream.open()) {
+        bytes = Files.copy(in, spool, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      LOG.info(String.format("channel '%s': Parquet needs random access, so %s was spooled to %s (%.1f MB) "
+          + "before reading", channel, stream.name(), spool, bytes / 1e6));
+      readFile(channel, stream.name(), spool, sink);
+    } finally {
+      Files.deleteIfExists(spool);
+    }
+  }
+
+  private static void readFile(String channel, String name, Path file, Consumer<Batch> sink) throws IOException {
+    String where = "channel '" + channel + "', file '" + name + "'";
+    checkMagic(where, file);
+    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
+        .withCodecFactory(new PureJavaCodecs(where))
+        .build();
+    ParquetFileReader reader;
+    try {
+      reader = ParquetFileReader.open(new LocalInputFile(file), options);
+    } catch (IOException | RuntimeException e) {
+      throw new UserError(where + ": not a readable Parquet file (" + e.getMessage() + ")", e);
+    }
+    try (reader) {
+      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+      List<ColumnDescriptor> columns = schema.getColumns();
+      checkSchema(where, schema, columns);
+      String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+      int features = columns.size() - 1;
+      long rowBase = 0;
+      PageReadStore pages;
+      while ((pages = nextRowGroup(where, reader)) != null) {
+        long count = pages.getRowCount();
+        if (count == 0) {
+          continue;
+        }
+        if ((long) count * features > Integer.MAX_VALUE - 8) {
+          throw new UserError(where + ": a row group of " + count + " rows is too large to read at once; "
+              + "perhaps you should write the file with smaller row groups");
+        }
+        int rows = (int) count;
+        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+            new DummyRecordConverter(schema).getRootConverter(), schema, createdBy);
+        float[] labels = new float[rows];
+        float[] values = new float[rows * features];
+        for (int c = 0; c < columns.size(); c++) {
+          ColumnDescriptor column = columns.get(c);
+          ColumnReader values0 = store.getColumnReader(column);
+          int maxDefinition = column.getMaxDefinitionLevel();
+          PrimitiveType.PrimitiveTypeName type = column.getPrimitiveType().getPrimitiveTypeName();
+          try {
+            for (int r = 0; r < rows; r++) {
+              float v;
+              if (values0.getCurrentDefinitionLevel() < maxDefinition) {
+                v = Float.NaN;
+              } else {
+                v = switch (type) {
+                  case INT32 -> values0.getInteger();
+                  case INT64 -> values0.getLong();
+                  case FLOAT -> values0.getFloat();
+                  case DOUBLE -> (float) values0.getDouble();
+                  case BOOLEAN -> values0.getBoolean() ? 1f : 0f;
+                  default -> throw new IllegalStateException("checked by checkSchema: " + type);
+                };
+              }
+              values0.consume();
+              if (c == 0) {
+                if (Float.isNaN(v)) {
+                  throw new UserError(where + ", row " + (rowBase + r + 1) + ": the label (column '"
+                      + column.getPath()[0] + "') is null; every row needs a label");
+                }
+                labels[r] = v;
+              } else {
+                values[r * features + c - 1] = v;
+              }
+            }
+          } catch (RuntimeException e) {
+            if (e instanceof UserError) {
+              throw e;
+            }
+            throw new UserError(where + ", column '" + column.getPath()[0] + "': cannot decode ("
+                + e.getMessage() + "); is the file complete?", e);
+          }
+        }
+        sink.accept(Batch.ofDense(labels, null, values, features));
+        rowBase += rows;
+      }
+    }
+  }
+
+  private static PageReadStore nextRowGroup(String where, ParquetFileReader reader) {
+    try {
+      return reader.readNextRowGroup();
+    } catch (IOException | RuntimeException e) {
+      throw new UserError(where + ": cannot read row group (" + e.getMessage() + "); is the file complete?", e);
+    }
+  }
+
+  private static void checkSchema(String where, MessageType schema, List<ColumnDescriptor> columns) {
+    for (Type field : schema.getFields()) {
+      if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
+        throw new UserError(where + ": column '" + field.getName() + "' is nested or repeated; only flat "
+            + "int32, int64, float, double and boolean columns can be read, perhaps you should flatten it");
+      }
+      PrimitiveType.PrimitiveTypeName type = field.asPrimitiveType().getPrimitiveTypeName();
+      switch (type) {
+        case INT32, INT64, FLOAT, DOUBLE, BOOLEAN -> { }
+        default -> throw new UserError(where + ": column '" + field.getName() + "' is " + describe(field.asPrimitiveType())
+            + ", not a number; only int32, int64, float, double and boolean columns can be read, perhaps "
+            + "you should encode it as numbers or drop it");
+      }
+    }
+    if (columns.size() < 2) {
+      throw new UserError(where + ": has " + columns.size() + " column(s) but needs at least 2 (the label "
+          + "first, then at least one feature)");
+    }
+  }
+
+  private static String describe(PrimitiveType type) {
+    String name = type.getPrimitiveTypeName().name().toLowerCase(java.util.Locale.ROOT);
+    return type.getLogicalTypeAnnotation() == null ? name : name + " (" + type.getLogicalTypeAnnotation() + ")";
+  }
+
+  private static void checkMagic(String where, Path file) throws IOException {
+    long size = Files.size(file);
+    byte[] head = new byte[4];
+    byte[] tail = new byte[4];
+    if (size >= 12) {
+      try (var channel = Files.newByteChannel(file)) {
+        channel.read(java.nio.ByteBuffer.wrap(head));
+        channel.position(size - 4);
+        channel.read(java.nio.ByteBuffer.wrap(tail));
+      }
+    }
+    if (size < 12 || !java.util.Arrays.equals(head, MAGIC) || !java.util.Arrays.equals(tail, MAGIC)) {
+      throw new UserError(where + ": not a Parquet file (" + size + " bytes, it does not start and end with "
+          + "'PAR1'); perhaps you should check the channel's ContentType");
+    }
+  }
+}

@@ -1,0 +1,285 @@
+package io.github.xgbcontainer.data.recordio;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.github.xgbcontainer.channel.DataStream;
+import io.github.xgbcontainer.channel.RecordIoFrames;
+import io.github.xgbcontainer.data.Batch;
+import io.github.xgbcontainer.data.RecordReader;
+import io.github.xgbcontainer.data.recordio.proto.RecordProtos.Record;
+import io.github.xgbcontainer.data.recordio.proto.RecordProtos.Value;
+import io.github.xgbcontainer.error.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Reads SageMaker's RecordIO-protobuf: each RecordIO frame is one {@code aialgs.data.Record}, one
+ * row, with its features in {@code features["values"]} and its label in {@code label["values"]}.
+ * A tensor is dense when it has no {@code keys}; otherwise {@code keys} are column indices and the
+ * last {@code shape} dimension is the row's width. Float32, float64 and int32 tensors are accepted.
+ *
+ * <p>Runs of dense rows of one width become dense batches; sparse rows become CSR batches (the
+ * channel reader turns a channel that mixes the two into CSR). See
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-training.html
+ */
+public final class ProtobufRecordReader implements RecordReader {
+
+  static final int BATCH_ROWS = 1 << 16;
+
+  @Override
+  public void read(String channel, DataStream stream, Consumer<Batch> sink) throws IOException {
+    try (InputStream in = stream.open()) {
+      RecordIoFrames frames = new RecordIoFrames(in);
+      Rows rows = new Rows(sink);
+      long index = 0;
+      try {
+        while (frames.next()) {
+          index++;
+          String where = "channel '" + channel + "', file '" + stream.name() + "', record " + index
+              + " (byte offset " + frames.recordOffset() + ")";
+          Record record = parse(where, frames);
+          rows.add(where, feature(where, record.getFeaturesMap().get("values"), "features"),
+              label(where, record.getLabelMap().get("values")));
+        }
+        rows.flush();
+      } finally {
+        rows.release();
+      }
+    }
+  }
+
+  private static Record parse(String where, RecordIoFrames frames) {
+    try {
+      return Record.parser().parseFrom(frames.buffer(), 0, frames.length());
+    } catch (InvalidProtocolBufferException e) {
+      throw new UserError(where + ": not a SageMaker Record protobuf (" + e.getMessage()
+          + "); perhaps you should check the channel's ContentType", e);
+    }
+  }
+
+  /** A tensor's values, keys and shape, whatever its element type. */
+  record Tensor(float[] values, long[] keys, long[] shape) {}
+
+  private static Tensor feature(String where, Value value, String map) {
+    if (value == null) {
+      throw new UserError(where + ": has no " + map + " tensor named 'values'; SageMaker's RecordIO-protobuf "
+          + "keeps a row's " + map + " under the key 'values'");
+    }
+    return switch (value.getValueCase()) {
+      case FLOAT32_TENSOR -> {
+        var t = value.getFloat32Tensor();
+        float[] v = new float[t.getValuesCount()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = t.getValues(i);
+        }
+        yield new Tensor(v, longs(t.getKeysList()), longs(t.getShapeList()));
+      }
+      case FLOAT64_TENSOR -> {
+        var t = value.getFloat64Tensor();
+        float[] v = new float[t.getValuesCount()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) t.getValues(i);
+        }
+        yield new Tensor(v, longs(t.getKeysList()), longs(t.getShapeList()));
+      }
+      case INT32_TENSOR -> {
+        var t = value.getInt32Tensor();
+        float[] v = new float[t.getValuesCount()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = t.getValues(i);
+        }
+        yield new Tensor(v, longs(t.getKeysList()), longs(t.getShapeList()));
+      }
+      case BYTES -> throw new UserError(where + ": the " + map + " tensor 'values' holds bytes, not numbers; "
+          + "use a float32, float64 or int32 tensor");
+      case VALUE_NOT_SET -> throw new UserError(where + ": the " + map + " tensor 'values' is empty (no tensor set)");
+    };
+  }
+
+  private static float label(String where, Value value) {
+    Tensor t = feature(where, value, "label");
+    if (t.values.length != 1) {
+      throw new UserError(where + ": the label tensor 'values' holds " + t.values.length
+          + " values; a row needs exactly one label");
+    }
+    return t.values[0];
+  }
+
+  private static long[] longs(List<Long> list) {
+    long[] out = new long[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = list.get(i);
+    }
+    return out;
+  }
+
+  /** Collects rows into dense or CSR batches of at most {@link #BATCH_ROWS} rows. */
+  static final class Rows {
+    private final Consumer<Batch> sink;
+    private float[] labels = new float[1024];
+    private int count;
+    private boolean sparse;
+    private int width = -1;
+    // dense: values row-major; sparse: CSR
+    private float[] values = new float[4096];
+    private int[] indices = new int[4096];
+    private long[] indptr = new long[1025];
+    private int stored;
+
+    Rows(Consumer<Batch> sink) {
+      this.sink = sink;
+    }
+
+    void add(String where, Tensor features, float label) {
+      // an all-zero sparse row has no keys and no values, only its shape
+      boolean rowSparse = features.keys.length > 0 || (features.values.length == 0 && features.shape.length > 0);
+      int rowWidth = rowSparse ? sparseWidth(where, features) : denseWidth(where, features);
+      if (count > 0 && (rowSparse != sparse || (!sparse && rowWidth != width) || count == BATCH_ROWS)) {
+        flush();
+      }
+      if (count == 0) {
+        sparse = rowSparse;
+        width = rowWidth;
+      }
+      width = Math.max(width, rowWidth);
+      if (count == labels.length) {
+        labels = Arrays.copyOf(labels, count * 2);
+        indptr = Arrays.copyOf(indptr, count * 2 + 1);
+      }
+      labels[count] = label;
+      int n = features.values.length;
+      ensure(n);
+      if (sparse) {
+        long[] keys = features.keys;
+        int[] order = ascending(keys) ? null : order(keys);
+        for (int i = 0; i < n; i++) {
+          int j = order == null ? i : order[i];
+          int column = (int) keys[j];
+          if (i > 0 && column == indices[stored - 1]) {
+            throw new UserError(where + ": feature key " + keys[j] + " appears twice");
+          }
+          indices[stored] = column;
+          values[stored++] = features.values[j];
+        }
+        indptr[count + 1] = stored;
+      } else {
+        System.arraycopy(features.values, 0, values, stored, n);
+        stored += n;
+      }
+      count++;
+    }
+
+    private void ensure(int more) {
+      if (values.length - stored < more) {
+        int size = Math.max(values.length * 2, stored + more);
+        values = Arrays.copyOf(values, size);
+        if (sparse) {
+          indices = Arrays.copyOf(indices, size);
+        }
+      }
+      if (sparse && indices.length < values.length) {
+        indices = Arrays.copyOf(indices, values.length);
+      }
+    }
+
+    void flush() {
+      if (count == 0) {
+        return;
+      }
+      float[] l = Arrays.copyOf(labels, count);
+      Batch batch = sparse
+          ? Batch.ofSparse(l, null, Arrays.copyOf(indptr, count + 1), Arrays.copyOf(indices, stored),
+              Arrays.copyOf(values, stored), width)
+          : Batch.ofDense(l, null, Arrays.copyOf(values, stored), width);
+      count = 0;
+      stored = 0;
+      indptr[0] = 0;
+      sink.accept(batch);
+    }
+
+    void release() {
+      labels = null;
+      values = null;
+      indices = null;
+    }
+
+    private static int denseWidth(String where, Tensor t) {
+      int n = t.values.length;
+      if (n == 0) {
+        throw new UserError(where + ": the features tensor 'values' is empty; a dense row needs at least one value");
+      }
+      if (t.shape.length > 0 && product(t.shape) != n) {
+        throw new UserError(where + ": the features tensor has " + n + " values but shape "
+            + Arrays.toString(t.shape) + "; a dense tensor's values must fill its shape");
+      }
+      return n;
+    }
+
+    private static int sparseWidth(String where, Tensor t) {
+      if (t.keys.length != t.values.length) {
+        throw new UserError(where + ": the features tensor has " + t.keys.length + " keys but " + t.values.length
+            + " values; a sparse tensor needs one key per value");
+      }
+      long width;
+      if (t.shape.length == 0) {
+        width = Arrays.stream(t.keys).max().orElse(-1) + 1;
+      } else {
+        width = t.shape[t.shape.length - 1];
+        long leading = product(Arrays.copyOf(t.shape, t.shape.length - 1));
+        if (leading != 1) {
+          throw new UserError(where + ": the features tensor has shape " + Arrays.toString(t.shape)
+              + "; one record must be one row, so all but the last dimension must be 1");
+        }
+      }
+      if (width <= 0 || width > Integer.MAX_VALUE - 1) {
+        throw new UserError(where + ": the features tensor's width " + Long.toUnsignedString(width)
+            + " is not in [1, " + (Integer.MAX_VALUE - 1) + "]");
+      }
+      for (long key : t.keys) {
+        if (key < 0 || key >= width) {
+          throw new UserError(where + ": feature key " + Long.toUnsignedString(key) + " is outside the shape "
+              + Arrays.toString(t.shape) + " (keys are 0-based column indices below the width)");
+        }
+      }
+      return (int) width;
+    }
+
+    private static long product(long[] dims) {
+      long p = 1;
+      for (long d : dims) {
+        if (d <= 0) {
+          return -1;
+        }
+        p = Math.multiplyHigh(p, d) != 0 ? -1 : p * d;
+        if (p < 0) {
+          return -1;
+        }
+      }
+      return p;
+    }
+
+    private static boolean ascending(long[] keys) {
+      for (int i = 1; i < keys.length; i++) {
+        if (keys[i] <= keys[i - 1]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static int[] order(long[] keys) {
+      Integer[] boxed = new Integer[keys.length];
+      for (int i = 0; i < boxed.length; i++) {
+        boxed[i] = i;
+      }
+      Arrays.sort(boxed, (a, b) -> Long.compare(keys[a], keys[b]));
+      int[] out = new int[boxed.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = boxed[i];
+      }
+      return out;
+    }
+  }
+}
