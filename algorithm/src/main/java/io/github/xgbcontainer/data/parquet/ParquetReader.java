@@ -19,7 +19,6 @@ import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.DummyRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
@@ -46,7 +45,9 @@ public final class ParquetReader implements RecordReader {
   @Override
   public void read(String channel, DataStream stream, Consumer<Batch> sink) throws IOException {
     if (stream.file().isPresent()) {
-      readFile(channel, stream.name(), stream.file().get(), sink);
+      Path file = stream.file().get();
+      readSegment("channel '" + channel + "', file '" + stream.name() + "'",
+          new FileSegment(file, 0, Files.size(file)), sink);
       return;
     }
     Files.createDirectories(spoolDir);
@@ -58,21 +59,91 @@ public final class ParquetReader implements RecordReader {
       }
       LOG.info(String.format("channel '%s': Parquet needs random access, so %s was spooled to %s (%.1f MB) "
           + "before reading", channel, stream.name(), spool, bytes / 1e6));
-      readFile(channel, stream.name(), spool, sink);
+      List<FileSegment> parts = split(spool);
+      for (int i = 0; i < parts.size(); i++) {
+        FileSegment part = parts.get(i);
+        String where = "channel '" + channel + "', file '" + stream.name() + "'"
+            + (parts.size() > 1 ? " (Parquet file " + (i + 1) + " of " + parts.size() + ", from byte " + part.start() + ")" : "");
+        readSegment(where, part, sink);
+      }
     } finally {
       Files.deleteIfExists(spool);
     }
   }
 
-  private static void readFile(String channel, String name, Path file, Consumer<Batch> sink) throws IOException {
-    String where = "channel '" + channel + "', file '" + name + "'";
-    checkMagic(where, file);
-    ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
+  /**
+   * Finds the Parquet files in a pipe's bytes: SageMaker streams a channel's S3 objects back to back,
+   * so a file's closing {@code PAR1} is followed by the next one's opening {@code PAR1}. A candidate
+   * boundary counts when the footer length before it fits and the footer there parses.
+   */
+  static List<FileSegment> split(Path file) throws IOException {
+    long size = Files.size(file);
+    List<FileSegment> parts = new java.util.ArrayList<>();
+    long start = 0;
+    try (var channel = java.nio.channels.FileChannel.open(file)) {
+      java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(1 << 20);
+      long chunkStart = 0;
+      while (chunkStart < size) {
+        chunk.clear();
+        int n = 0;
+        while (chunk.hasRemaining()) {
+          int r = channel.read(chunk, chunkStart + n);
+          if (r < 0) {
+            break;
+          }
+          n += r;
+        }
+        byte[] b = chunk.array();
+        for (int i = 0; i + 8 <= n; i++) {
+          if (b[i] == 'P' && b[i + 4] == 'P' && isMagic(b, i) && isMagic(b, i + 4)) {
+            long boundary = chunkStart + i + 4;
+            if (boundary > start + 12 && boundary < size && footerFits(channel, start, boundary)
+                && opens(new FileSegment(file, start, boundary))) {
+              parts.add(new FileSegment(file, start, boundary));
+              start = boundary;
+            }
+          }
+        }
+        if (n < 8) {
+          break;
+        }
+        chunkStart += n - 7;
+      }
+    }
+    parts.add(new FileSegment(file, start, size));
+    return parts;
+  }
+
+  private static boolean isMagic(byte[] b, int at) {
+    return b[at] == 'P' && b[at + 1] == 'A' && b[at + 2] == 'R' && b[at + 3] == '1';
+  }
+
+  private static boolean footerFits(java.nio.channels.FileChannel channel, long start, long end) throws IOException {
+    java.nio.ByteBuffer length = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    channel.read(length, end - 8);
+    long footer = Integer.toUnsignedLong(length.getInt(0));
+    return end - 8 - footer >= start + 4;
+  }
+
+  private static boolean opens(FileSegment segment) {
+    try (ParquetFileReader ignored = ParquetFileReader.open(segment, options("probe"))) {
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static ParquetReadOptions options(String where) {
+    return ParquetReadOptions.builder(new PlainParquetConfiguration())
         .withCodecFactory(new PureJavaCodecs(where))
         .build();
+  }
+
+  private static void readSegment(String where, FileSegment file, Consumer<Batch> sink) throws IOException {
+    checkMagic(where, file);
     ParquetFileReader reader;
     try {
-      reader = ParquetFileReader.open(new LocalInputFile(file), options);
+      reader = ParquetFileReader.open(file, options(where));
     } catch (IOException | RuntimeException e) {
       throw new UserError(where + ": not a readable Parquet file (" + e.getMessage() + ")", e);
     }
@@ -176,15 +247,14 @@ public final class ParquetReader implements RecordReader {
     return type.getLogicalTypeAnnotation() == null ? name : name + " (" + type.getLogicalTypeAnnotation() + ")";
   }
 
-  private static void checkMagic(String where, Path file) throws IOException {
-    long size = Files.size(file);
+  private static void checkMagic(String where, FileSegment file) throws IOException {
+    long size = file.getLength();
     byte[] head = new byte[4];
     byte[] tail = new byte[4];
     if (size >= 12) {
-      try (var channel = Files.newByteChannel(file)) {
-        channel.read(java.nio.ByteBuffer.wrap(head));
-        channel.position(size - 4);
-        channel.read(java.nio.ByteBuffer.wrap(tail));
+      try (var channel = java.nio.channels.FileChannel.open(file.file())) {
+        channel.read(java.nio.ByteBuffer.wrap(head), file.start());
+        channel.read(java.nio.ByteBuffer.wrap(tail), file.end() - 4);
       }
     }
     if (size < 12 || !java.util.Arrays.equals(head, MAGIC) || !java.util.Arrays.equals(tail, MAGIC)) {
