@@ -2,7 +2,7 @@
 MVN ?= mvn -B -q
 JAR := algorithm/target/xgboost-container.jar
 
-.PHONY: build test demo bench clean
+.PHONY: build test fuzz demo bench clean
 
 build: $(JAR)
 
@@ -11,6 +11,10 @@ $(JAR): pom.xml algorithm/pom.xml $(shell find algorithm/src/main -type f 2>/dev
 
 test:
 	mvn -B verify
+
+# A short real fuzzing run of every parser (about 10 s a target); `make test` replays the corpus.
+fuzz:
+	./.ci/fuzz
 
 demo: build
 	./sample-data/run-demo.sh build/demo/opt_ml

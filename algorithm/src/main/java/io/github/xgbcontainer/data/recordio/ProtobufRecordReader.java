@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Reads SageMaker's RecordIO-protobuf: each RecordIO frame is one {@code aialgs.data.Record}, one
@@ -36,12 +37,14 @@ public final class ProtobufRecordReader implements RecordReader {
       long index = 0;
       try {
         while (frames.next()) {
-          index++;
-          String where = "channel '" + channel + "', file '" + stream.name() + "', record " + index
-              + " (byte offset " + frames.recordOffset() + ")";
-          Record record = parse(where, frames);
-          rows.add(where, feature(where, record.getFeaturesMap().get("values"), "features"),
-              label(where, record.getLabelMap().get("values")));
+          long record = ++index;
+          long offset = frames.recordOffset();
+          // built only for a message: a million rows should not build a million strings
+          Supplier<String> where = () -> "channel '" + channel + "', file '" + stream.name() + "', record "
+              + record + " (byte offset " + offset + ")";
+          Record parsed = parse(where, frames);
+          rows.add(where, feature(where, parsed.getFeaturesMap().get("values"), "features"),
+              label(where, parsed.getLabelMap().get("values")));
         }
         rows.flush();
       } finally {
@@ -50,11 +53,11 @@ public final class ProtobufRecordReader implements RecordReader {
     }
   }
 
-  private static Record parse(String where, RecordIoFrames frames) {
+  private static Record parse(Supplier<String> where, RecordIoFrames frames) {
     try {
       return Record.parser().parseFrom(frames.buffer(), 0, frames.length());
     } catch (InvalidProtocolBufferException e) {
-      throw new UserError(where + ": not a SageMaker Record protobuf (" + e.getMessage()
+      throw new UserError(where.get() + ": not a SageMaker Record protobuf (" + e.getMessage()
           + "); perhaps you should check the channel's ContentType", e);
     }
   }
@@ -62,9 +65,9 @@ public final class ProtobufRecordReader implements RecordReader {
   /** A tensor's values, keys and shape, whatever its element type. */
   record Tensor(float[] values, long[] keys, long[] shape) {}
 
-  private static Tensor feature(String where, Value value, String map) {
+  private static Tensor feature(Supplier<String> where, Value value, String map) {
     if (value == null) {
-      throw new UserError(where + ": has no " + map + " tensor named 'values'; SageMaker's RecordIO-protobuf "
+      throw new UserError(where.get() + ": has no " + map + " tensor named 'values'; SageMaker's RecordIO-protobuf "
           + "keeps a row's " + map + " under the key 'values'");
     }
     return switch (value.getValueCase()) {
@@ -92,16 +95,16 @@ public final class ProtobufRecordReader implements RecordReader {
         }
         yield new Tensor(v, longs(t.getKeysList()), longs(t.getShapeList()));
       }
-      case BYTES -> throw new UserError(where + ": the " + map + " tensor 'values' holds bytes, not numbers; "
+      case BYTES -> throw new UserError(where.get() + ": the " + map + " tensor 'values' holds bytes, not numbers; "
           + "use a float32, float64 or int32 tensor");
-      case VALUE_NOT_SET -> throw new UserError(where + ": the " + map + " tensor 'values' is empty (no tensor set)");
+      case VALUE_NOT_SET -> throw new UserError(where.get() + ": the " + map + " tensor 'values' is empty (no tensor set)");
     };
   }
 
-  private static float label(String where, Value value) {
+  private static float label(Supplier<String> where, Value value) {
     Tensor t = feature(where, value, "label");
     if (t.values.length != 1) {
-      throw new UserError(where + ": the label tensor 'values' holds " + t.values.length
+      throw new UserError(where.get() + ": the label tensor 'values' holds " + t.values.length
           + " values; a row needs exactly one label");
     }
     return t.values[0];
@@ -132,7 +135,7 @@ public final class ProtobufRecordReader implements RecordReader {
       this.sink = sink;
     }
 
-    void add(String where, Tensor features, float label) {
+    void add(Supplier<String> where, Tensor features, float label) {
       // an all-zero sparse row has no keys and no values, only its shape
       boolean rowSparse = features.keys.length > 0 || (features.values.length == 0 && features.shape.length > 0);
       int rowWidth = rowSparse ? sparseWidth(where, features) : denseWidth(where, features);
@@ -158,7 +161,7 @@ public final class ProtobufRecordReader implements RecordReader {
           int j = order == null ? i : order[i];
           int column = (int) keys[j];
           if (i > 0 && column == indices[stored - 1]) {
-            throw new UserError(where + ": feature key " + keys[j] + " appears twice");
+            throw new UserError(where.get() + ": feature key " + keys[j] + " appears twice");
           }
           indices[stored] = column;
           values[stored++] = features.values[j];
@@ -205,21 +208,21 @@ public final class ProtobufRecordReader implements RecordReader {
       indices = null;
     }
 
-    private static int denseWidth(String where, Tensor t) {
+    private static int denseWidth(Supplier<String> where, Tensor t) {
       int n = t.values.length;
       if (n == 0) {
-        throw new UserError(where + ": the features tensor 'values' is empty; a dense row needs at least one value");
+        throw new UserError(where.get() + ": the features tensor 'values' is empty; a dense row needs at least one value");
       }
       if (t.shape.length > 0 && product(t.shape) != n) {
-        throw new UserError(where + ": the features tensor has " + n + " values but shape "
+        throw new UserError(where.get() + ": the features tensor has " + n + " values but shape "
             + Arrays.toString(t.shape) + "; a dense tensor's values must fill its shape");
       }
       return n;
     }
 
-    private static int sparseWidth(String where, Tensor t) {
+    private static int sparseWidth(Supplier<String> where, Tensor t) {
       if (t.keys.length != t.values.length) {
-        throw new UserError(where + ": the features tensor has " + t.keys.length + " keys but " + t.values.length
+        throw new UserError(where.get() + ": the features tensor has " + t.keys.length + " keys but " + t.values.length
             + " values; a sparse tensor needs one key per value");
       }
       long width;
@@ -229,17 +232,17 @@ public final class ProtobufRecordReader implements RecordReader {
         width = t.shape[t.shape.length - 1];
         long leading = product(Arrays.copyOf(t.shape, t.shape.length - 1));
         if (leading != 1) {
-          throw new UserError(where + ": the features tensor has shape " + Arrays.toString(t.shape)
+          throw new UserError(where.get() + ": the features tensor has shape " + Arrays.toString(t.shape)
               + "; one record must be one row, so all but the last dimension must be 1");
         }
       }
       if (width <= 0 || width > Integer.MAX_VALUE - 1) {
-        throw new UserError(where + ": the features tensor's width " + Long.toUnsignedString(width)
+        throw new UserError(where.get() + ": the features tensor's width " + Long.toUnsignedString(width)
             + " is not in [1, " + (Integer.MAX_VALUE - 1) + "]");
       }
       for (long key : t.keys) {
         if (key < 0 || key >= width) {
-          throw new UserError(where + ": feature key " + Long.toUnsignedString(key) + " is outside the shape "
+          throw new UserError(where.get() + ": feature key " + Long.toUnsignedString(key) + " is outside the shape "
               + Arrays.toString(t.shape) + " (keys are 0-based column indices below the width)");
         }
       }
