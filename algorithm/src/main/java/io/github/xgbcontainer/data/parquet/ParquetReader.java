@@ -2,6 +2,7 @@ package io.github.xgbcontainer.data.parquet;
 
 import io.github.xgbcontainer.channel.DataStream;
 import io.github.xgbcontainer.data.Batch;
+import io.github.xgbcontainer.data.DenseBatchBuilder;
 import io.github.xgbcontainer.data.RecordReader;
 import io.github.xgbcontainer.error.UserError;
 import java.io.IOException;
@@ -154,71 +155,80 @@ public final class ParquetReader implements RecordReader {
       String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
       int features = columns.size() - 1;
       long rowBase = 0;
-      PageReadStore pages;
-      while ((pages = nextRowGroup(where, reader)) != null) {
-        long count = pages.getRowCount();
+      // One row group at a time, and within it one column chunk at a time, decoded straight into
+      // the batch's off-heap buffer: the heap never holds more than one column chunk.
+      for (int group = 0; group < reader.getRowGroups().size(); group++) {
+        long count = reader.getRowGroups().get(group).getRowCount();
         if (count == 0) {
           continue;
         }
-        if ((long) count * features > Integer.MAX_VALUE - 8) {
+        if (count * features > Integer.MAX_VALUE - 8) {
           throw new UserError(where + ": a row group of " + count + " rows is too large to read at once; "
               + "perhaps you should write the file with smaller row groups");
         }
         int rows = (int) count;
-        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-            new DummyRecordConverter(schema).getRootConverter(), schema, createdBy);
-        float[] labels = new float[rows];
-        float[] values = new float[rows * features];
-        for (int c = 0; c < columns.size(); c++) {
-          ColumnDescriptor column = columns.get(c);
-          ColumnReader values0 = store.getColumnReader(column);
-          int maxDefinition = column.getMaxDefinitionLevel();
-          PrimitiveType.PrimitiveTypeName type = column.getPrimitiveType().getPrimitiveTypeName();
-          try {
-            for (int r = 0; r < rows; r++) {
-              float v;
-              if (values0.getCurrentDefinitionLevel() < maxDefinition) {
-                v = Float.NaN;
-              } else {
-                v = switch (type) {
-                  case INT32 -> values0.getInteger();
-                  case INT64 -> values0.getLong();
-                  case FLOAT -> values0.getFloat();
-                  case DOUBLE -> (float) values0.getDouble();
-                  case BOOLEAN -> values0.getBoolean() ? 1f : 0f;
-                  default -> throw new IllegalStateException("checked by checkSchema: " + type);
-                };
-              }
-              values0.consume();
-              if (c == 0) {
-                if (Float.isNaN(v)) {
-                  throw new UserError(where + ", row " + (rowBase + r + 1) + ": the label (column '"
-                      + column.getPath()[0] + "') is null; every row needs a label");
-                }
-                labels[r] = v;
-              } else {
-                values[r * features + c - 1] = v;
-              }
-            }
-          } catch (RuntimeException e) {
-            if (e instanceof UserError) {
-              throw e;
-            }
-            throw new UserError(where + ", column '" + column.getPath()[0] + "': cannot decode ("
-                + e.getMessage() + "); is the file complete?", e);
+        try (DenseBatchBuilder batch = new DenseBatchBuilder(rows, features)) {
+          for (int c = 0; c < columns.size(); c++) {
+            ColumnDescriptor column = columns.get(c);
+            MessageType projection = new MessageType(schema.getName(), schema.getType(column.getPath()));
+            reader.setRequestedSchema(projection);
+            PageReadStore pages = rowGroup(where, reader, group);
+            ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+                new DummyRecordConverter(projection).getRootConverter(), projection, createdBy);
+            decode(where, store.getColumnReader(column), column, c, rows, rowBase, batch);
           }
+          sink.accept(batch.build());
         }
-        sink.accept(Batch.ofDense(labels, null, values, features));
         rowBase += rows;
       }
     }
   }
 
-  private static PageReadStore nextRowGroup(String where, ParquetFileReader reader) {
+  private static void decode(String where, ColumnReader values, ColumnDescriptor column, int c, int rows,
+      long rowBase, DenseBatchBuilder batch) {
+    int maxDefinition = column.getMaxDefinitionLevel();
+    PrimitiveType.PrimitiveTypeName type = column.getPrimitiveType().getPrimitiveTypeName();
     try {
-      return reader.readNextRowGroup();
+      for (int r = 0; r < rows; r++) {
+        float v;
+        if (values.getCurrentDefinitionLevel() < maxDefinition) {
+          v = Float.NaN;
+        } else {
+          v = switch (type) {
+            case INT32 -> values.getInteger();
+            case INT64 -> values.getLong();
+            case FLOAT -> values.getFloat();
+            case DOUBLE -> (float) values.getDouble();
+            case BOOLEAN -> values.getBoolean() ? 1f : 0f;
+            default -> throw new IllegalStateException("checked by checkSchema: " + type);
+          };
+        }
+        values.consume();
+        if (c == 0) {
+          if (Float.isNaN(v)) {
+            throw new UserError(where + ", row " + (rowBase + r + 1) + ": the label (column '"
+                + column.getPath()[0] + "') is null; every row needs a label");
+          }
+          batch.label(r, v);
+        } else {
+          batch.value(r, c - 1, v);
+        }
+      }
+    } catch (RuntimeException e) {
+      if (e instanceof UserError) {
+        throw e;
+      }
+      throw new UserError(where + ", column '" + column.getPath()[0] + "': cannot decode ("
+          + e.getMessage() + "); is the file complete?", e);
+    }
+  }
+
+  private static PageReadStore rowGroup(String where, ParquetFileReader reader, int group) {
+    try {
+      return reader.readRowGroup(group);
     } catch (IOException | RuntimeException e) {
-      throw new UserError(where + ": cannot read row group (" + e.getMessage() + "); is the file complete?", e);
+      throw new UserError(where + ": cannot read row group " + (group + 1) + " (" + e.getMessage()
+          + "); is the file complete?", e);
     }
   }
 
