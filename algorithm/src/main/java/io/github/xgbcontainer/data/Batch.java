@@ -62,6 +62,28 @@ public final class Batch implements AutoCloseable {
     return dense(rows, columns, present, floats(labels), weights == null ? null : floats(weights), floats(values));
   }
 
+  /**
+   * A dense batch copied from the first {@code rows} labels and {@code rows * columns} values of
+   * heap arrays a reader reuses from batch to batch; {@code weights} may be {@code null}.
+   */
+  public static Batch ofDense(float[] labels, float[] weights, float[] values, int rows, int columns) {
+    int n = rows * columns;
+    long present = 0;
+    for (int i = 0; i < n; i++) {
+      if (!Float.isNaN(values[i])) {
+        present++;
+      }
+    }
+    return dense(rows, columns, present, floats(labels, rows), weights == null ? null : floats(weights, rows),
+        floats(values, n));
+  }
+
+  private static OffHeapBuffer floats(float[] data, int length) {
+    OffHeapBuffer buffer = new OffHeapBuffer(4L * length);
+    buffer.bytes().asFloatBuffer().put(data, 0, length);
+    return buffer;
+  }
+
   /** A CSR batch copied from heap arrays; {@code weights} may be {@code null}. */
   public static Batch ofSparse(float[] labels, float[] weights, long[] indptr, int[] indices,
       float[] values, int columns) {

@@ -5,13 +5,10 @@ import io.github.xgbcontainer.channel.DataStream;
 import io.github.xgbcontainer.channel.RecordIoFrames;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.RecordReader;
-import io.github.xgbcontainer.data.recordio.proto.RecordProtos.Record;
-import io.github.xgbcontainer.data.recordio.proto.RecordProtos.Value;
 import io.github.xgbcontainer.error.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -34,6 +31,7 @@ public final class ProtobufRecordReader implements RecordReader {
     try (InputStream in = stream.open()) {
       RecordIoFrames frames = new RecordIoFrames(in);
       Rows rows = new Rows(sink);
+      RecordDecoder decoder = new RecordDecoder();
       long index = 0;
       try {
         while (frames.next()) {
@@ -42,9 +40,14 @@ public final class ProtobufRecordReader implements RecordReader {
           // built only for a message: a million rows should not build a million strings
           Supplier<String> where = () -> "channel '" + channel + "', file '" + stream.name() + "', record "
               + record + " (byte offset " + offset + ")";
-          Record parsed = parse(where, frames);
-          rows.add(where, feature(where, parsed.getFeaturesMap().get("values"), "features"),
-              label(where, parsed.getLabelMap().get("values")));
+          try {
+            decoder.decode(frames.buffer(), frames.length());
+          } catch (InvalidProtocolBufferException e) {
+            throw new UserError(where.get() + ": not a SageMaker Record protobuf (" + e.getMessage()
+                + "); perhaps you should check the channel's ContentType", e);
+          }
+          rows.add(where, tensor(where, decoder.hasFeatures, decoder.features, "features"),
+              label(where, decoder.hasLabel, decoder.label));
         }
         rows.flush();
       } finally {
@@ -53,69 +56,34 @@ public final class ProtobufRecordReader implements RecordReader {
     }
   }
 
-  private static Record parse(Supplier<String> where, RecordIoFrames frames) {
-    try {
-      return Record.parser().parseFrom(frames.buffer(), 0, frames.length());
-    } catch (InvalidProtocolBufferException e) {
-      throw new UserError(where.get() + ": not a SageMaker Record protobuf (" + e.getMessage()
-          + "); perhaps you should check the channel's ContentType", e);
-    }
-  }
+  /**
+   * A tensor's values, keys and shape, whatever its element type; only the first {@code count}
+   * values and {@code keyCount} keys are data.
+   */
+  record Tensor(float[] values, int count, long[] keys, int keyCount, long[] shape) {}
 
-  /** A tensor's values, keys and shape, whatever its element type. */
-  record Tensor(float[] values, long[] keys, long[] shape) {}
-
-  private static Tensor feature(Supplier<String> where, Value value, String map) {
-    if (value == null) {
+  private static Tensor tensor(Supplier<String> where, boolean present, RecordDecoder.Slot slot, String map) {
+    if (!present) {
       throw new UserError(where.get() + ": has no " + map + " tensor named 'values'; SageMaker's RecordIO-protobuf "
           + "keeps a row's " + map + " under the key 'values'");
     }
-    return switch (value.getValueCase()) {
-      case FLOAT32_TENSOR -> {
-        var t = value.getFloat32Tensor();
-        float[] v = new float[t.getValuesCount()];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = t.getValues(i);
-        }
-        yield new Tensor(v, longs(t.getKeysList()), longs(t.getShapeList()));
-      }
-      case FLOAT64_TENSOR -> {
-        var t = value.getFloat64Tensor();
-        float[] v = new float[t.getValuesCount()];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) t.getValues(i);
-        }
-        yield new Tensor(v, longs(t.getKeysList()), longs(t.getShapeList()));
-      }
-      case INT32_TENSOR -> {
-        var t = value.getInt32Tensor();
-        float[] v = new float[t.getValuesCount()];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = t.getValues(i);
-        }
-        yield new Tensor(v, longs(t.getKeysList()), longs(t.getShapeList()));
-      }
-      case BYTES -> throw new UserError(where.get() + ": the " + map + " tensor 'values' holds bytes, not numbers; "
+    if (slot.isBytes()) {
+      throw new UserError(where.get() + ": the " + map + " tensor 'values' holds bytes, not numbers; "
           + "use a float32, float64 or int32 tensor");
-      case VALUE_NOT_SET -> throw new UserError(where.get() + ": the " + map + " tensor 'values' is empty (no tensor set)");
-    };
+    }
+    if (!slot.present()) {
+      throw new UserError(where.get() + ": the " + map + " tensor 'values' is empty (no tensor set)");
+    }
+    return new Tensor(slot.values, slot.count, slot.keys, slot.keyCount, Arrays.copyOf(slot.shape, slot.shapeCount));
   }
 
-  private static float label(Supplier<String> where, Value value) {
-    Tensor t = feature(where, value, "label");
-    if (t.values.length != 1) {
-      throw new UserError(where.get() + ": the label tensor 'values' holds " + t.values.length
+  private static float label(Supplier<String> where, boolean present, RecordDecoder.Slot slot) {
+    Tensor t = tensor(where, present, slot, "label");
+    if (t.count != 1) {
+      throw new UserError(where.get() + ": the label tensor 'values' holds " + t.count
           + " values; a row needs exactly one label");
     }
     return t.values[0];
-  }
-
-  private static long[] longs(List<Long> list) {
-    long[] out = new long[list.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = list.get(i);
-    }
-    return out;
   }
 
   /** Collects rows into dense or CSR batches of at most {@link #BATCH_ROWS} rows. */
@@ -137,7 +105,7 @@ public final class ProtobufRecordReader implements RecordReader {
 
     void add(Supplier<String> where, Tensor features, float label) {
       // an all-zero sparse row has no keys and no values, only its shape
-      boolean rowSparse = features.keys.length > 0 || (features.values.length == 0 && features.shape.length > 0);
+      boolean rowSparse = features.keyCount > 0 || (features.count == 0 && features.shape.length > 0);
       int rowWidth = rowSparse ? sparseWidth(where, features) : denseWidth(where, features);
       if (count > 0 && (rowSparse != sparse || (!sparse && rowWidth != width) || count == BATCH_ROWS)) {
         flush();
@@ -152,11 +120,11 @@ public final class ProtobufRecordReader implements RecordReader {
         indptr = Arrays.copyOf(indptr, count * 2 + 1);
       }
       labels[count] = label;
-      int n = features.values.length;
+      int n = features.count;
       ensure(n);
       if (sparse) {
         long[] keys = features.keys;
-        int[] order = ascending(keys) ? null : order(keys);
+        int[] order = ascending(keys, n) ? null : order(keys, n);
         for (int i = 0; i < n; i++) {
           int j = order == null ? i : order[i];
           int column = (int) keys[j];
@@ -191,11 +159,11 @@ public final class ProtobufRecordReader implements RecordReader {
       if (count == 0) {
         return;
       }
-      float[] l = Arrays.copyOf(labels, count);
+      // dense: straight from the reused arrays to off-heap memory, no heap copy
       Batch batch = sparse
-          ? Batch.ofSparse(l, null, Arrays.copyOf(indptr, count + 1), Arrays.copyOf(indices, stored),
-              Arrays.copyOf(values, stored), width)
-          : Batch.ofDense(l, null, Arrays.copyOf(values, stored), width);
+          ? Batch.ofSparse(Arrays.copyOf(labels, count), null, Arrays.copyOf(indptr, count + 1),
+              Arrays.copyOf(indices, stored), Arrays.copyOf(values, stored), width)
+          : Batch.ofDense(labels, null, values, count, width);
       count = 0;
       stored = 0;
       indptr[0] = 0;
@@ -209,7 +177,7 @@ public final class ProtobufRecordReader implements RecordReader {
     }
 
     private static int denseWidth(Supplier<String> where, Tensor t) {
-      int n = t.values.length;
+      int n = t.count;
       if (n == 0) {
         throw new UserError(where.get() + ": the features tensor 'values' is empty; a dense row needs at least one value");
       }
@@ -221,13 +189,13 @@ public final class ProtobufRecordReader implements RecordReader {
     }
 
     private static int sparseWidth(Supplier<String> where, Tensor t) {
-      if (t.keys.length != t.values.length) {
-        throw new UserError(where.get() + ": the features tensor has " + t.keys.length + " keys but " + t.values.length
+      if (t.keyCount != t.count) {
+        throw new UserError(where.get() + ": the features tensor has " + t.keyCount + " keys but " + t.count
             + " values; a sparse tensor needs one key per value");
       }
       long width;
       if (t.shape.length == 0) {
-        width = Arrays.stream(t.keys).max().orElse(-1) + 1;
+        width = Arrays.stream(t.keys, 0, t.keyCount).max().orElse(-1) + 1;
       } else {
         width = t.shape[t.shape.length - 1];
         long leading = product(Arrays.copyOf(t.shape, t.shape.length - 1));
@@ -240,7 +208,8 @@ public final class ProtobufRecordReader implements RecordReader {
         throw new UserError(where.get() + ": the features tensor's width " + Long.toUnsignedString(width)
             + " is not in [1, " + (Integer.MAX_VALUE - 1) + "]");
       }
-      for (long key : t.keys) {
+      for (int i = 0; i < t.keyCount; i++) {
+        long key = t.keys[i];
         if (key < 0 || key >= width) {
           throw new UserError(where.get() + ": feature key " + Long.toUnsignedString(key) + " is outside the shape "
               + Arrays.toString(t.shape) + " (keys are 0-based column indices below the width)");
@@ -263,8 +232,8 @@ public final class ProtobufRecordReader implements RecordReader {
       return p;
     }
 
-    private static boolean ascending(long[] keys) {
-      for (int i = 1; i < keys.length; i++) {
+    private static boolean ascending(long[] keys, int n) {
+      for (int i = 1; i < n; i++) {
         if (keys[i] <= keys[i - 1]) {
           return false;
         }
@@ -272,8 +241,8 @@ public final class ProtobufRecordReader implements RecordReader {
       return true;
     }
 
-    private static int[] order(long[] keys) {
-      Integer[] boxed = new Integer[keys.length];
+    private static int[] order(long[] keys, int n) {
+      Integer[] boxed = new Integer[n];
       for (int i = 0; i < boxed.length; i++) {
         boxed[i] = i;
       }
