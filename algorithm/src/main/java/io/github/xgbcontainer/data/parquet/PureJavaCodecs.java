@@ -55,16 +55,27 @@ final class PureJavaCodecs implements CompressionCodecFactory {
       if (codec == null && !gzip) {
         return bytes;
       }
-      byte[] in = bytes.toByteArray();
+      // the page's own array where it has one: one allocation a page (the output), not two
+      ByteBuffer page = bytes.toByteBuffer();
+      byte[] in;
+      int from;
+      int length = page.remaining();
+      if (page.hasArray()) {
+        in = page.array();
+        from = page.arrayOffset() + page.position();
+      } else {
+        in = bytes.toByteArray();
+        from = 0;
+      }
       byte[] out = new byte[uncompressedSize];
       int n;
       if (gzip) {
-        try (InputStream z = new GZIPInputStream(new java.io.ByteArrayInputStream(in))) {
+        try (InputStream z = new GZIPInputStream(new java.io.ByteArrayInputStream(in, from, length))) {
           n = z.readNBytes(out, 0, uncompressedSize);
         }
       } else {
         try {
-          n = codec.decompress(in, 0, in.length, out, 0, uncompressedSize);
+          n = codec.decompress(in, from, length, out, 0, uncompressedSize);
         } catch (RuntimeException e) {
           throw new IOException("corrupt compressed page: " + e.getMessage(), e);
         }
