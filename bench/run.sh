@@ -199,7 +199,7 @@ if [[ -z $ours_skip ]]; then
       else
         rmdir "$base/input/data/train"
         BENCH_RESULTS=$MODES_RESULTS bench_measure "$name" "$modes_case" SAGEMAKER_BASE_DIR="$base" -- \
-          bash -c 'mkfifo "$0/input/data/train_0" && { cat "$1" >"$0/input/data/train_0" & } && exec java -jar "$2" train' \
+          bash -c 'rm -f "$0/input/data/train_0" && mkfifo "$0/input/data/train_0" && { cat "$1" >"$0/input/data/train_0" & } && exec java -jar "$2" train' \
           "$base" "$file" "$JAR"
       fi
     done
