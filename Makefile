@@ -11,7 +11,7 @@ JIB_FLAGS ?=
 JIB := $(MVN) -Pimage -DskipTests -Djib.disableUpdateChecks=true
 export DOCKER IMAGE
 
-.PHONY: build test notebooks test-image demo demo-s3 bench bench-serve clean base image run-image run-cluster push
+.PHONY: build test fuzz notebooks test-image demo demo-s3 bench bench-serve clean base image run-image run-cluster push
 
 build: $(JAR)
 
@@ -22,6 +22,7 @@ test:
 	mvn -B verify
 	$(MAKE) notebooks
 	$(MAKE) test-image
+	$(MAKE) fuzz
 
 # Runs every notebook top to bottom (Debian's jupyter-nbconvert, python3-ipykernel, python3-matplotlib,
 # python3-xgboost); executed copies go to build/notebooks, the committed ones keep no outputs.
@@ -54,6 +55,10 @@ push: base
 	@case "$(IMAGE)" in */*) ;; *) echo "IMAGE=$(IMAGE) names no registry, perhaps you should run:" \
 	  "make push IMAGE=ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG" >&2; exit 2;; esac
 	$(JIB) process-classes jib:build -Dimage.name=$(IMAGE) $(JIB_FLAGS)
+
+# A short real fuzzing run of every parser (about 10 s a target); `make test` replays the corpus.
+fuzz:
+	./.ci/fuzz
 
 demo: build
 	./sample-data/run-demo.sh build/demo/opt_ml

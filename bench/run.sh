@@ -12,6 +12,7 @@ BENCH_REPEAT=${BENCH_REPEAT:-1}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 BENCH_WORKERS=${BENCH_WORKERS:-1 2 3}
 BENCH_CLUSTER_ROUNDS=${BENCH_CLUSTER_ROUNDS:-20}
+BENCH_MODES_ROUNDS=${BENCH_MODES_ROUNDS:-10}
 BENCH_METRIC=train-logloss
 BENCH_FEATURES=28
 BENCH_SEED=42
@@ -180,6 +181,54 @@ if [[ -z $ours_skip && -n $BENCH_WORKERS ]]; then
   done
 fi
 
+# --- Content types and input modes: ours only, each in File mode and in Pipe mode. ----------------
+# The same rows as CSV, Parquet (Snappy, double columns) and RecordIO-protobuf (float32 dense
+# records), converted once by bench/gen/ConvertCsv.java. In Pipe mode `cat` plays SageMaker's
+# streamer, writing the file into the FIFO train_0 while the job reads it.
+MODES_RESULTS=$BENCH_DIR/modes.tsv
+: >"$MODES_RESULTS"
+modes_case="$BENCH_MODES_ROUNDS rounds"
+if [[ -z $ours_skip ]]; then
+  conv_id=$(cat bench/gen/ConvertCsv.java algorithm/src/main/proto/record.proto | sha256sum | cut -c1-8)
+  PARQUET=${CSV%.csv}-$conv_id.parquet
+  PROTOBUF=${CSV%.csv}-$conv_id.pb
+  if [[ ! -s $PARQUET || ! -s $PROTOBUF ]]; then
+    (cd algorithm && mvn -o -q dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$BENCH_DIR/test-classpath.txt") >"$BENCH_LOGS/test-classpath.log" 2>&1
+    conv_cp="$ROOT/algorithm/target/classes:$(cat "$BENCH_DIR/test-classpath.txt")"
+    javac -cp "$conv_cp" -d "$BENCH_DIR/classes/gen" bench/gen/ConvertCsv.java
+    for kind in parquet recordio-protobuf; do
+      out=$PARQUET
+      [[ $kind == parquet ]] || out=$PROTOBUF
+      [[ -s $out ]] && continue
+      say "converting the CSV to $kind: $out"
+      java -cp "$BENCH_DIR/classes/gen:$conv_cp" ConvertCsv "$kind" "$CSV" "$out.tmp" 2>"$BENCH_LOGS/convert-$kind.log"
+      mv "$out.tmp" "$out"
+    done
+  fi
+  for spec in "csv text/csv $CSV" "parquet application/x-parquet $PARQUET" \
+    "protobuf application/x-recordio-protobuf $PROTOBUF"; do
+    read -r kind type file <<<"$spec"
+    for mode in File Pipe; do
+      base=$BENCH_DIR/runs/modes/$kind-$mode/opt_ml
+      ours_layout "$base" "$BENCH_MODES_ROUNDS"
+      rm -f "$base/input/data/train/train.csv"
+      printf '{"train":{"ContentType":"%s","TrainingInputMode":"%s"}}\n' "$type" "$mode" \
+        >"$base/input/config/inputdataconfig.json"
+      name="$kind-${mode,,}"
+      if [[ $mode == File ]]; then
+        ln "$file" "$base/input/data/train/$(basename "$file")" 2>/dev/null || ln -s "$file" "$base/input/data/train/"
+        BENCH_RESULTS=$MODES_RESULTS bench_measure "$name" "$modes_case" SAGEMAKER_BASE_DIR="$base" -- java -jar "$JAR" train
+      else
+        rmdir "$base/input/data/train"
+        BENCH_RESULTS=$MODES_RESULTS bench_measure "$name" "$modes_case" SAGEMAKER_BASE_DIR="$base" -- \
+          bash -c 'rm -f "$0/input/data/train_0" && mkfifo "$0/input/data/train_0" && { cat "$1" >"$0/input/data/train_0" & } && exec java -jar "$2" train' \
+          "$base" "$file" "$JAR"
+      fi
+    done
+  done
+fi
+
 # --- The report. -----------------------------------------------------------------------------------
 {
   say "# make bench"
@@ -196,6 +245,26 @@ fi
     say
     bench_cluster_table "$BENCH_CLUSTER"
   fi
+  say
+  say "## Content types and input modes ($modes_case, ours)"
+  say
+  say "Targets: Pipe within 1.1x of File mode's wall time for the same content type; no content type above"
+  say "1.5x the CSV File-mode run's peak RSS."
+  say
+  awk -F '\t' '
+    function mib(k) { return k == "-" ? "-" : sprintf("%.0f", k / 1024) }
+    function r(a, b) { return (a == "-" || b == "-" || b == 0) ? "-" : a / b }
+    function show(x, t) { return x == "-" ? "-" : sprintf("%.2fx (target <= %sx: %s)", x, t, x <= t ? "met" : "MISSED") }
+    { wall[$1] = $3; kib[$1] = $4; st[$1] = $6; order[++n] = $1 }
+    END {
+      print "| run | wall s | peak RSS MiB | pipe / file wall | peak RSS / csv-file | status |"
+      print "|---|---:|---:|---|---|---|"
+      for (i = 1; i <= n; i++) {
+        k = order[i]; split(k, p, "-")
+        pw = p[2] == "pipe" ? show(r(wall[k], wall[p[1] "-file"]), 1.1) : ""
+        printf "| %s | %s | %s | %s | %s | %s |\n", k, wall[k], mib(kib[k]), pw, show(r(kib[k], kib["csv-file"]), 1.5), st[k]
+      }
+    }' "$MODES_RESULTS"
   say
   say "Measured before on another 1,000,000 x 28 CSV (240 MB) on a quiet machine: xgboost4j 4.2 s / 13.2 s," \
     "python 6.8 s / 16.4 s (1 / 100 rounds), both about 475 MiB peak. Seconds move with the machine's" \

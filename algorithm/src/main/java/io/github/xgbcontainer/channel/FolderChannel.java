@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A channel delivered as a folder (File mode, FastFile mode, EFS and FSx): every regular file
@@ -85,6 +86,11 @@ public final class FolderChannel implements ChannelSource {
     @Override
     public InputStream open() throws IOException {
       return Decompression.unwrap(Files.newInputStream(path));
+    }
+
+    @Override
+    public Optional<Path> file() {
+      return Optional.of(path);
     }
   }
 }

@@ -13,7 +13,12 @@ import java.util.stream.Collectors;
  */
 public enum ContentType {
   CSV("text/csv", List.of("text/csv", "csv")),
-  LIBSVM("text/libsvm", List.of("text/libsvm", "libsvm", "text/x-libsvm", "application/x-libsvm"));
+  LIBSVM("text/libsvm", List.of("text/libsvm", "libsvm", "text/x-libsvm", "application/x-libsvm")),
+  /** Apache Parquet files: label in the first column, numeric feature columns after it. */
+  PARQUET("application/x-parquet", List.of("application/x-parquet", "parquet")),
+  /** SageMaker's {@code Record} protobuf in RecordIO framing. */
+  RECORDIO_PROTOBUF("application/x-recordio-protobuf",
+      List.of("application/x-recordio-protobuf", "recordio-protobuf"));
 
   private final String mimeType;
   private final List<String> aliases;
@@ -26,6 +31,11 @@ public enum ContentType {
   /** The canonical MIME type. */
   public String mimeType() {
     return mimeType;
+  }
+
+  /** Whether rows are lines of text (CSV, LibSVM) rather than binary records. */
+  public boolean isText() {
+    return this == CSV || this == LIBSVM;
   }
 
   /**

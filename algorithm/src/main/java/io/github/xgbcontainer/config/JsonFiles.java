@@ -24,6 +24,9 @@ public final class JsonFiles {
     String text;
     try {
       text = Files.readString(file);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // found by fuzzing: bytes that are not UTF-8 are the file's fault, not the platform's
+      throw new UserError(file + " is not UTF-8 text: JSON files must be UTF-8", e);
     } catch (IOException e) {
       throw new PlatformError("cannot read " + file + ": " + e.getMessage(), e);
     }

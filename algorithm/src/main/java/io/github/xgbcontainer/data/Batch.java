@@ -62,6 +62,28 @@ public final class Batch implements AutoCloseable {
     return dense(rows, columns, present, floats(labels), weights == null ? null : floats(weights), floats(values));
   }
 
+  /**
+   * A dense batch copied from the first {@code rows} labels and {@code rows * columns} values of
+   * heap arrays a reader reuses from batch to batch; {@code weights} may be {@code null}.
+   */
+  public static Batch ofDense(float[] labels, float[] weights, float[] values, int rows, int columns) {
+    int n = rows * columns;
+    long present = 0;
+    for (int i = 0; i < n; i++) {
+      if (!Float.isNaN(values[i])) {
+        present++;
+      }
+    }
+    return dense(rows, columns, present, floats(labels, rows), weights == null ? null : floats(weights, rows),
+        floats(values, n));
+  }
+
+  private static OffHeapBuffer floats(float[] data, int length) {
+    OffHeapBuffer buffer = new OffHeapBuffer(4L * length);
+    buffer.bytes().asFloatBuffer().put(data, 0, length);
+    return buffer;
+  }
+
   /** A CSR batch copied from heap arrays; {@code weights} may be {@code null}. */
   public static Batch ofSparse(float[] labels, float[] weights, long[] indptr, int[] indices,
       float[] values, int columns) {
@@ -90,6 +112,43 @@ public final class Batch implements AutoCloseable {
       view.put(i, 1f);
     }
     return new Batch(rows, columns, nonMissing, labels, ones, values, indptr, indices);
+  }
+
+  /** The same rows as CSR, missing ({@code NaN}) values dropped; a sparse batch is copied as is. */
+  Batch toSparse() {
+    FloatBuffer labelView = labels();
+    float[] labelCopy = new float[rows];
+    labelView.get(labelCopy);
+    float[] weightCopy = null;
+    if (weights != null) {
+      weightCopy = new float[rows];
+      weights().get(weightCopy);
+    }
+    if (!isDense()) {
+      long[] ptr = new long[rows + 1];
+      indptr().get(ptr);
+      int[] idx = new int[(int) nonMissing];
+      indices().get(idx);
+      float[] val = new float[(int) nonMissing];
+      values().get(val);
+      return ofSparse(labelCopy, weightCopy, ptr, idx, val, columns);
+    }
+    FloatBuffer dense = values();
+    long[] ptr = new long[rows + 1];
+    int[] idx = new int[(int) nonMissing];
+    float[] val = new float[(int) nonMissing];
+    int k = 0;
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < columns; c++) {
+        float v = dense.get(r * columns + c);
+        if (!Float.isNaN(v)) {
+          idx[k] = c;
+          val[k++] = v;
+        }
+      }
+      ptr[r + 1] = k;
+    }
+    return ofSparse(labelCopy, weightCopy, ptr, idx, val, columns);
   }
 
   /** Number of rows. */

@@ -2,6 +2,7 @@ package io.github.xgbcontainer.data;
 
 import io.github.xgbcontainer.channel.ChannelSource;
 import io.github.xgbcontainer.channel.DataStream;
+import io.github.xgbcontainer.channel.MalformedStreamException;
 import io.github.xgbcontainer.config.ContentType;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
@@ -34,6 +35,7 @@ public final class ChannelReader {
   private final boolean csvWeights;
   private final int threads;
   private final int blockBytes;
+  private final RecordReader records;
 
   /**
    * @param contentType how to parse the bytes
@@ -41,14 +43,33 @@ public final class ChannelReader {
    * @param threads parser threads
    */
   public ChannelReader(ContentType contentType, boolean csvWeights, int threads) {
-    this(contentType, csvWeights, threads, DEFAULT_BLOCK_BYTES);
+    this(contentType, csvWeights, threads, DEFAULT_BLOCK_BYTES, null);
+  }
+
+  /**
+   * A reader for a binary content type.
+   *
+   * @param contentType what the records are (Parquet, RecordIO-protobuf)
+   * @param records the reader that turns one stream of that type into batches
+   */
+  public ChannelReader(ContentType contentType, RecordReader records) {
+    this(contentType, false, 1, DEFAULT_BLOCK_BYTES, records);
   }
 
   ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes) {
+    this(contentType, csvWeights, threads, blockBytes, null);
+  }
+
+  private ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes,
+      RecordReader records) {
+    if (contentType.isText() == (records != null)) {
+      throw new IllegalArgumentException(contentType + (records == null ? " needs a record reader" : " is text"));
+    }
     this.contentType = contentType;
     this.csvWeights = csvWeights;
     this.threads = Math.max(1, threads);
     this.blockBytes = blockBytes;
+    this.records = records;
   }
 
   /**
@@ -64,6 +85,9 @@ public final class ChannelReader {
           + contentType.mimeType() + " file in it");
     }
     long start = System.nanoTime();
+    if (records != null) {
+      return readRecords(channel, streams, start);
+    }
     List<Batch> batches = new ArrayList<>();
     // Text blocks are recycled: a channel of any size keeps the Java heap at a few blocks.
     BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(threads * 2 + 3);
@@ -137,6 +161,8 @@ public final class ChannelReader {
           while (!pending.isEmpty()) {
             linesBefore = collect(pending.removeFirst(), channel, stream, linesBefore, batches);
           }
+        } catch (MalformedStreamException e) {
+          throw new UserError("channel '" + channel + "', file '" + stream.name() + "', " + e.getMessage(), e);
         } catch (IOException e) {
           throw new PlatformError("channel '" + channel + "', file '" + stream.name() + "': read failed: "
               + e.getMessage(), e);
@@ -147,29 +173,79 @@ public final class ChannelReader {
           }
         }
       }
-      if (batches.isEmpty()) {
-        throw new UserError("channel '" + channel + "' is empty: its " + streams.size() + " file(s) ("
-            + names(streams) + ") hold no rows");
-      }
-      boolean anyWeights = batches.stream().anyMatch(Batch::hasWeights);
-      for (int i = 0; i < batches.size(); i++) {
-        Batch b = batches.get(i);
-        features = Math.max(features, b.columns());
-        if (anyWeights && !b.hasWeights()) {
-          batches.set(i, b.withUnitWeights());
-        }
-      }
-      ChannelData data = new ChannelData(channel, batches, features);
-      LOG.info(String.format("channel '%s': %d rows, %d features, %s from %d file(s), %.1f MB in %.2f s",
-          channel, data.rows(), features, contentType.mimeType(), streams.size(), bytes / 1e6,
-          (System.nanoTime() - start) / 1e9));
-      return data;
+      return finish(channel, streams, batches, features, bytes, start);
     } catch (RuntimeException e) {
       batches.forEach(Batch::close);
       throw e;
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The binary path: one stream after another through the content type's record reader. */
+  private ChannelData readRecords(String channel, List<DataStream> streams, long start) {
+    List<Batch> batches = new ArrayList<>();
+    try {
+      for (DataStream stream : streams) {
+        try {
+          records.read(channel, stream, batches::add);
+        } catch (MalformedStreamException e) {
+          throw new UserError("channel '" + channel + "', file '" + stream.name() + "', " + e.getMessage(), e);
+        } catch (IOException e) {
+          throw new PlatformError("channel '" + channel + "', file '" + stream.name() + "': read failed: "
+              + e.getMessage(), e);
+        }
+      }
+      return finish(channel, streams, batches, 0, -1, start);
+    } catch (RuntimeException e) {
+      batches.forEach(Batch::close);
+      throw e;
+    }
+  }
+
+  private ChannelData finish(String channel, List<DataStream> streams, List<Batch> batches, int features,
+      long bytes, long start) {
+    batches.removeIf(b -> {
+      if (b.rows() == 0) {
+        b.close();
+        return true;
+      }
+      return false;
+    });
+    if (batches.isEmpty()) {
+      throw new UserError("channel '" + channel + "' is empty: its " + streams.size() + " file(s) ("
+          + names(streams) + ") hold no rows");
+    }
+    boolean anyWeights = batches.stream().anyMatch(Batch::hasWeights);
+    boolean anySparse = batches.stream().anyMatch(b -> !b.isDense());
+    int denseWidth = -1;
+    boolean mixedWidths = false;
+    for (Batch b : batches) {
+      if (b.isDense()) {
+        mixedWidths |= denseWidth >= 0 && denseWidth != b.columns();
+        denseWidth = b.columns();
+      }
+    }
+    // One matrix takes one layout: dense rows of differing widths, or dense next to sparse
+    // (RecordIO-protobuf records may be either), all become CSR.
+    boolean toSparse = anySparse || mixedWidths;
+    for (int i = 0; i < batches.size(); i++) {
+      Batch b = batches.get(i);
+      features = Math.max(features, b.columns());
+      if (toSparse && b.isDense()) {
+        Batch sparse = b.toSparse();
+        b.close();
+        batches.set(i, b = sparse);
+      }
+      if (anyWeights && !b.hasWeights()) {
+        batches.set(i, b.withUnitWeights());
+      }
+    }
+    ChannelData data = new ChannelData(channel, batches, features);
+    LOG.info(String.format("channel '%s': %d rows, %d features, %s from %d file(s)%s in %.2f s",
+        channel, data.rows(), features, contentType.mimeType(), streams.size(),
+        bytes < 0 ? "" : String.format(", %.1f MB", bytes / 1e6), (System.nanoTime() - start) / 1e9));
+    return data;
   }
 
   private byte[] take(BlockingQueue<byte[]> spare) {

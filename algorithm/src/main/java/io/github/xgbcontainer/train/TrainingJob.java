@@ -1,6 +1,9 @@
 package io.github.xgbcontainer.train;
 
+import io.github.xgbcontainer.channel.ChannelSource;
 import io.github.xgbcontainer.channel.FolderChannel;
+import io.github.xgbcontainer.channel.PipeChannel;
+import io.github.xgbcontainer.channel.RecordIoWrappedChannel;
 import io.github.xgbcontainer.checkpoint.CheckpointStore;
 import io.github.xgbcontainer.config.ChannelConfig;
 import io.github.xgbcontainer.config.CheckpointConfig;
@@ -13,6 +16,8 @@ import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.ChannelData;
 import io.github.xgbcontainer.data.ChannelReader;
 import io.github.xgbcontainer.data.RowSelection;
+import io.github.xgbcontainer.data.parquet.ParquetReader;
+import io.github.xgbcontainer.data.recordio.ProtobufRecordReader;
 import io.github.xgbcontainer.distributed.Cluster;
 import io.github.xgbcontainer.distributed.ClusterSettings;
 import io.github.xgbcontainer.distributed.Training;
@@ -32,6 +37,7 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +60,11 @@ public final class TrainingJob {
 
   private static final Logger LOG = Logger.getLogger(TrainingJob.class.getName());
   private static final int KEEP_CHECKPOINTS = 3;
+
+  /** How long a Pipe-mode channel waits for SageMaker to open its FIFO ({@code xgbc.pipeOpenSeconds}). */
+  static final Duration PIPE_OPEN_TIMEOUT = Duration.ofSeconds(Long.getLong("xgbc.pipeOpenSeconds", 600));
+  /** How long an opened FIFO may stay silent before its first byte ({@code xgbc.pipeFirstByteSeconds}). */
+  static final Duration PIPE_FIRST_BYTE_TIMEOUT = Duration.ofSeconds(Long.getLong("xgbc.pipeFirstByteSeconds", 600));
 
   private final SageMakerPaths paths;
   private final Consumer<String> metricOut;
@@ -364,13 +375,35 @@ public final class TrainingJob {
   }
 
   private ChannelData read(ChannelConfig channel, Hyperparameters hp) {
-    if (channel.inputMode() == InputMode.PIPE) {
-      throw new UserError("channel '" + channel.name() + "': TrainingInputMode 'Pipe' is not supported yet; use File or FastFile");
+    String name = channel.name();
+    ContentType type = channel.contentType();
+    LOG.info("channel '" + name + "': " + type.mimeType() + ", " + channel.inputMode().wireName() + " mode"
+        + (channel.sharded() ? ", ShardedByS3Key" : ", FullyReplicated")
+        + (channel.recordIoWrapped() ? ", RecordWrapperType RecordIO" : ""));
+    ChannelSource source = switch (channel.inputMode()) {
+      case PIPE -> {
+        Path pipe = paths.channelPipe(name, 0);
+        LOG.info("channel '" + name + "': reading pipe " + pipe + " (epoch 0) as a stream");
+        yield new PipeChannel(name, pipe, PIPE_OPEN_TIMEOUT, PIPE_FIRST_BYTE_TIMEOUT);
+      }
+      // FastFile mounts stream from S3 as they are read: the folder is listed once and each file
+      // read once, front to back, exactly as in File mode.
+      case FILE, FAST_FILE -> FolderChannel.list(name, paths.channelDir(name));
+    };
+    if (channel.recordIoWrapped()) {
+      source = new RecordIoWrappedChannel(source, type.isText());
     }
-    LOG.info("channel '" + channel.name() + "': " + channel.contentType().mimeType() + ", "
-        + channel.inputMode().wireName() + " mode" + (channel.sharded() ? ", ShardedByS3Key" : ", FullyReplicated"));
-    FolderChannel source = FolderChannel.list(channel.name(), paths.channelDir(channel.name()));
-    return new ChannelReader(channel.contentType(), hp.csvWeights(), threads).read(source);
+    ChannelReader reader = switch (type) {
+      case CSV, LIBSVM -> new ChannelReader(type, hp.csvWeights(), threads);
+      case PARQUET -> new ChannelReader(type, new ParquetReader(spoolDir()));
+      case RECORDIO_PROTOBUF -> new ChannelReader(type, new ProtobufRecordReader());
+    };
+    return reader.read(source);
+  }
+
+  /** Where a piped Parquet stream is written before it is read: the JVM's temporary folder. */
+  private static Path spoolDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   /** Validation must have the training channel's features: CSV exactly, LibSVM at most as many. */
@@ -378,7 +411,7 @@ public final class TrainingJob {
     if (validation.features() == train.features()) {
       return validation;
     }
-    if (type == ContentType.LIBSVM && validation.features() < train.features()) {
+    if (type != ContentType.CSV && type != ContentType.PARQUET && validation.features() < train.features()) {
       return new ChannelData(validation.channel(), validation.batches(), train.features());
     }
     throw new UserError("channel 'train' has " + train.features() + " features but channel 'validation' has "

@@ -68,6 +68,42 @@ final class TrainJob {
     return this;
   }
 
+  /** JVM options for the child, e.g. {@code -Dxgbc.pipeOpenSeconds=2}. */
+  final List<String> jvmOptions = new ArrayList<>();
+
+  /** Makes the FIFO {@code <channel>_0} with mkfifo, as SageMaker does in Pipe mode. */
+  Path pipe(String channel) throws IOException, InterruptedException {
+    Path fifo = root.resolve("input/data").resolve(channel + "_0");
+    Process p = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IOException("mkfifo " + fifo + " failed");
+    }
+    return fifo;
+  }
+
+  /**
+   * Writes {@code data} into a FIFO from another thread, as SageMaker's streamer does: in chunks of
+   * {@code chunk} bytes with a pause between them, closing the pipe at the end.
+   */
+  static Thread feed(Path fifo, byte[] data, int chunk, long pauseMillis) {
+    Thread t = new Thread(() -> {
+      try (var out = Files.newOutputStream(fifo)) {
+        for (int at = 0; at < data.length; at += chunk) {
+          out.write(data, at, Math.min(chunk, data.length - at));
+          out.flush();
+          if (pauseMillis > 0) {
+            Thread.sleep(pauseMillis);
+          }
+        }
+      } catch (IOException | InterruptedException e) {
+        // the reader went away (a failing job): nothing more to write
+      }
+    }, "feed-" + fifo.getFileName());
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
   TrainJob run() throws IOException, InterruptedException {
     Process process = start();
     if (!process.waitFor(5, TimeUnit.MINUTES)) {
@@ -81,6 +117,7 @@ final class TrainJob {
   Process start() throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(JAR.toAbsolutePath().toString());
     command.add("train");

@@ -45,10 +45,20 @@ class InputDataConfigTest {
   }
 
   @Test
+  void load_rejectsBytesThatAreNotUtf8() throws IOException {
+    // found by the inputDataConfig fuzz target: this was a platform error
+    Path file = dir.resolve("latin1.json");
+    java.nio.file.Files.write(file, new byte[] {'{', '"', (byte) 0xe9, '"', ':', '1', '}'});
+    UserError e = assertThrows(UserError.class, () -> InputDataConfig.load(file, dir.resolve("data")));
+    assertEquals(file + " is not UTF-8 text: JSON files must be UTF-8", e.getMessage());
+  }
+
+  @Test
   void load_rejectsUnknownContentType() {
     UserError e = assertThrows(UserError.class, () -> load("{\"train\": {\"ContentType\": \"application/json\"}}"));
     assertEquals("channel 'train': ContentType 'application/json' is not supported; use one of text/csv, csv, "
-        + "text/libsvm, libsvm, text/x-libsvm, application/x-libsvm", e.getMessage());
+        + "text/libsvm, libsvm, text/x-libsvm, application/x-libsvm, application/x-parquet, parquet, "
+        + "application/x-recordio-protobuf, recordio-protobuf", e.getMessage());
   }
 
   @Test

@@ -1,0 +1,275 @@
+package io.github.xgbcontainer.data.parquet;
+
+import io.github.xgbcontainer.channel.DataStream;
+import io.github.xgbcontainer.data.Batch;
+import io.github.xgbcontainer.data.DenseBatchBuilder;
+import io.github.xgbcontainer.data.RecordReader;
+import io.github.xgbcontainer.error.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.DummyRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads Parquet files: the first column is the label, every other column a feature; {@code int32},
+ * {@code int64}, {@code float}, {@code double} and {@code boolean} columns are accepted and nulls
+ * are missing values. One row group is decoded at a time, column by column, straight into a dense
+ * batch. A stream without a file (a pipe) is spooled to a temporary file first, because Parquet's
+ * footer is at the end.
+ */
+public final class ParquetReader implements RecordReader {
+
+  private static final Logger LOG = Logger.getLogger(ParquetReader.class.getName());
+  private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
+
+  private final Path spoolDir;
+
+  /** @param spoolDir where a piped Parquet stream is written before it is read */
+  public ParquetReader(Path spoolDir) {
+    this.spoolDir = spoolDir;
+  }
+
+  @Override
+  public void read(String channel, DataStream stream, Consumer<Batch> sink) throws IOException {
+    if (stream.file().isPresent()) {
+      Path file = stream.file().get();
+      readSegment("channel '" + channel + "', file '" + stream.name() + "'",
+          new FileSegment(file, 0, Files.size(file)), sink);
+      return;
+    }
+    Files.createDirectories(spoolDir);
+    Path spool = Files.createTempFile(spoolDir, "pipe-", ".parquet");
+    try {
+      long bytes;
+      try (InputStream in = stream.open()) {
+        bytes = Files.copy(in, spool, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      LOG.info(String.format("channel '%s': Parquet needs random access, so %s was spooled to %s (%.1f MB) "
+          + "before reading", channel, stream.name(), spool, bytes / 1e6));
+      List<FileSegment> parts = split(spool);
+      for (int i = 0; i < parts.size(); i++) {
+        FileSegment part = parts.get(i);
+        String where = "channel '" + channel + "', file '" + stream.name() + "'"
+            + (parts.size() > 1 ? " (Parquet file " + (i + 1) + " of " + parts.size() + ", from byte " + part.start() + ")" : "");
+        readSegment(where, part, sink);
+      }
+    } finally {
+      Files.deleteIfExists(spool);
+    }
+  }
+
+  /**
+   * Finds the Parquet files in a pipe's bytes: SageMaker streams a channel's S3 objects back to back,
+   * so a file's closing {@code PAR1} is followed by the next one's opening {@code PAR1}. A candidate
+   * boundary counts when the footer length before it fits and the footer there parses.
+   */
+  static List<FileSegment> split(Path file) throws IOException {
+    long size = Files.size(file);
+    List<FileSegment> parts = new java.util.ArrayList<>();
+    long start = 0;
+    try (var channel = java.nio.channels.FileChannel.open(file)) {
+      java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(1 << 20);
+      long chunkStart = 0;
+      while (chunkStart < size) {
+        chunk.clear();
+        int n = 0;
+        while (chunk.hasRemaining()) {
+          int r = channel.read(chunk, chunkStart + n);
+          if (r < 0) {
+            break;
+          }
+          n += r;
+        }
+        byte[] b = chunk.array();
+        for (int i = 0; i + 8 <= n; i++) {
+          if (b[i] == 'P' && b[i + 4] == 'P' && isMagic(b, i) && isMagic(b, i + 4)) {
+            long boundary = chunkStart + i + 4;
+            if (boundary > start + 12 && boundary < size && footerFits(channel, start, boundary)
+                && opens(new FileSegment(file, start, boundary))) {
+              parts.add(new FileSegment(file, start, boundary));
+              start = boundary;
+            }
+          }
+        }
+        if (n < 8) {
+          break;
+        }
+        chunkStart += n - 7;
+      }
+    }
+    parts.add(new FileSegment(file, start, size));
+    return parts;
+  }
+
+  private static boolean isMagic(byte[] b, int at) {
+    return b[at] == 'P' && b[at + 1] == 'A' && b[at + 2] == 'R' && b[at + 3] == '1';
+  }
+
+  private static boolean footerFits(java.nio.channels.FileChannel channel, long start, long end) throws IOException {
+    java.nio.ByteBuffer length = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    channel.read(length, end - 8);
+    long footer = Integer.toUnsignedLong(length.getInt(0));
+    return end - 8 - footer >= start + 4;
+  }
+
+  private static boolean opens(FileSegment segment) {
+    try (ParquetFileReader ignored = ParquetFileReader.open(segment, options("probe"))) {
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static ParquetReadOptions options(String where) {
+    return ParquetReadOptions.builder(new PlainParquetConfiguration())
+        .withCodecFactory(new PureJavaCodecs(where))
+        .build();
+  }
+
+  private static void readSegment(String where, FileSegment file, Consumer<Batch> sink) throws IOException {
+    checkMagic(where, file);
+    ParquetFileReader reader;
+    try {
+      reader = ParquetFileReader.open(file, options(where));
+    } catch (IOException | RuntimeException e) {
+      throw new UserError(where + ": not a readable Parquet file (" + e.getMessage() + ")", e);
+    }
+    try (reader) {
+      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+      List<ColumnDescriptor> columns = schema.getColumns();
+      checkSchema(where, schema, columns);
+      String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+      int features = columns.size() - 1;
+      long rowBase = 0;
+      // One row group at a time, and within it one column chunk at a time, decoded straight into
+      // the batch's off-heap buffer: the heap never holds more than one column chunk.
+      for (int group = 0; group < reader.getRowGroups().size(); group++) {
+        long count = reader.getRowGroups().get(group).getRowCount();
+        if (count == 0) {
+          continue;
+        }
+        if (count * features > Integer.MAX_VALUE - 8) {
+          throw new UserError(where + ": a row group of " + count + " rows is too large to read at once; "
+              + "perhaps you should write the file with smaller row groups");
+        }
+        int rows = (int) count;
+        try (DenseBatchBuilder batch = new DenseBatchBuilder(rows, features)) {
+          for (int c = 0; c < columns.size(); c++) {
+            ColumnDescriptor column = columns.get(c);
+            MessageType projection = new MessageType(schema.getName(), schema.getType(column.getPath()));
+            reader.setRequestedSchema(projection);
+            PageReadStore pages = rowGroup(where, reader, group);
+            ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+                new DummyRecordConverter(projection).getRootConverter(), projection, createdBy);
+            decode(where, store.getColumnReader(column), column, c, rows, rowBase, batch);
+          }
+          sink.accept(batch.build());
+        }
+        rowBase += rows;
+      }
+    }
+  }
+
+  private static void decode(String where, ColumnReader values, ColumnDescriptor column, int c, int rows,
+      long rowBase, DenseBatchBuilder batch) {
+    int maxDefinition = column.getMaxDefinitionLevel();
+    PrimitiveType.PrimitiveTypeName type = column.getPrimitiveType().getPrimitiveTypeName();
+    try {
+      for (int r = 0; r < rows; r++) {
+        float v;
+        if (values.getCurrentDefinitionLevel() < maxDefinition) {
+          v = Float.NaN;
+        } else {
+          v = switch (type) {
+            case INT32 -> values.getInteger();
+            case INT64 -> values.getLong();
+            case FLOAT -> values.getFloat();
+            case DOUBLE -> (float) values.getDouble();
+            case BOOLEAN -> values.getBoolean() ? 1f : 0f;
+            default -> throw new IllegalStateException("checked by checkSchema: " + type);
+          };
+        }
+        values.consume();
+        if (c == 0) {
+          if (Float.isNaN(v)) {
+            throw new UserError(where + ", row " + (rowBase + r + 1) + ": the label (column '"
+                + column.getPath()[0] + "') is null; every row needs a label");
+          }
+          batch.label(r, v);
+        } else {
+          batch.value(r, c - 1, v);
+        }
+      }
+    } catch (RuntimeException e) {
+      if (e instanceof UserError) {
+        throw e;
+      }
+      throw new UserError(where + ", column '" + column.getPath()[0] + "': cannot decode ("
+          + e.getMessage() + "); is the file complete?", e);
+    }
+  }
+
+  private static PageReadStore rowGroup(String where, ParquetFileReader reader, int group) {
+    try {
+      return reader.readRowGroup(group);
+    } catch (IOException | RuntimeException e) {
+      throw new UserError(where + ": cannot read row group " + (group + 1) + " (" + e.getMessage()
+          + "); is the file complete?", e);
+    }
+  }
+
+  private static void checkSchema(String where, MessageType schema, List<ColumnDescriptor> columns) {
+    for (Type field : schema.getFields()) {
+      if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
+        throw new UserError(where + ": column '" + field.getName() + "' is nested or repeated; only flat "
+            + "int32, int64, float, double and boolean columns can be read, perhaps you should flatten it");
+      }
+      PrimitiveType.PrimitiveTypeName type = field.asPrimitiveType().getPrimitiveTypeName();
+      switch (type) {
+        case INT32, INT64, FLOAT, DOUBLE, BOOLEAN -> { }
+        default -> throw new UserError(where + ": column '" + field.getName() + "' is " + describe(field.asPrimitiveType())
+            + ", not a number; only int32, int64, float, double and boolean columns can be read, perhaps "
+            + "you should encode it as numbers or drop it");
+      }
+    }
+    if (columns.size() < 2) {
+      throw new UserError(where + ": has " + columns.size() + " column(s) but needs at least 2 (the label "
+          + "first, then at least one feature)");
+    }
+  }
+
+  private static String describe(PrimitiveType type) {
+    String name = type.getPrimitiveTypeName().name().toLowerCase(java.util.Locale.ROOT);
+    return type.getLogicalTypeAnnotation() == null ? name : name + " (" + type.getLogicalTypeAnnotation() + ")";
+  }
+
+  private static void checkMagic(String where, FileSegment file) throws IOException {
+    long size = file.getLength();
+    byte[] head = new byte[4];
+    byte[] tail = new byte[4];
+    if (size >= 12) {
+      try (var channel = java.nio.channels.FileChannel.open(file.file())) {
+        channel.read(java.nio.ByteBuffer.wrap(head), file.start());
+        channel.read(java.nio.ByteBuffer.wrap(tail), file.end() - 4);
+      }
+    }
+    if (size < 12 || !java.util.Arrays.equals(head, MAGIC) || !java.util.Arrays.equals(tail, MAGIC)) {
+      throw new UserError(where + ": not a Parquet file (" + size + " bytes, it does not start and end with "
+          + "'PAR1'); perhaps you should check the channel's ContentType");
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package io.github.xgbcontainer.data.recordio;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.github.xgbcontainer.channel.DataStream;
+import io.github.xgbcontainer.channel.RecordIoFrames;
+import io.github.xgbcontainer.data.Batch;
+import io.github.xgbcontainer.data.RecordReader;
+import io.github.xgbcontainer.error.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Reads SageMaker's RecordIO-protobuf: each RecordIO frame is one {@code aialgs.data.Record}, one
+ * row, with its features in {@code features["values"]} and its label in {@code label["values"]}.
+ * A tensor is dense when it has no {@code keys}; otherwise {@code keys} are column indices and the
+ * last {@code shape} dimension is the row's width. Float32, float64 and int32 tensors are accepted.
+ *
+ * <p>Runs of dense rows of one width become dense batches; sparse rows become CSR batches (the
+ * channel reader turns a channel that mixes the two into CSR). See
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-training.html
+ */
+public final class ProtobufRecordReader implements RecordReader {
+
+  static final int BATCH_ROWS = 1 << 16;
+
+  @Override
+  public void read(String channel, DataStream stream, Consumer<Batch> sink) throws IOException {
+    try (InputStream in = stream.open()) {
+      RecordIoFrames frames = new RecordIoFrames(in);
+      Rows rows = new Rows(sink);
+      RecordDecoder decoder = new RecordDecoder();
+      long index = 0;
+      try {
+        while (frames.next()) {
+          long record = ++index;
+          long offset = frames.recordOffset();
+          // built only for a message: a million rows should not build a million strings
+          Supplier<String> where = () -> "channel '" + channel + "', file '" + stream.name() + "', record "
+              + record + " (byte offset " + offset + ")";
+          try {
+            decoder.decode(frames.buffer(), frames.length());
+          } catch (InvalidProtocolBufferException e) {
+            throw new UserError(where.get() + ": not a SageMaker Record protobuf (" + e.getMessage()
+                + "); perhaps you should check the channel's ContentType", e);
+          }
+          rows.add(where, tensor(where, decoder.hasFeatures, decoder.features, "features"),
+              label(where, decoder.hasLabel, decoder.label));
+        }
+        rows.flush();
+      } finally {
+        rows.release();
+      }
+    }
+  }
+
+  /**
+   * A tensor's values, keys and shape, whatever its element type; only the first {@code count}
+   * values and {@code keyCount} keys are data.
+   */
+  record Tensor(float[] values, int count, long[] keys, int keyCount, long[] shape) {}
+
+  private static Tensor tensor(Supplier<String> where, boolean present, RecordDecoder.Slot slot, String map) {
+    if (!present) {
+      throw new UserError(where.get() + ": has no " + map + " tensor named 'values'; SageMaker's RecordIO-protobuf "
+          + "keeps a row's " + map + " under the key 'values'");
+    }
+    if (slot.isBytes()) {
+      throw new UserError(where.get() + ": the " + map + " tensor 'values' holds bytes, not numbers; "
+          + "use a float32, float64 or int32 tensor");
+    }
+    if (!slot.present()) {
+      throw new UserError(where.get() + ": the " + map + " tensor 'values' is empty (no tensor set)");
+    }
+    return new Tensor(slot.values, slot.count, slot.keys, slot.keyCount, Arrays.copyOf(slot.shape, slot.shapeCount));
+  }
+
+  private static float label(Supplier<String> where, boolean present, RecordDecoder.Slot slot) {
+    Tensor t = tensor(where, present, slot, "label");
+    if (t.count != 1) {
+      throw new UserError(where.get() + ": the label tensor 'values' holds " + t.count
+          + " values; a row needs exactly one label");
+    }
+    return t.values[0];
+  }
+
+  /** Collects rows into dense or CSR batches of at most {@link #BATCH_ROWS} rows. */
+  static final class Rows {
+    private final Consumer<Batch> sink;
+    private float[] labels = new float[1024];
+    private int count;
+    private boolean sparse;
+    private int width = -1;
+    // dense: values row-major; sparse: CSR
+    private float[] values = new float[4096];
+    private int[] indices = new int[4096];
+    private long[] indptr = new long[1025];
+    private int stored;
+
+    Rows(Consumer<Batch> sink) {
+      this.sink = sink;
+    }
+
+    void add(Supplier<String> where, Tensor features, float label) {
+      // an all-zero sparse row has no keys and no values, only its shape
+      boolean rowSparse = features.keyCount > 0 || (features.count == 0 && features.shape.length > 0);
+      int rowWidth = rowSparse ? sparseWidth(where, features) : denseWidth(where, features);
+      if (count > 0 && (rowSparse != sparse || (!sparse && rowWidth != width) || count == BATCH_ROWS)) {
+        flush();
+      }
+      if (count == 0) {
+        sparse = rowSparse;
+        width = rowWidth;
+      }
+      width = Math.max(width, rowWidth);
+      if (count == labels.length) {
+        labels = Arrays.copyOf(labels, count * 2);
+        indptr = Arrays.copyOf(indptr, count * 2 + 1);
+      }
+      labels[count] = label;
+      int n = features.count;
+      ensure(n);
+      if (sparse) {
+        long[] keys = features.keys;
+        int[] order = ascending(keys, n) ? null : order(keys, n);
+        for (int i = 0; i < n; i++) {
+          int j = order == null ? i : order[i];
+          int column = (int) keys[j];
+          if (i > 0 && column == indices[stored - 1]) {
+            throw new UserError(where.get() + ": feature key " + keys[j] + " appears twice");
+          }
+          indices[stored] = column;
+          values[stored++] = features.values[j];
+        }
+        indptr[count + 1] = stored;
+      } else {
+        System.arraycopy(features.values, 0, values, stored, n);
+        stored += n;
+      }
+      count++;
+    }
+
+    private void ensure(int more) {
+      if (values.length - stored < more) {
+        int size = Math.max(values.length * 2, stored + more);
+        values = Arrays.copyOf(values, size);
+        if (sparse) {
+          indices = Arrays.copyOf(indices, size);
+        }
+      }
+      if (sparse && indices.length < values.length) {
+        indices = Arrays.copyOf(indices, values.length);
+      }
+    }
+
+    void flush() {
+      if (count == 0) {
+        return;
+      }
+      // dense: straight from the reused arrays to off-heap memory, no heap copy
+      Batch batch = sparse
+          ? Batch.ofSparse(Arrays.copyOf(labels, count), null, Arrays.copyOf(indptr, count + 1),
+              Arrays.copyOf(indices, stored), Arrays.copyOf(values, stored), width)
+          : Batch.ofDense(labels, null, values, count, width);
+      count = 0;
+      stored = 0;
+      indptr[0] = 0;
+      sink.accept(batch);
+    }
+
+    void release() {
+      labels = null;
+      values = null;
+      indices = null;
+    }
+
+    private static int denseWidth(Supplier<String> where, Tensor t) {
+      int n = t.count;
+      if (n == 0) {
+        throw new UserError(where.get() + ": the features tensor 'values' is empty; a dense row needs at least one value");
+      }
+      if (t.shape.length > 0 && product(t.shape) != n) {
+        throw new UserError(where.get() + ": the features tensor has " + n + " values but shape "
+            + Arrays.toString(t.shape) + "; a dense tensor's values must fill its shape");
+      }
+      return n;
+    }
+
+    private static int sparseWidth(Supplier<String> where, Tensor t) {
+      if (t.keyCount != t.count) {
+        throw new UserError(where.get() + ": the features tensor has " + t.keyCount + " keys but " + t.count
+            + " values; a sparse tensor needs one key per value");
+      }
+      long width;
+      if (t.shape.length == 0) {
+        width = Arrays.stream(t.keys, 0, t.keyCount).max().orElse(-1) + 1;
+      } else {
+        width = t.shape[t.shape.length - 1];
+        long leading = product(Arrays.copyOf(t.shape, t.shape.length - 1));
+        if (leading != 1) {
+          throw new UserError(where.get() + ": the features tensor has shape " + Arrays.toString(t.shape)
+              + "; one record must be one row, so all but the last dimension must be 1");
+        }
+      }
+      if (width <= 0 || width > Integer.MAX_VALUE - 1) {
+        throw new UserError(where.get() + ": the features tensor's width " + Long.toUnsignedString(width)
+            + " is not in [1, " + (Integer.MAX_VALUE - 1) + "]");
+      }
+      for (int i = 0; i < t.keyCount; i++) {
+        long key = t.keys[i];
+        if (key < 0 || key >= width) {
+          throw new UserError(where.get() + ": feature key " + Long.toUnsignedString(key) + " is outside the shape "
+              + Arrays.toString(t.shape) + " (keys are 0-based column indices below the width)");
+        }
+      }
+      return (int) width;
+    }
+
+    private static long product(long[] dims) {
+      long p = 1;
+      for (long d : dims) {
+        if (d <= 0) {
+          return -1;
+        }
+        p = Math.multiplyHigh(p, d) != 0 ? -1 : p * d;
+        if (p < 0) {
+          return -1;
+        }
+      }
+      return p;
+    }
+
+    private static boolean ascending(long[] keys, int n) {
+      for (int i = 1; i < n; i++) {
+        if (keys[i] <= keys[i - 1]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static int[] order(long[] keys, int n) {
+      Integer[] boxed = new Integer[n];
+      for (int i = 0; i < boxed.length; i++) {
+        boxed[i] = i;
+      }
+      Arrays.sort(boxed, (a, b) -> Long.compare(keys[a], keys[b]));
+      int[] out = new int[boxed.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = boxed[i];
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,240 @@
+package io.github.xgbcontainer.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.xgbcontainer.channel.FolderChannel;
+import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.data.parquet.ParquetReader;
+import io.github.xgbcontainer.data.recordio.ProtobufRecordReader;
+import io.github.xgbcontainer.error.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Parquet and RecordIO-protobuf readers on the fixtures made by {@code fixtures/make-fixtures.sh}. */
+class BinaryReadersTest {
+
+  private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
+
+  @TempDir Path dir;
+
+  private ChannelData read(String fixture) throws IOException {
+    Path train = Files.createDirectories(dir.resolve("train"));
+    Path source = FIXTURES.resolve(fixture);
+    Files.copy(source, train.resolve(source.getFileName()));
+    ContentType type = fixture.endsWith(".parquet") ? ContentType.PARQUET : ContentType.RECORDIO_PROTOBUF;
+    RecordReader records = type == ContentType.PARQUET ? new ParquetReader(dir.resolve("spool")) : new ProtobufRecordReader();
+    return new ChannelReader(type, records).read(FolderChannel.list("train", train));
+  }
+
+  private String fails(String fixture) {
+    return assertThrows(UserError.class, () -> read(fixture)).getMessage();
+  }
+
+  /** Every row as a dense array of its features, NaN for missing, whatever the batch layout. */
+  private static List<float[]> rows(ChannelData data) {
+    List<float[]> out = new ArrayList<>();
+    for (Batch b : data.batches()) {
+      for (int r = 0; r < b.rows(); r++) {
+        float[] row = new float[data.features()];
+        java.util.Arrays.fill(row, Float.NaN);
+        if (b.isDense()) {
+          for (int c = 0; c < b.columns(); c++) {
+            row[c] = b.values().get(r * b.columns() + c);
+          }
+        } else {
+          for (long k = b.indptr().get(r); k < b.indptr().get(r + 1); k++) {
+            row[b.indices().get((int) k)] = b.values().get((int) k);
+          }
+        }
+        out.add(row);
+      }
+    }
+    return out;
+  }
+
+  private static float[] labels(ChannelData data) {
+    List<Float> out = new ArrayList<>();
+    for (Batch b : data.batches()) {
+      for (int i = 0; i < b.rows(); i++) {
+        out.add(b.labels().get(i));
+      }
+    }
+    float[] a = new float[out.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = out.get(i);
+    }
+    return a;
+  }
+
+  private static final float N = Float.NaN;
+
+  @Test
+  void protobuf_sparseValuesInEveryCorner() throws IOException {
+    try (ChannelData data = read("recordio/sparse_corners.pb")) {
+      assertEquals(5, data.features());
+      assertFalse(data.batches().get(0).isDense());
+      assertArrayEquals(new float[] {1, 0, 1, 0}, labels(data));
+      List<float[]> rows = rows(data);
+      assertArrayEquals(new float[] {1.5f, N, N, N, N}, rows.get(0));
+      assertArrayEquals(new float[] {N, N, N, N, -2}, rows.get(1));
+      assertArrayEquals(new float[] {3, N, N, N, 4}, rows.get(2));
+      assertArrayEquals(new float[] {N, N, N, N, N}, rows.get(3));
+    }
+  }
+
+  @Test
+  void protobuf_singleFeatureIsDense() throws IOException {
+    try (ChannelData data = read("recordio/single_feature.pb")) {
+      assertEquals(1, data.features());
+      assertTrue(data.batches().get(0).isDense());
+      assertArrayEquals(new float[] {0, 1, 0}, labels(data));
+      assertArrayEquals(new float[] {3}, rows(data).get(2));
+    }
+  }
+
+  @Test
+  void protobuf_denseWrittenAsSparse() throws IOException {
+    try (ChannelData data = read("recordio/dense_as_sparse.pb")) {
+      assertEquals(3, data.features());
+      assertArrayEquals(new float[] {4, 5, 6}, rows(data).get(1));
+    }
+  }
+
+  @Test
+  void protobuf_recordsWithDifferentSparseWidths_takeTheWidest() throws IOException {
+    try (ChannelData data = read("recordio/sparse_widths.pb")) {
+      assertEquals(7, data.features());
+      assertArrayEquals(new float[] {N, N, 1, N, N, N, N}, rows(data).get(0));
+      assertArrayEquals(new float[] {N, N, N, N, N, N, 2}, rows(data).get(1));
+    }
+  }
+
+  @Test
+  void protobuf_denseThenSparse_becomesOneCsrChannel() throws IOException {
+    try (ChannelData data = read("recordio/dense_then_sparse.pb")) {
+      assertTrue(data.batches().stream().noneMatch(Batch::isDense));
+      assertArrayEquals(new float[] {1, 2, 3}, rows(data).get(0));
+      assertArrayEquals(new float[] {N, 5, N}, rows(data).get(1));
+    }
+  }
+
+  @Test
+  void protobuf_unsortedKeysAreSorted() throws IOException {
+    try (ChannelData data = read("recordio/unsorted_keys.pb")) {
+      assertArrayEquals(new float[] {N, 10, N, 30}, rows(data).get(0));
+      assertEquals(1, data.batches().get(0).indices().get(0));
+    }
+  }
+
+  @Test
+  void protobuf_float64FeaturesAndInt32Label() throws IOException {
+    try (ChannelData data = read("recordio/float64_int32.pb")) {
+      assertArrayEquals(new float[] {7}, labels(data));
+      assertArrayEquals(new float[] {0.25f, 1000}, rows(data).get(0));
+    }
+  }
+
+  @Test
+  void protobuf_keyOutsideShape_namesRecordAndOffset() {
+    assertEquals("channel 'train', file 'key_outside_shape.pb', record 2 (byte offset 56): feature key 3 is "
+        + "outside the shape [3] (keys are 0-based column indices below the width)", fails("recordio/key_outside_shape.pb"));
+  }
+
+  @Test
+  void protobuf_missingLabel() {
+    assertEquals("channel 'train', file 'no_label.pb', record 1 (byte offset 0): has no label tensor named "
+        + "'values'; SageMaker's RecordIO-protobuf keeps a row's label under the key 'values'", fails("recordio/no_label.pb"));
+  }
+
+  @Test
+  void protobuf_notAProtobuf() {
+    assertEquals("channel 'train', file 'not_protobuf.pb', record 1 (byte offset 0): not a SageMaker Record "
+        + "protobuf (Protocol message tag had invalid wire type.); perhaps you should check the channel's ContentType", fails("recordio/not_protobuf.pb"));
+  }
+
+  @Test
+  void protobuf_badMagic_namesOffset() throws IOException {
+    Path train = Files.createDirectories(dir.resolve("train"));
+    byte[] good = Files.readAllBytes(FIXTURES.resolve("recordio/single_feature.pb"));
+    good[48] = 0;
+    Files.write(train.resolve("bad.pb"), good);
+    UserError e = assertThrows(UserError.class, () -> new ChannelReader(ContentType.RECORDIO_PROTOBUF,
+        new ProtobufRecordReader()).read(FolderChannel.list("train", train)));
+    assertEquals("channel 'train', file 'bad.pb', byte offset 48: not a RecordIO frame: magic is 0xCED72300, "
+        + "expected 0xCED7230A; is the channel's RecordWrapperType or ContentType right?", e.getMessage());
+  }
+
+  @Test
+  void parquet_allNumericTypesAndNullsAsMissing() throws IOException {
+    try (ChannelData data = read("parquet/types_nulls.parquet")) {
+      assertEquals(5, data.features());
+      assertArrayEquals(new float[] {1, 0, 1}, labels(data));
+      List<float[]> rows = rows(data);
+      assertArrayEquals(new float[] {1, 2, 3, 4, 1}, rows.get(0));
+      assertArrayEquals(new float[] {N, N, N, N, 0}, rows.get(1));
+      assertArrayEquals(new float[] {-5, N, N, 0.5f, N}, rows.get(2));
+    }
+  }
+
+  @Test
+  void parquet_manyRowGroupsGzip_keepOrder() throws IOException {
+    try (ChannelData data = read("parquet/row_groups.parquet")) {
+      assertTrue(data.batches().size() > 1, "row groups: " + data.batches().size());
+      assertEquals(500, data.rows());
+      List<float[]> rows = rows(data);
+      for (int i = 0; i < 500; i++) {
+        assertEquals(i, rows.get(i)[0]);
+      }
+    }
+  }
+
+  @Test
+  void parquet_stringColumn_namesFileAndColumn() {
+    assertEquals("channel 'train', file 'string_column.parquet': column 'city' is binary (STRING), not a number; "
+        + "only int32, int64, float, double and boolean columns can be read, perhaps you should encode it as "
+        + "numbers or drop it", fails("parquet/string_column.parquet"));
+  }
+
+  @Test
+  void parquet_nullLabel_namesRow() {
+    assertEquals("channel 'train', file 'null_label.parquet', row 2: the label (column 'label') is null; every "
+        + "row needs a label", fails("parquet/null_label.parquet"));
+  }
+
+  @Test
+  void parquet_twoFilesBackToBackThroughAPipe_areSpooledAndSplit() throws Exception {
+    byte[] one = Files.readAllBytes(FIXTURES.resolve("parquet/types_nulls.parquet"));
+    byte[] two = Files.readAllBytes(FIXTURES.resolve("parquet/row_groups.parquet"));
+    Path fifo = dir.resolve("train_0");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Thread writer = new Thread(() -> {
+      try (var out = Files.newOutputStream(fifo)) {
+        out.write(one);
+        Thread.sleep(20);
+        out.write(two);
+      } catch (IOException | InterruptedException e) {
+        throw new RuntimeException(e);
+      }
+    });
+    writer.start();
+    var source = new io.github.xgbcontainer.channel.PipeChannel("train", fifo, java.time.Duration.ofSeconds(10),
+        java.time.Duration.ofSeconds(10));
+    try (ChannelData data = new ChannelReader(ContentType.PARQUET, new ParquetReader(dir.resolve("spool"))).read(source)) {
+      assertEquals(503, data.rows());
+      assertEquals(5, data.features());
+    }
+    writer.join();
+    try (var left = Files.list(dir.resolve("spool"))) {
+      assertEquals(0, left.count(), "the spooled copy is deleted");
+    }
+  }
+}

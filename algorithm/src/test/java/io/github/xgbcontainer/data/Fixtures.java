@@ -1,0 +1,135 @@
+package io.github.xgbcontainer.data;
+
+import io.github.xgbcontainer.channel.RecordIoFrames;
+import io.github.xgbcontainer.data.recordio.proto.RecordProtos.Float32Tensor;
+import io.github.xgbcontainer.data.recordio.proto.RecordProtos.Float64Tensor;
+import io.github.xgbcontainer.data.recordio.proto.RecordProtos.Int32Tensor;
+import io.github.xgbcontainer.data.recordio.proto.RecordProtos.Record;
+import io.github.xgbcontainer.data.recordio.proto.RecordProtos.Value;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
+
+/**
+ * Writes the small Parquet and RecordIO-protobuf files under {@code src/test/resources/fixtures}
+ * (run by {@code make-fixtures.sh} beside them). Each file is one edge case the readers' tests name.
+ */
+public final class Fixtures {
+
+  private Fixtures() {}
+
+  public static void main(String[] args) throws IOException {
+    Path root = Path.of(args.length > 0 ? args[0] : "src/test/resources/fixtures");
+    Path pb = Files.createDirectories(root.resolve("recordio"));
+    Path pq = Files.createDirectories(root.resolve("parquet"));
+
+    // sparse rows with values in every corner of a 4 x 5 matrix, and an all-zero row (no keys)
+    write(pb.resolve("sparse_corners.pb"), List.of(
+        sparse(1, new long[] {0}, new float[] {1.5f}, 5),
+        sparse(0, new long[] {4}, new float[] {-2}, 5),
+        sparse(1, new long[] {0, 4}, new float[] {3, 4}, 5),
+        sparse(0, new long[] {}, new float[] {}, 5)));
+    write(pb.resolve("single_feature.pb"), List.of(dense(0, 1f), dense(1, 2f), dense(0, 3f)));
+    write(pb.resolve("dense_as_sparse.pb"), List.of(
+        sparse(1, new long[] {0, 1, 2}, new float[] {1, 2, 3}, 3),
+        sparse(0, new long[] {0, 1, 2}, new float[] {4, 5, 6}, 3)));
+    write(pb.resolve("sparse_widths.pb"), List.of(
+        sparse(1, new long[] {2}, new float[] {1}, 3),
+        sparse(0, new long[] {6}, new float[] {2}, 7)));
+    write(pb.resolve("dense_then_sparse.pb"), List.of(
+        dense(1, 1f, 2f, 3f),
+        sparse(0, new long[] {1}, new float[] {5}, 3)));
+    write(pb.resolve("unsorted_keys.pb"), List.of(sparse(1, new long[] {3, 1}, new float[] {30, 10}, 4)));
+    write(pb.resolve("float64_int32.pb"), List.of(Record.newBuilder()
+        .putFeatures("values", Value.newBuilder().setFloat64Tensor(
+            Float64Tensor.newBuilder().addValues(0.25).addValues(1e3)).build())
+        .putLabel("values", Value.newBuilder().setInt32Tensor(Int32Tensor.newBuilder().addValues(7)).build())
+        .build()));
+    write(pb.resolve("key_outside_shape.pb"), List.of(
+        sparse(1, new long[] {1}, new float[] {1}, 3),
+        sparse(1, new long[] {3}, new float[] {1}, 3)));
+    write(pb.resolve("no_label.pb"), List.of(Record.newBuilder()
+        .putFeatures("values", value(Float32Tensor.newBuilder().addValues(1))).build()));
+    Files.write(pb.resolve("not_protobuf.pb"), RecordIoFrames.frame(new byte[] {(byte) 0xff, (byte) 0xff, 0x01}));
+
+    MessageType numeric = MessageTypeParser.parseMessageType("message row { required double label; "
+        + "optional int32 a; optional int64 b; optional float c; optional double d; optional boolean e; }");
+    try (ParquetWriter<Group> w = writer(pq.resolve("types_nulls.parquet"), numeric, CompressionCodecName.UNCOMPRESSED, 1 << 20)) {
+      SimpleGroupFactory f = new SimpleGroupFactory(numeric);
+      w.write(f.newGroup().append("label", 1.0).append("a", 1).append("b", 2L).append("c", 3f).append("d", 4.0).append("e", true));
+      w.write(f.newGroup().append("label", 0.0).append("e", false));
+      w.write(f.newGroup().append("label", 1.0).append("a", -5).append("d", 0.5));
+    }
+    MessageType small = MessageTypeParser.parseMessageType("message row { required float label; required double x; }");
+    try (ParquetWriter<Group> w = writer(pq.resolve("row_groups.parquet"), small, CompressionCodecName.GZIP, 256)) {
+      SimpleGroupFactory f = new SimpleGroupFactory(small);
+      for (int i = 0; i < 500; i++) {
+        w.write(f.newGroup().append("label", (float) (i % 2)).append("x", (double) i));
+      }
+    }
+    MessageType text = MessageTypeParser.parseMessageType("message row { required double label; required binary city (STRING); }");
+    try (ParquetWriter<Group> w = writer(pq.resolve("string_column.parquet"), text, CompressionCodecName.UNCOMPRESSED, 1 << 20)) {
+      w.write(new SimpleGroupFactory(text).newGroup().append("label", 1.0).append("city", "Lyon"));
+    }
+    MessageType nullableLabel = MessageTypeParser.parseMessageType("message row { optional double label; required double x; }");
+    try (ParquetWriter<Group> w = writer(pq.resolve("null_label.parquet"), nullableLabel, CompressionCodecName.UNCOMPRESSED, 1 << 20)) {
+      SimpleGroupFactory f = new SimpleGroupFactory(nullableLabel);
+      w.write(f.newGroup().append("label", 1.0).append("x", 1.0));
+      w.write(f.newGroup().append("x", 2.0));
+    }
+  }
+
+  private static ParquetWriter<Group> writer(Path file, MessageType schema, CompressionCodecName codec, int rowGroupBytes)
+      throws IOException {
+    Files.deleteIfExists(file);
+    return ExampleParquetWriter.builder(new LocalOutputFile(file))
+        .withConf(new Configuration(false))
+        .withType(schema)
+        .withCompressionCodec(codec)
+        .withRowGroupSize(rowGroupBytes)
+        .withPageSize(128)
+        .withDictionaryEncoding(false)
+        .build();
+  }
+
+  private static Value value(Float32Tensor.Builder t) {
+    return Value.newBuilder().setFloat32Tensor(t).build();
+  }
+
+  static Record dense(float label, float... values) {
+    Float32Tensor.Builder t = Float32Tensor.newBuilder();
+    for (float v : values) {
+      t.addValues(v);
+    }
+    return Record.newBuilder().putFeatures("values", value(t))
+        .putLabel("values", value(Float32Tensor.newBuilder().addValues(label))).build();
+  }
+
+  static Record sparse(float label, long[] keys, float[] values, long width) {
+    Float32Tensor.Builder t = Float32Tensor.newBuilder().addShape(width);
+    for (int i = 0; i < keys.length; i++) {
+      t.addKeys(keys[i]).addValues(values[i]);
+    }
+    return Record.newBuilder().putFeatures("values", value(t))
+        .putLabel("values", value(Float32Tensor.newBuilder().addValues(label))).build();
+  }
+
+  static void write(Path file, List<Record> records) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Record r : records) {
+      out.write(RecordIoFrames.frame(r.toByteArray()));
+    }
+    Files.write(file, out.toByteArray());
+  }
+}
