@@ -213,15 +213,20 @@ public final class LocalTrainingJob {
     return false;
   }
 
-  /** SIGTERM (Process.destroy on Linux), then SIGKILL after the grace period. */
+  /**
+   * SIGTERM, then SIGKILL after the grace period. Through the ProcessHandle: Process.destroy also
+   * closes the host's output pipe, which loses what it prints while it stops (its last rounds,
+   * "SIGTERM received", where its checkpoint went).
+   */
   private void stopAll(List<Process> processes) throws InterruptedException {
-    processes.stream().filter(Process::isAlive).forEach(Process::destroy);
+    processes.stream().filter(Process::isAlive).forEach(p -> p.toHandle().destroy());
     Instant kill = Instant.now().plus(options.stopGrace());
     for (Process p : processes) {
       long left = Math.max(0, Duration.between(Instant.now(), kill).toMillis());
       if (!p.waitFor(left, java.util.concurrent.TimeUnit.MILLISECONDS)) {
         LOG.warning("a host did not stop within " + options.stopGrace().toSeconds() + " s of SIGTERM: killing it");
-        p.destroyForcibly().waitFor();
+        p.toHandle().destroyForcibly();
+        p.waitFor();
       }
     }
   }
