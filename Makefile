@@ -32,7 +32,7 @@ notebooks: build
 	/usr/bin/python3 notebooks/check-stripped.py notebooks/*.ipynb
 
 # Integration tests of the image with a real runtime and a real registry on loopback.
-test-image: image
+test-image: image build
 	MVN="$(MVN)" container/test-image.sh
 
 # The base image (Debian minbase + JRE), build/base.tar, cached by its package list.

@@ -131,6 +131,39 @@ elif expect $t "$code" 0 \
   ok $t
 fi
 
+# `local --runtime podman|docker`: a CreateTrainingJob request with file:// channels runs its 2 hosts
+# as containers of the image on an internal network; the runner inherits this script's runtime
+# environment (CONTAINERS_CONF and CONTAINERS_STORAGE_CONF from podman-env.sh). The leader's model
+# lands as model.tar.gz under the file:// output path, and no container or network is left behind.
+t=local_job_in_containers
+job=local-$(printf '%s' "$root" | sha256sum | cut -c1-6)
+mkdir -p "$work/$t"
+cat > "$work/$t/request.json" <<JSON
+{"TrainingJobName": "$job", "RoleArn": "arn:aws:iam::111122223333:role/not-used-locally",
+ "AlgorithmSpecification": {"TrainingImage": "$IMAGE", "TrainingInputMode": "File"},
+ "HyperParameters": {"num_round": "10", "eval_metric": "rmse"},
+ "InputDataConfig": [
+  {"ChannelName": "train", "ContentType": "text/csv", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix",
+   "S3Uri": "file://$root/sample-data/abalone/csv/train/", "S3DataDistributionType": "FullyReplicated"}}},
+  {"ChannelName": "validation", "ContentType": "text/csv", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix",
+   "S3Uri": "file://$root/sample-data/abalone/csv/validation/"}}}],
+ "OutputDataConfig": {"S3OutputPath": "file://$work/$t/out"},
+ "ResourceConfig": {"InstanceCount": 2, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 10},
+ "StoppingCondition": {"MaxRuntimeInSeconds": 600}}
+JSON
+java -jar "$root/algorithm/target/xgboost-container.jar" local --request "$work/$t/request.json" \
+  --runtime "$(basename "$DOCKER")" --work-dir "$work/$t/jobs" > "$work/$t.out" 2> "$work/$t.err"
+code=$?
+summary() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$work/$t.out" "$1" 2>&1; }
+left=$("$DOCKER" ps -a --format '{{.Names}}' 2>&1 | grep -c "^$job-"; "$DOCKER" network ls --format '{{.Name}}' 2>&1 | grep -c "^$job-net$")
+if expect $t "$code" 0 \
+  && expect $t "$(summary 'd["TrainingJobStatus"]')" Completed \
+  && expect $t "$(summary 'd["Local"]["HostExitCodes"]')" "{'algo-1': 0, 'algo-2': 0}" \
+  && expect $t "$(summary 'd["ModelArtifacts"]["S3ModelArtifacts"]')" "file://$work/$t/out/$job/output/model.tar.gz" \
+  && expect $t "$(tar -tzf "$work/$t/out/$job/output/model.tar.gz" 2>&1)" xgboost-model \
+  && expect $t "$(grep -c $'^algo-1 | \\[9\\]\ttrain-rmse:' "$work/$t.err")" 1 \
+  && expect $t "$left" $'0\n0'; then ok $t; fi
+
 # Push with jib:build to a real registry on loopback, pull it back, run it.
 t=push_and_pull
 reg=$root/build/registry

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Starts s3proxy (filesystem backend under build/demo-s3) on 127.0.0.1, uploads sample-data/abalone,
-# runs sample-data/local-job.json (2 hosts) with `local`, and prints the model.tar.gz key.
-# s3proxy runs from the test class path Maven resolves (no separate download).
+# Starts s3proxy (filesystem backend under build/demo-s3) on 127.0.0.1, uploads sample-data/abalone
+# with real CreateBucket and PUT requests through the AWS SDK (SampleUpload, a test class), runs
+# sample-data/local-job.json (2 hosts) with `local`, and prints the model.tar.gz key.
+# s3proxy and the uploader run from the test class path Maven resolves (no separate download).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 work="$root/build/demo-s3"
 port="${S3_PORT:-18090}"
-rm -rf "$work"; mkdir -p "$work/s3-data/demo-data/abalone" "$work/s3-data/demo-models"
-# the filesystem backend serves files under basedir/<bucket>/<key> as objects: this is the upload
-cp -r "$here/abalone/csv/train" "$here/abalone/csv/validation" "$work/s3-data/demo-data/abalone/"
-(cd "$root/algorithm" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null)
+rm -rf "$work"; mkdir -p "$work/s3-data"
+(cd "$root/algorithm" && mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$work/cp.txt" >/dev/null)
 cp=$(tr ':' '\n' < "$work/cp.txt" | grep -v slf4j-jdk14 | paste -sd:)
 cat > "$work/s3proxy.properties" <<PROPS
 s3proxy.endpoint=http://127.0.0.1:$port
@@ -28,6 +28,10 @@ trap 'kill $s3pid 2>/dev/null || true' EXIT
 for _ in $(seq 120); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.5; done
 export AWS_ACCESS_KEY_ID=demo-access-key AWS_SECRET_ACCESS_KEY=demo-secret-key AWS_REGION=us-east-1
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_EC2_METADATA_DISABLED=true
+java -cp "$root/algorithm/target/test-classes:$root/algorithm/target/classes:$cp" \
+  io.github.xgbcontainer.local.SampleUpload s3://demo-models \
+  "$here/abalone/csv/train=s3://demo-data/abalone/train/" \
+  "$here/abalone/csv/validation=s3://demo-data/abalone/validation/"
 set +e
 java -jar "$root/algorithm/target/xgboost-container.jar" local --request "$here/local-job.json" \
   --work-dir "$work/jobs" > "$work/summary.json"

@@ -39,14 +39,21 @@ final class LocalCommand implements Callable<Integer> {
       description = "folder for <job>/ (one /opt/ml per host) and the <job>.json summary (default: local-jobs)")
   Path workDir;
 
+  @Option(names = "--checkpoint-sync-seconds", defaultValue = "10",
+      description = "seconds between two uploads of the checkpoint folders while the hosts run (default: 10)")
+  long checkpointSyncSeconds;
+
   @Override
   public Integer call() {
     try {
+      if (checkpointSyncSeconds < 1) {
+        throw new UserError("--checkpoint-sync-seconds '" + checkpointSyncSeconds + "' is not a whole number of at least 1");
+      }
       TrainingJobRequest job = TrainingJobRequest.load(request);
       Optional<URI> endpoint = endpoint();
       try (ObjectStores stores = new ObjectStores(endpoint); HostLauncher launcher = launcher(job)) {
         JobSummary summary = new LocalTrainingJob(job, stores, launcher,
-            new LocalTrainingJob.Options(workDir, grace(), System.err)).run();
+            new LocalTrainingJob.Options(workDir, grace(), System.err, Duration.ofSeconds(checkpointSyncSeconds))).run();
         System.out.println(summary.toJson());
         return summary.completed() ? 0 : 1;
       }

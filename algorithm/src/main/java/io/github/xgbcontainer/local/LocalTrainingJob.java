@@ -36,19 +36,35 @@ public final class LocalTrainingJob {
 
   /** SageMaker's grace between SIGTERM and SIGKILL. */
   public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(120);
+  /** How often the checkpoint folders go to CheckpointConfig.S3Uri while the hosts run. */
+  public static final Duration DEFAULT_CHECKPOINT_SYNC = Duration.ofSeconds(10);
   private static final Logger LOG = Logger.getLogger(LocalTrainingJob.class.getName());
 
   /**
    * @param workRoot the folder holding {@code <job>/} (one tree per host) and {@code <job>.json}
    * @param stopGrace time between SIGTERM and SIGKILL
    * @param log where host output goes, each line prefixed by its host
+   * @param checkpointSyncInterval time between two passes of the checkpoint sync while the hosts run
    */
-  public record Options(Path workRoot, Duration stopGrace, PrintStream log) {}
+  public record Options(Path workRoot, Duration stopGrace, PrintStream log, Duration checkpointSyncInterval) {
+
+    public Options {
+      if (checkpointSyncInterval.isNegative() || checkpointSyncInterval.isZero()) {
+        throw new IllegalArgumentException("checkpointSyncInterval must be positive: " + checkpointSyncInterval);
+      }
+    }
+
+    /** Options with checkpoints synced every {@link #DEFAULT_CHECKPOINT_SYNC}. */
+    public Options(Path workRoot, Duration stopGrace, PrintStream log) {
+      this(workRoot, stopGrace, log, DEFAULT_CHECKPOINT_SYNC);
+    }
+  }
 
   private final TrainingJobRequest request;
   private final ObjectStores stores;
   private final HostLauncher launcher;
   private final Options options;
+  private Optional<CheckpointSync> checkpointSync;
 
   public LocalTrainingJob(TrainingJobRequest request, ObjectStores stores, HostLauncher launcher, Options options) {
     this.request = request;
@@ -116,6 +132,9 @@ public final class LocalTrainingJob {
     List<PipeFeeder> feeders = new ArrayList<>();
     for (Host host : hosts) {
       HostLayout.write(host, hosts, request, launcher.inContainer());
+    }
+    checkpointSync(hosts).ifPresent(CheckpointSync::restore);
+    for (Host host : hosts) {
       for (ChannelPlan plan : plans) {
         List<ChannelObject> mine = plan.forHost(host.rank(), hosts.size());
         if (plan.request().inputMode().equals("Pipe")) {
@@ -145,7 +164,9 @@ public final class LocalTrainingJob {
       throw new PlatformError("cannot start the hosts: " + e.getMessage(), e);
     }
     boolean timedOut = false;
+    Optional<CheckpointSync> sync = checkpointSync(hosts);
     try {
+      sync.ifPresent(s -> s.start(options.checkpointSyncInterval()));
       timedOut = waitForHosts(processes, trainingStart.plusSeconds(request.maxRuntimeSeconds()));
       for (Thread t : pumps) {
         t.join(10_000);
@@ -154,13 +175,14 @@ public final class LocalTrainingJob {
       Thread.currentThread().interrupt();
       processes.forEach(Process::destroyForcibly);
     } finally {
+      sync.ifPresent(CheckpointSync::close);
       launcher.close();
     }
     for (int i = 0; i < hosts.size(); i++) {
       codes.put(hosts.get(i).name(), processes.get(i).isAlive() ? -1 : processes.get(i).exitValue());
     }
 
-    syncCheckpoints(hosts);
+    sync.ifPresent(CheckpointSync::syncOnce); // the final pass, after every host has exited
     Optional<String> failure = failureReason(hosts, processes, timedOut);
     String status = timedOut ? "Stopped" : failure.isPresent() ? "Failed" : "Completed";
     String secondary = timedOut ? "MaxRuntimeExceeded" : status;
@@ -191,15 +213,20 @@ public final class LocalTrainingJob {
     return false;
   }
 
-  /** SIGTERM (Process.destroy on Linux), then SIGKILL after the grace period. */
+  /**
+   * SIGTERM, then SIGKILL after the grace period. Through the ProcessHandle: Process.destroy also
+   * closes the host's output pipe, which loses what it prints while it stops (its last rounds,
+   * "SIGTERM received", where its checkpoint went).
+   */
   private void stopAll(List<Process> processes) throws InterruptedException {
-    processes.stream().filter(Process::isAlive).forEach(Process::destroy);
+    processes.stream().filter(Process::isAlive).forEach(p -> p.toHandle().destroy());
     Instant kill = Instant.now().plus(options.stopGrace());
     for (Process p : processes) {
       long left = Math.max(0, Duration.between(Instant.now(), kill).toMillis());
       if (!p.waitFor(left, java.util.concurrent.TimeUnit.MILLISECONDS)) {
         LOG.warning("a host did not stop within " + options.stopGrace().toSeconds() + " s of SIGTERM: killing it");
-        p.destroyForcibly().waitFor();
+        p.toHandle().destroyForcibly();
+        p.waitFor();
       }
     }
   }
@@ -253,25 +280,13 @@ public final class LocalTrainingJob {
     return Optional.empty();
   }
 
-  private void syncCheckpoints(List<Host> hosts) {
-    if (request.checkpoint().isEmpty()) {
-      return;
+  /** The sync of every host's checkpoint folder, when the request has a CheckpointConfig. */
+  private synchronized Optional<CheckpointSync> checkpointSync(List<Host> hosts) {
+    if (checkpointSync == null) { // one for the job: what restore fetched is not uploaded again
+      checkpointSync = request.checkpoint().map(cp -> new CheckpointSync(stores, cp.uri(),
+          hosts.stream().map(h -> HostLayout.checkpointDir(h, cp)).toList()));
     }
-    TrainingJobRequest.Checkpoint cp = request.checkpoint().get();
-    for (Host host : hosts) {
-      Path dir = HostLayout.checkpointDir(host, cp);
-      if (!Files.isDirectory(dir)) {
-        continue;
-      }
-      try (Stream<Path> walk = Files.walk(dir)) {
-        for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
-          StoreUri target = cp.uri().child(dir.relativize(f).toString().replace('\\', '/'));
-          stores.forUri(target).upload(f, target);
-        }
-      } catch (IOException | UncheckedIOException e) {
-        throw new PlatformError("cannot sync the checkpoints of " + host.name() + ": " + e.getMessage(), e);
-      }
-    }
+    return checkpointSync;
   }
 
   /** Uploads the leader's model and output data; returns where model.tar.gz went. */

@@ -1,6 +1,7 @@
 package io.github.xgbcontainer.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
@@ -69,12 +71,14 @@ class LocalJobIT {
 
   private record Run(int exit, String stdout, String stderr, JsonNode summary) {}
 
-  private static Run run(String request) throws Exception {
+  private static Run run(String request, String... options) throws Exception {
     Path file = Files.createTempFile(dir, "request", ".json");
     Files.writeString(file, request);
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", JAR.toAbsolutePath().toString(), "local", "--request", file.toString(),
-        "--work-dir", dir.resolve("work").toString());
+        "--work-dir", dir.resolve("work").toString()));
+    command.addAll(List.of(options));
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(server.environment());
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
@@ -112,15 +116,49 @@ class LocalJobIT {
     assertEquals(0, run.summary().get("Local").get("HostExitCodes").size());
   }
 
-  /** Runs once {@code train} trains on several hosts (branch dist); skipped while it refuses. */
   @Test
   void twoHosts_shardedByS3Key_trainAndUploadTheLeadersModel() throws Exception {
     Run run = run(request("two-hosts", 2, "File", "s3://data/abalone/train/"));
-    assumeFalse(run.summary() != null && run.summary().path("FailureReason").asText().contains("does not yet train on several hosts"),
-        "train refuses several hosts in this build");
     assertEquals(0, run.exit(), run::toString);
-    assertEquals("s3://models/out/two-hosts/output/model.tar.gz",
-        run.summary().get("ModelArtifacts").get("S3ModelArtifacts").asText());
+    JsonNode s = run.summary();
+    assertEquals("Completed", s.get("TrainingJobStatus").asText());
+    assertEquals("s3://models/out/two-hosts/output/model.tar.gz", s.get("ModelArtifacts").get("S3ModelArtifacts").asText());
+    assertEquals(JSON.readTree("{\"algo-1\": 0, \"algo-2\": 0}"), s.get("Local").get("HostExitCodes"));
+    assertEquals(List.of("out/two-hosts/output/model.tar.gz", "out/two-hosts/output/output.tar.gz"),
+        server.keys("models", "out/two-hosts/").stream().sorted().toList());
+  }
+
+  /**
+   * MaxRuntimeInSeconds passes while a real {@code train} host runs 100,000 rounds: it gets SIGTERM,
+   * stops after the round with a checkpoint and exits 0; the checkpoint reaches CheckpointConfig.S3Uri.
+   */
+  @Test
+  void pastMaxRuntime_sigtermStopsTrainWithACheckpointSyncedToS3() throws Exception {
+    String request = request("past-max-runtime", 1, "File", "s3://data/abalone/train/")
+        .replace("\"num_round\": \"5\"", "\"num_round\": \"100000\", \"checkpoint_frequency\": \"10\"")
+        .replace("\"MaxRuntimeInSeconds\": 600}", "\"MaxRuntimeInSeconds\": 15},"
+            + " \"CheckpointConfig\": {\"S3Uri\": \"s3://models/checkpoints/past-max-runtime\"}");
+    Run run = run(request, "--checkpoint-sync-seconds", "1");
+    assertEquals(1, run.exit(), run::toString);
+    JsonNode s = run.summary();
+    assertEquals("Stopped", s.get("TrainingJobStatus").asText(), s::toString);
+    assertEquals("MaxRuntimeExceeded", s.get("SecondaryStatus").asText());
+    assertEquals("MaxRuntimeExceeded: the job ran past StoppingCondition.MaxRuntimeInSeconds (15)", s.get("FailureReason").asText());
+    assertEquals(0, s.get("Local").get("HostExitCodes").get("algo-1").asInt(), "train exits 0 after SIGTERM");
+    String log = Files.readString(dir.resolve("work/past-max-runtime/algo-1.log"));
+    assertTrue(log.contains("SIGTERM received: stopping after the current round, with a checkpoint"), log);
+    List<String> keys = server.keys("models", "checkpoints/past-max-runtime/");
+    List<String> models = keys.stream().filter(k -> k.matches(".*/xgboost-checkpoint\\.[0-9]+")).toList();
+    assertFalse(models.isEmpty(), keys::toString);
+    for (String model : models) {
+      assertTrue(keys.contains(model + ".json"), "each checkpoint's state file is synced too: " + keys);
+    }
+    java.nio.file.Path local = dir.resolve("work/past-max-runtime/algo-1/checkpoints");
+    try (java.util.stream.Stream<Path> files = Files.list(local)) {
+      for (Path f : files.toList()) {
+        assertTrue(keys.contains("checkpoints/past-max-runtime/" + f.getFileName()), f + " was synced: " + keys);
+      }
+    }
   }
 
   /** Runs once {@code train} reads Pipe mode (branch modes); skipped while it refuses. */
