@@ -52,6 +52,27 @@ public final class Training implements Cluster.Role, AutoCloseable {
   }
 
   /**
+   * Checks that every host resumes from the same checkpoint. SageMaker restores one S3 folder into
+   * every host's checkpoint path and only the leader writes it, so the rounds agree unless the
+   * folders were set up by hand; resuming from different rounds would break the collective.
+   *
+   * @param rounds the rounds of the checkpoint this host found, 0 for none
+   * @throws PlatformError on every host when any host found another round than the leader
+   */
+  public void checkResumeRound(int rounds) {
+    int leaders = (int) group.sum(new float[] {isLeader() ? rounds : 0})[0];
+    int differing = (int) group.sum(new float[] {rounds == leaders ? 0 : 1})[0];
+    if (differing > 0) {
+      throw new PlatformError(String.format(Locale.ROOT, "the hosts found different checkpoints to resume "
+          + "from: the leader %s has %d rounds, this host %s has %d, and %d of the %d hosts differ from the "
+          + "leader; every host must see the same checkpoints (SageMaker restores CheckpointConfig.S3Uri into "
+          + "each host's LocalPath), perhaps you should clear the checkpoint folders or give every host a copy "
+          + "of the leader's", group.members().get(0).describe(), leaders,
+          group.members().get(group.rank()).describe(), rounds, differing, group.size()));
+    }
+  }
+
+  /**
    * Turns a failure while the group was open into one that names the lost host, when the failure
    * came from the collective; other failures are returned unchanged. Leaves the group.
    */

@@ -231,8 +231,12 @@ public final class TrainingJob {
       Consumer<String> lines = leader ? metricOut : line -> { };
       Optional<CheckpointStore> writer = leader ? checkpoints : Optional.empty();
       Trainer trainer = new Trainer(hp, lines, LOG::info, 5_000);
+      Optional<Trainer.Resume> resume = checkpoints.flatMap(this::resume);
+      if (cluster != null && checkpoints.isPresent()) {
+        cluster.checkResumeRound(resume.map(Trainer.Resume::rounds).orElse(0));
+      }
       TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), extraParams(hp, checkpoints),
-          checkpoints.flatMap(this::resume), checkpointWriter(hp, writer), stopRequested);
+          resume, checkpointWriter(hp, writer), stopRequested);
       timings.lap("train");
       try {
         if (cluster != null) {

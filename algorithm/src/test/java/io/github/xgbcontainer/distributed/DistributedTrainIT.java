@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -105,6 +106,77 @@ class DistributedTrainIT {
 
   private static void assertExit(int expected, HostProcess p, long seconds) throws Exception {
     assertEquals(expected, p.await(seconds), p::toString);
+  }
+
+  /**
+   * A spot restart of a 3-host job: the leader's checkpoints, restored into every host's folder as
+   * SageMaker restores CheckpointConfig.S3Uri, resume every rank from the same round; a host that
+   * lacks them stops the whole group with a clear error instead of a broken collective.
+   */
+  @Test
+  void restart_everyRankResumesFromTheLeadersCheckpoint() throws Exception {
+    Path rankModels = dir.resolve("rank-models");
+    Files.createDirectories(rankModels);
+    Map<String, String> debug = Map.of(TrainingJobHook.RANK_MODEL_DIR_ENV, rankModels.toString());
+    List<HostProcess> hosts = new ArrayList<>();
+    int third = trainRows.size() / 3;
+    for (int i = 0; i < 3; i++) {
+      List<String> shard = trainRows.subList(i * third, i == 2 ? trainRows.size() : (i + 1) * third);
+      HostProcess h = host(HOSTS.get(i), HOSTS, HP, CHANNELS).channel("train", "part-" + i, shard);
+      Files.writeString(h.root.resolve("input/config/checkpointconfig.json"),
+          "{\"LocalPath\": \"" + h.root.resolve("checkpoints") + "\"}");
+      hosts.add(h);
+    }
+    for (HostProcess p : hosts) {
+      start(p, debug);
+    }
+    for (HostProcess p : hosts) {
+      assertExit(0, p, 120);
+    }
+    Path leaderCheckpoints = hosts.get(0).root.resolve("checkpoints");
+    assertTrue(Files.exists(leaderCheckpoints.resolve("xgboost-checkpoint.20.json")), hosts.get(0)::toString);
+    assertFalse(Files.exists(hosts.get(1).root.resolve("checkpoints")), "only the leader writes checkpoints");
+
+    // the restart: every host gets the leader's checkpoints and a longer job
+    for (HostProcess p : hosts.subList(1, 3)) {
+      Files.createDirectories(p.root.resolve("checkpoints"));
+      try (Stream<Path> files = Files.list(leaderCheckpoints)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, p.root.resolve("checkpoints").resolve(f.getFileName()));
+        }
+      }
+    }
+    // a restart runs on new instances; here, the same addresses: new ports, the old ones may linger
+    env.put(ClusterSettings.TRACKER_PORT_ENV, Integer.toString(freePorts()));
+    for (HostProcess p : hosts) {
+      p.config(HP.replace("\"20\"", "\"30\""), CHANNELS);
+      start(p, debug);
+    }
+    for (HostProcess p : hosts) {
+      assertExit(0, p, 120);
+      assertTrue(p.stderr().contains("resuming after round 19 of 30"), p::toString);
+    }
+    assertEquals(10, hosts.get(0).metricLines().size(), hosts.get(0)::toString);
+    byte[] rank0 = Files.readAllBytes(rankModels.resolve("rank-0.ubj"));
+    assertArrayEquals(rank0, Files.readAllBytes(rankModels.resolve("rank-1.ubj")));
+    assertArrayEquals(rank0, Files.readAllBytes(rankModels.resolve("rank-2.ubj")));
+
+    // a host whose folder was emptied by hand: nobody trains on a mismatched start
+    try (Stream<Path> files = Files.list(hosts.get(2).root.resolve("checkpoints"))) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+    }
+    env.put(ClusterSettings.TRACKER_PORT_ENV, Integer.toString(freePorts()));
+    for (HostProcess p : hosts) {
+      p.config(HP.replace("\"20\"", "\"40\""), CHANNELS);
+      start(p, debug);
+    }
+    for (HostProcess p : hosts) {
+      assertExit(2, p, 120);
+      assertTrue(p.failure().startsWith("PlatformError: the hosts found different checkpoints to resume from: the "
+          + "leader algo-1 (127.0.0.1) has 30 rounds, this host "), p::toString);
+    }
   }
 
   @Test
