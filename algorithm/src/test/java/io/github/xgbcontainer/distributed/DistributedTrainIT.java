@@ -98,6 +98,23 @@ class DistributedTrainIT {
     return p.start(hostsFile, all);
   }
 
+  /** algo-1..3, each with a third of the abalone train rows (the last takes the remainder). */
+  private List<HostProcess> threeShards() throws IOException {
+    List<HostProcess> hosts = new ArrayList<>();
+    int third = trainRows.size() / 3;
+    for (int i = 0; i < 3; i++) {
+      List<String> shard = trainRows.subList(i * third, i == 2 ? trainRows.size() : (i + 1) * third);
+      hosts.add(host(HOSTS.get(i), HOSTS, HP, CHANNELS).channel("train", "part-" + i, shard));
+    }
+    return hosts;
+  }
+
+  /** The test hook that makes every rank write its booster into {@code folder}. */
+  private static Map<String, String> rankModelEnv(Path folder) throws IOException {
+    Files.createDirectories(folder);
+    return Map.of(TrainingJobHook.RANK_MODEL_DIR_ENV, folder.toString());
+  }
+
   private static double lastValidationRmse(HostProcess p) throws IOException {
     List<String> lines = p.metricLines();
     String last = lines.get(lines.size() - 1);
@@ -116,16 +133,11 @@ class DistributedTrainIT {
   @Test
   void restart_everyRankResumesFromTheLeadersCheckpoint() throws Exception {
     Path rankModels = dir.resolve("rank-models");
-    Files.createDirectories(rankModels);
-    Map<String, String> debug = Map.of(TrainingJobHook.RANK_MODEL_DIR_ENV, rankModels.toString());
-    List<HostProcess> hosts = new ArrayList<>();
-    int third = trainRows.size() / 3;
-    for (int i = 0; i < 3; i++) {
-      List<String> shard = trainRows.subList(i * third, i == 2 ? trainRows.size() : (i + 1) * third);
-      HostProcess h = host(HOSTS.get(i), HOSTS, HP, CHANNELS).channel("train", "part-" + i, shard);
+    Map<String, String> debug = rankModelEnv(rankModels);
+    List<HostProcess> hosts = threeShards();
+    for (HostProcess h : hosts) {
       Files.writeString(h.root.resolve("input/config/checkpointconfig.json"),
           "{\"LocalPath\": \"" + h.root.resolve("checkpoints") + "\"}");
-      hosts.add(h);
     }
     for (HostProcess p : hosts) {
       start(p, debug);
@@ -182,14 +194,8 @@ class DistributedTrainIT {
   @Test
   void threeShards_identicalBoostersOnAllRanks_evenWithAHostTwentySecondsLate() throws Exception {
     Path rankModels = dir.resolve("rank-models");
-    Files.createDirectories(rankModels);
-    Map<String, String> debug = Map.of(TrainingJobHook.RANK_MODEL_DIR_ENV, rankModels.toString());
-    List<HostProcess> hosts = new ArrayList<>();
-    int third = trainRows.size() / 3;
-    for (int i = 0; i < 3; i++) {
-      List<String> shard = trainRows.subList(i * third, i == 2 ? trainRows.size() : (i + 1) * third);
-      hosts.add(host(HOSTS.get(i), HOSTS, HP, CHANNELS).channel("train", "part-" + i, shard));
-    }
+    Map<String, String> debug = rankModelEnv(rankModels);
+    List<HostProcess> hosts = threeShards();
     HostProcess single = host("single", List.of("single"), HP, CHANNELS).channel("train", "all", trainRows);
     start(hosts.get(0), debug);
     start(hosts.get(1), debug);
@@ -223,8 +229,7 @@ class DistributedTrainIT {
   @Test
   void emptyShard_thatHostLeavesCleanly_andTheOthersTrainOnThePlainMatrix() throws Exception {
     Path rankModels = dir.resolve("rank-models");
-    Files.createDirectories(rankModels);
-    Map<String, String> debug = Map.of(TrainingJobHook.RANK_MODEL_DIR_ENV, rankModels.toString());
+    Map<String, String> debug = rankModelEnv(rankModels);
     String hp = HP.replace("}", ", \"tree_method\": \"approx\"}");
     int half = trainRows.size() / 2;
     List<HostProcess> hosts = List.of(
