@@ -235,7 +235,7 @@ public final class TrainingJob {
       if (cluster != null && checkpoints.isPresent()) {
         cluster.checkResumeRound(resume.map(Trainer.Resume::rounds).orElse(0));
       }
-      TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), extraParams(hp, checkpoints),
+      TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), extraParams(checkpoints),
           resume, checkpointWriter(hp, writer), stopRequested);
       timings.lap("train");
       try {
@@ -339,7 +339,7 @@ public final class TrainingJob {
    * With checkpoints, each round draws its random numbers from the seed and the round number, so
    * a resumed job samples exactly as an uninterrupted one would and builds the same model.
    */
-  private static Map<String, Object> extraParams(Hyperparameters hp, Optional<CheckpointStore> checkpoints) {
+  private static Map<String, Object> extraParams(Optional<CheckpointStore> checkpoints) {
     return checkpoints.isPresent() ? Map.of("seed_per_iteration", true) : Map.of();
   }
 
