@@ -198,6 +198,29 @@ class BinaryReadersTest {
   }
 
   @Test
+  void parquet_dictionaryAndManyPagesPerChunk_everyValueIntact() throws IOException {
+    // The reader reuses one page buffer and recycles chunk buffers; a page read too early or kept
+    // too long would show here as wrong values.
+    try (ChannelData data = read("parquet/dictionary_pages.parquet")) {
+      assertEquals(6000, data.rows());
+      List<float[]> rows = rows(data);
+      for (int i = 0; i < 6000; i++) {
+        float[] row = rows.get(i);
+        assertArrayEquals(new float[] {i % 7, (float) ((i / 5) * 0.5), i % 3 == 0 ? Float.NaN : i % 11}, row, "row " + i);
+      }
+      float[] labels = new float[6000];
+      int at = 0;
+      for (Batch b : data.batches()) {
+        b.labels().get(labels, at, b.rows());
+        at += b.rows();
+      }
+      for (int i = 0; i < 6000; i++) {
+        assertEquals(i % 2, labels[i], "label of row " + i);
+      }
+    }
+  }
+
+  @Test
   void parquet_stringColumn_namesFileAndColumn() {
     assertEquals("channel 'train', file 'string_column.parquet': column 'city' is binary (STRING), not a number; "
         + "only int32, int64, float, double and boolean columns can be read, perhaps you should encode it as "

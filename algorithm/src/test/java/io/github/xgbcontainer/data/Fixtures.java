@@ -78,6 +78,31 @@ public final class Fixtures {
         w.write(f.newGroup().append("label", (float) (i % 2)).append("x", (double) i));
       }
     }
+    // Dictionary pages, many small data pages per chunk and, in 'wide', a dictionary that overflows
+    // part-way through a chunk, so that plain pages follow dictionary-encoded ones; Snappy.
+    MessageType dictionary = MessageTypeParser.parseMessageType("message row { required float label; "
+        + "required float level; required double wide; optional int32 sparse; }");
+    Files.deleteIfExists(pq.resolve("dictionary_pages.parquet"));
+    try (ParquetWriter<Group> w = ExampleParquetWriter.builder(new LocalOutputFile(pq.resolve("dictionary_pages.parquet")))
+        .withConf(new Configuration(false))
+        .withType(dictionary)
+        .withCompressionCodec(CompressionCodecName.SNAPPY)
+        .withRowGroupSize(32 << 10)
+        .withPageSize(64)
+        .withPageRowCountLimit(50)
+        .withDictionaryEncoding(true)
+        .withDictionaryPageSize(4096)
+        .build()) {
+      SimpleGroupFactory f = new SimpleGroupFactory(dictionary);
+      for (int i = 0; i < 6000; i++) {
+        Group g = f.newGroup().append("label", (float) (i % 2)).append("level", (float) (i % 7))
+            .append("wide", (i / 5) * 0.5);
+        if (i % 3 != 0) {
+          g.append("sparse", i % 11);
+        }
+        w.write(g);
+      }
+    }
     MessageType text = MessageTypeParser.parseMessageType("message row { required double label; required binary city (STRING); }");
     try (ParquetWriter<Group> w = writer(pq.resolve("string_column.parquet"), text, CompressionCodecName.UNCOMPRESSED, 1 << 20)) {
       w.write(new SimpleGroupFactory(text).newGroup().append("label", 1.0).append("city", "Lyon"));

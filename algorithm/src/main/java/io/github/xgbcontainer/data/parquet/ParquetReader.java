@@ -134,9 +134,15 @@ public final class ParquetReader implements RecordReader {
     }
   }
 
+  /**
+   * Options for one reader: its own page-output buffer and chunk buffers, both reused from column to
+   * column, so reading adds almost nothing to the heap. That holds only while one column chunk is
+   * decoded at a time and its page store closed before the next, as {@link #readSegment} does.
+   */
   private static ParquetReadOptions options(String where) {
     return ParquetReadOptions.builder(new PlainParquetConfiguration())
         .withCodecFactory(new PureJavaCodecs(where))
+        .withAllocator(new RecyclingAllocator())
         .build();
   }
 
@@ -156,7 +162,8 @@ public final class ParquetReader implements RecordReader {
       int features = columns.size() - 1;
       long rowBase = 0;
       // One row group at a time, and within it one column chunk at a time, decoded straight into
-      // the batch's off-heap buffer: the heap never holds more than one column chunk.
+      // the batch's off-heap buffer: the heap never holds more than one column chunk, and closing
+      // the chunk's page store hands its buffers back for the next one.
       for (int group = 0; group < reader.getRowGroups().size(); group++) {
         long count = reader.getRowGroups().get(group).getRowCount();
         if (count == 0) {
@@ -172,10 +179,11 @@ public final class ParquetReader implements RecordReader {
             ColumnDescriptor column = columns.get(c);
             MessageType projection = new MessageType(schema.getName(), schema.getType(column.getPath()));
             reader.setRequestedSchema(projection);
-            PageReadStore pages = rowGroup(where, reader, group);
-            ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-                new DummyRecordConverter(projection).getRootConverter(), projection, createdBy);
-            decode(where, store.getColumnReader(column), column, c, rows, rowBase, batch);
+            try (PageReadStore pages = rowGroup(where, reader, group)) {
+              ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+                  new DummyRecordConverter(projection).getRootConverter(), projection, createdBy);
+              decode(where, store.getColumnReader(column), column, c, rows, rowBase, batch);
+            }
           }
           sink.accept(batch.build());
         }

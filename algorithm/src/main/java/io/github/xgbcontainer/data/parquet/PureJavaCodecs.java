@@ -21,10 +21,25 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 final class PureJavaCodecs implements CompressionCodecFactory {
 
   private final String where;
+  /** Decompressed pages, shared by every column's decompressor and overwritten page by page. */
+  private byte[] output = new byte[0];
 
   /** @param where the channel and file, for the message when a codec is not supported */
   PureJavaCodecs(String where) {
     this.where = where;
+  }
+
+  /**
+   * The page-output buffer, at least {@code size} bytes. A page decompressed into it is valid until
+   * the next page is decompressed: parquet-java's column reader moves to the next page only when
+   * the current one is used up, and decodes a dictionary page into its own arrays at once. The
+   * reader reads one column at a time, so one buffer serves all columns.
+   */
+  private byte[] output(int size) {
+    if (output.length < size) {
+      output = new byte[size];
+    }
+    return output;
   }
 
   @Override
@@ -48,14 +63,22 @@ final class PureJavaCodecs implements CompressionCodecFactory {
   @Override
   public void release() {}
 
-  private record Pages(Decompressor codec, boolean gzip) implements BytesInputDecompressor {
+  private final class Pages implements BytesInputDecompressor {
+
+    private final Decompressor codec;
+    private final boolean gzip;
+
+    Pages(Decompressor codec, boolean gzip) {
+      this.codec = codec;
+      this.gzip = gzip;
+    }
 
     @Override
     public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
       if (codec == null && !gzip) {
         return bytes;
       }
-      // the page's own array where it has one: one allocation a page (the output), not two
+      // the page's own array where it has one, and the shared output: no allocation a page
       ByteBuffer page = bytes.toByteBuffer();
       byte[] in;
       int from;
@@ -67,7 +90,7 @@ final class PureJavaCodecs implements CompressionCodecFactory {
         in = bytes.toByteArray();
         from = 0;
       }
-      byte[] out = new byte[uncompressedSize];
+      byte[] out = output(uncompressedSize);
       int n;
       if (gzip) {
         try (InputStream z = new GZIPInputStream(new java.io.ByteArrayInputStream(in, from, length))) {
@@ -83,7 +106,7 @@ final class PureJavaCodecs implements CompressionCodecFactory {
       if (n != uncompressedSize) {
         throw new IOException("a page decompressed to " + n + " bytes, its header says " + uncompressedSize);
       }
-      return BytesInput.from(out);
+      return BytesInput.from(out, 0, uncompressedSize);
     }
 
     @Override
