@@ -152,8 +152,9 @@ public final class FolderChannel implements ChannelSource {
 
   /**
    * A FIFO: read once, front to back; opening blocks until its writer opens the other end. Through
-   * a FileInputStream: the channel stream of Files.newInputStream asks its position for available(),
-   * which fails on a FIFO with "Illegal seek".
+   * a buffered FileInputStream: the channel stream of Files.newInputStream asks its position for
+   * available(), and FileInputStream's own readAllBytes asks its length, both of which fail on a
+   * FIFO with "Illegal seek".
    */
   private record FifoStream(String name, Path path) implements DataStream {
     @Override
