@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * One stream of a channel: a file in File mode, a pipe in Pipe mode. Content readers see only this.
+ * One stream of a channel: a file in File mode, a file or a FIFO in FastFile mode, a pipe in Pipe
+ * mode. Content readers see only this, and open each stream once, after the previous one was read
+ * to its end: a FIFO served on demand depends on it (see {@code sagemaker.ChannelFiles}).
  */
 public interface DataStream {
 
@@ -17,8 +19,9 @@ public interface DataStream {
   InputStream open() throws IOException;
 
   /**
-   * The stream's file when it is a regular file that may be read at random (File and FastFile
-   * mode), for formats such as Parquet that need to seek; empty for a pipe.
+   * The stream's file when it is a regular file that may be read at random (File mode, FastFile
+   * on a SageMaker mount), for formats such as Parquet that need to seek; empty for a pipe or a FIFO,
+   * which such formats spool first.
    */
   default Optional<Path> file() {
     return Optional.empty();

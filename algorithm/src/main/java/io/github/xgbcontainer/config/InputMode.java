@@ -10,7 +10,10 @@ import io.github.xgbcontainer.error.UserError;
 public enum InputMode {
   /** The channel's files are downloaded to {@code /opt/ml/input/data/<channel>} before start. */
   FILE("File"),
-  /** Files under the same folder that stream from S3 as they are read. */
+  /**
+   * Files under the same folder that stream from S3 as they are read; under the {@code local}
+   * command, FIFOs written on demand in the order the folder is read.
+   */
   FAST_FILE("FastFile"),
   /** Named pipes {@code /opt/ml/input/data/<channel>_<epoch>}. */
   PIPE("Pipe");

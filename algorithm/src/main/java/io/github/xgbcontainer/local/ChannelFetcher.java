@@ -12,9 +12,10 @@ import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
 /**
- * File and FastFile channels: downloads a host's objects into {@code input/data/<channel>/} before
- * the host starts, several at a time. FastFile is downloaded too: reading on demand would need a
- * file system mount, which a process on this machine does not have.
+ * File mode: downloads a host's objects into {@code input/data/<channel>/} before the host starts,
+ * several at a time, each at {@link ChannelObject#under}. FastFile channels are not downloaded:
+ * {@link FastFileFeeder} makes a FIFO at the same place and streams the object into it when the host
+ * reads it.
  */
 public final class ChannelFetcher {
 
@@ -32,11 +33,7 @@ public final class ChannelFetcher {
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (ChannelObject o : objects) {
-        Path target = dir.resolve(o.localName()).normalize();
-        if (!target.startsWith(dir)) {
-          throw new io.github.xgbcontainer.error.UserError("channel '" + channel + "': object name '" + o.localName()
-              + "' leaves the channel folder");
-        }
+        Path target = o.under(dir, channel);
         futures.add(pool.submit(() -> stores.forUri(o.uri()).download(o.uri(), target)));
       }
       for (Future<?> f : futures) {

@@ -1,5 +1,8 @@
 package io.github.xgbcontainer.local;
 
+import io.github.xgbcontainer.error.UserError;
+import java.nio.file.Path;
+
 /**
  * An object of a channel and the name it gets under the channel's folder.
  *
@@ -7,4 +10,19 @@ package io.github.xgbcontainer.local;
  * @param size bytes
  * @param localName path relative to {@code /opt/ml/input/data/<channel>/}
  */
-public record ChannelObject(StoreUri uri, long size, String localName) {}
+public record ChannelObject(StoreUri uri, long size, String localName) {
+
+  /**
+   * Where the object goes under the channel folder {@code dir}: File mode downloads it there,
+   * FastFile mode makes its FIFO there.
+   *
+   * @throws UserError when the name leads out of the folder ({@code ..} in a manifest entry)
+   */
+  public Path under(Path dir, String channel) {
+    Path target = dir.resolve(localName).normalize();
+    if (!target.startsWith(dir)) {
+      throw new UserError("channel '" + channel + "': object name '" + localName + "' leaves the channel folder");
+    }
+    return target;
+  }
+}

@@ -24,9 +24,10 @@ import java.util.stream.Stream;
 
 /**
  * Runs a CreateTrainingJob request here: plans the channels (every request error surfaces before
- * a host starts), lays out each host's {@code /opt/ml}, fetches or pipes the channels, runs the
- * hosts, enforces MaxRuntimeInSeconds (SIGTERM, then SIGKILL after the grace period: 120 s as on
- * SageMaker), syncs checkpoints, and uploads {@code model.tar.gz} and {@code output.tar.gz} to
+ * a host starts), lays out each host's {@code /opt/ml}, downloads File channels and serves Pipe and
+ * FastFile channels through FIFOs straight from the store, runs the hosts, enforces
+ * MaxRuntimeInSeconds (SIGTERM, then SIGKILL after the grace period: 120 s as on SageMaker), syncs
+ * checkpoints, and uploads {@code model.tar.gz} and {@code output.tar.gz} to
  * {@code <S3OutputPath>/<TrainingJobName>/output/}.
  *
  * <p>When a host fails, the others are stopped the same way and nothing is uploaded but the
@@ -91,11 +92,11 @@ public final class LocalTrainingJob {
     JobSummary summary;
     try {
       List<ChannelPlan> plans = planChannels();
-      List<PipeFeeder> feeders = layOut(hosts, plans);
+      List<FifoFeeder> feeders = layOut(hosts, plans);
       try {
         summary = runHosts(hosts, start, codes);
       } finally {
-        feeders.forEach(PipeFeeder::stop);
+        feeders.forEach(FifoFeeder::stop); // releases feeders still waiting for a host that has exited
       }
     } catch (ContainerException e) {
       summary = new JobSummary(request.jobName(), "Failed", "Failed", Optional.of(e.kind().label() + ": " + e.getMessage()),
@@ -125,24 +126,34 @@ public final class LocalTrainingJob {
     return plans;
   }
 
-  /** Writes each host's tree, downloads File and FastFile channels and starts the Pipe feeders. */
-  public List<PipeFeeder> layOut(List<Host> hosts, List<ChannelPlan> plans) {
+  /**
+   * Writes each host's tree, downloads File channels, and starts the feeders of Pipe channels (FIFOs
+   * per epoch) and FastFile channels (a FIFO per object, read on demand). The caller stops the
+   * feeders; when laying out fails, those already started are stopped here.
+   */
+  public List<FifoFeeder> layOut(List<Host> hosts, List<ChannelPlan> plans) {
     deleteRecursively(workDir());
     ChannelFetcher fetcher = new ChannelFetcher(stores);
-    List<PipeFeeder> feeders = new ArrayList<>();
+    List<FifoFeeder> feeders = new ArrayList<>();
     for (Host host : hosts) {
       HostLayout.write(host, hosts, request, launcher.inContainer());
     }
     checkpointSync(hosts).ifPresent(CheckpointSync::restore);
-    for (Host host : hosts) {
-      for (ChannelPlan plan : plans) {
-        List<ChannelObject> mine = plan.forHost(host.rank(), hosts.size());
-        if (plan.request().inputMode().equals("Pipe")) {
-          feeders.add(new PipeFeeder(host, plan.request().name(), mine, stores).start());
-        } else {
-          fetcher.fetch(host, plan.request().name(), mine);
+    try {
+      for (Host host : hosts) {
+        for (ChannelPlan plan : plans) {
+          List<ChannelObject> mine = plan.forHost(host.rank(), hosts.size());
+          String name = plan.request().name();
+          switch (plan.request().inputMode()) {
+            case "Pipe" -> feeders.add(new PipeFeeder(host, name, mine, stores).start());
+            case "FastFile" -> feeders.add(new FastFileFeeder(host, name, mine, stores).start());
+            default -> fetcher.fetch(host, name, mine);
+          }
         }
       }
+    } catch (RuntimeException e) {
+      feeders.forEach(FifoFeeder::stop);
+      throw e;
     }
     return feeders;
   }

@@ -32,7 +32,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * S3 through the AWS SDK v2 with the JDK's HTTP client, the default credential chain and the
- * default region chain. With an endpoint ({@code AWS_ENDPOINT_URL} or {@code --endpoint-url}) it
+ * default region chain. The chain covers profiles that assume a role ({@code role_arn} with
+ * {@code source_profile} or {@code credential_source}), web identity tokens
+ * ({@code AWS_WEB_IDENTITY_TOKEN_FILE}) and IAM Identity Center ({@code sso_session}), because the
+ * SDK's {@code sts}, {@code sso} and {@code ssooidc} modules are on the classpath: without them the
+ * SDK skips those providers. With an endpoint ({@code AWS_ENDPOINT_URL} or {@code --endpoint-url}) it
  * talks to an S3-compatible store with path-style addressing, and computes checksums only where
  * S3 requires them, which such stores handle best.
  *

@@ -1,7 +1,8 @@
 /**
  * Local training jobs: runs a real {@code CreateTrainingJob} request on this machine. It lays out one
- * {@code /opt/ml} per host as SageMaker does, fetches the channels from S3 (or {@code file://}),
- * runs the hosts as processes or containers, enforces the stopping condition, and uploads the model
+ * {@code /opt/ml} per host as SageMaker does, serves the channels from S3 (or {@code file://}):
+ * File mode downloaded, Pipe mode streamed into FIFOs per epoch, FastFile mode streamed into a FIFO
+ * per object when the host reads it; runs the hosts as processes or containers, enforces the stopping condition, and uploads the model
  * and output archives. An edge like {@code cli}: it depends on {@code sagemaker}, {@code config} and
  * {@code error}; nothing in the core depends on it.
  *

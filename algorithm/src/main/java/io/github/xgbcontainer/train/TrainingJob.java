@@ -180,7 +180,7 @@ public final class TrainingJob {
         continue;
       }
       Path folder = paths.channelDir(channel.name());
-      if (!Files.isDirectory(folder) || FolderChannel.list(channel.name(), folder).streams().isEmpty()) {
+      if (!Files.isDirectory(folder) || FolderChannel.list(channel.name(), folder, channel.inputMode()).streams().isEmpty()) {
         return Optional.of("no files in channel '" + channel.name() + "' (ShardedByS3Key)");
       }
     }
@@ -391,8 +391,17 @@ public final class TrainingJob {
         yield new PipeChannel(name, pipe, PIPE_OPEN_TIMEOUT, PIPE_FIRST_BYTE_TIMEOUT);
       }
       // FastFile mounts stream from S3 as they are read: the folder is listed once and each file
-      // read once, front to back, exactly as in File mode.
-      case FILE, FAST_FILE -> FolderChannel.list(name, paths.channelDir(name));
+      // read once, front to back, exactly as in File mode. The local command serves FastFile as
+      // FIFOs written on demand in the same order (sagemaker.ChannelFiles).
+      case FILE, FAST_FILE -> {
+        FolderChannel folder = FolderChannel.list(name, paths.channelDir(name), channel.inputMode());
+        if (folder.fifos() > 0) {
+          LOG.info("channel '" + name + "': " + folder.fifos() + " of " + folder.streams().size() + " file(s) are FIFOs "
+              + "served on demand (FastFile): each is read once, front to back, in path order"
+              + (type == ContentType.PARQUET ? "; Parquet needs random access, so each is spooled first" : ""));
+        }
+        yield folder;
+      }
     };
     if (channel.recordIoWrapped()) {
       source = new RecordIoWrappedChannel(source, type.isText());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.xgbcontainer.channel.FolderChannel;
 import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.data.parquet.ParquetReader;
 import io.github.xgbcontainer.data.recordio.ProtobufRecordReader;
 import io.github.xgbcontainer.error.UserError;
@@ -32,7 +33,7 @@ class BinaryReadersTest {
     Files.copy(source, train.resolve(source.getFileName()));
     ContentType type = fixture.endsWith(".parquet") ? ContentType.PARQUET : ContentType.RECORDIO_PROTOBUF;
     RecordReader records = type == ContentType.PARQUET ? new ParquetReader(dir.resolve("spool")) : new ProtobufRecordReader();
-    return new ChannelReader(type, records).read(FolderChannel.list("train", train));
+    return new ChannelReader(type, records).read(FolderChannel.list("train", train, InputMode.FILE));
   }
 
   private String fails(String fixture) {
@@ -168,7 +169,7 @@ class BinaryReadersTest {
     good[48] = 0;
     Files.write(train.resolve("bad.pb"), good);
     UserError e = assertThrows(UserError.class, () -> new ChannelReader(ContentType.RECORDIO_PROTOBUF,
-        new ProtobufRecordReader()).read(FolderChannel.list("train", train)));
+        new ProtobufRecordReader()).read(FolderChannel.list("train", train, InputMode.FILE)));
     assertEquals("channel 'train', file 'bad.pb', byte offset 48: not a RecordIO frame: magic is 0xCED72300, "
         + "expected 0xCED7230A; is the channel's RecordWrapperType or ContentType right?", e.getMessage());
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.xgbcontainer.channel.FolderChannel;
 import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.error.UserError;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +38,7 @@ class ChannelReaderTest {
   }
 
   private ChannelData read(ContentType type, boolean weights, int blockBytes) {
-    return new ChannelReader(type, weights, 2, blockBytes).read(FolderChannel.list("train", dir.resolve("train")));
+    return new ChannelReader(type, weights, 2, blockBytes).read(FolderChannel.list("train", dir.resolve("train"), InputMode.FILE));
   }
 
   private UserError readFails(ContentType type, boolean weights) {

@@ -25,6 +25,7 @@ class LocalJobIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path JAR = Path.of(System.getProperty("container.jar", "target/xgboost-container.jar"));
   private static final Path SAMPLE = Path.of(System.getProperty("sample.data", "../sample-data"));
+  private static final Path ANCHOR = Path.of(System.getProperty("anchor.data", "../../shared/anchor-data"));
   private static final String RMSE = ".*\\\\[[0-9]+\\\\].*#011validation-rmse:([-+]?[0-9]*\\\\.?[0-9]+(?:[eE][-+]?[0-9]+)?).*";
 
   @TempDir static Path dir;
@@ -43,6 +44,17 @@ class LocalJobIT {
         out.write((String.join("\n", rows.subList(i * third, i == 2 ? rows.size() : (i + 1) * third)) + "\n").getBytes());
       }
       server.put("data", "abalone/train/part-" + i + ".csv.gz", gz.toByteArray());
+    }
+    // FastFile: the same rows over objects in subfolders, one of them gzip
+    server.put("data", "abalone-ff/train/part-0.csv", (String.join("\n", rows.subList(0, third)) + "\n").getBytes());
+    server.put("data", "abalone-ff/train/more/part-1.csv", (String.join("\n", rows.subList(third, 2 * third)) + "\n").getBytes());
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write((String.join("\n", rows.subList(2 * third, rows.size())) + "\n").getBytes());
+    }
+    server.put("data", "abalone-ff/train/more/deeper/part-2.csv.gz", gz.toByteArray());
+    for (String part : List.of("train_0.parquet", "train_1.parquet")) {
+      server.put("data", "parquet-ff/train/" + part, Files.readAllBytes(ANCHOR.resolve("data/parquet/multiple_files/" + part)));
     }
     server.put("data", "abalone/validation/validation.csv", Files.readAllBytes(SAMPLE.resolve("abalone/csv/validation/validation.csv")));
     server.put("data", "abalone/validation.manifest", "[{\"prefix\": \"s3://data/abalone/validation/\"}, \"validation.csv\"]".getBytes());
@@ -172,5 +184,69 @@ class LocalJobIT {
         "train refuses Pipe mode in this build");
     assertEquals(0, run.exit(), run::toString);
     assertEquals("Completed", run.summary().get("TrainingJobStatus").asText());
+  }
+
+  /** Every file under the host's channel folder, each a FIFO: no copy of the data was written. */
+  private static void assertOnlyFifos(Path channel, int expected) throws Exception {
+    List<Path> files;
+    try (java.util.stream.Stream<Path> walk = Files.walk(channel)) {
+      files = walk.filter(p -> !Files.isDirectory(p)).toList();
+    }
+    assertEquals(expected, files.size(), files::toString);
+    for (Path p : files) {
+      assertFalse(Files.isRegularFile(p), p + " is a copy of the data");
+      assertTrue(S3ChannelsTest.isFifo(p), p + " is a FIFO");
+    }
+  }
+
+  @Test
+  void fastFileMode_readsObjectsInSubfoldersOnDemandWithoutACopy() throws Exception {
+    Run run = run(request("fast-file", 1, "FastFile", "s3://data/abalone-ff/train/"));
+    assertEquals(0, run.exit(), run::toString);
+    JsonNode s = run.summary();
+    assertEquals("Completed", s.get("TrainingJobStatus").asText());
+    assertEquals("s3://models/out/fast-file/output/model.tar.gz", s.get("ModelArtifacts").get("S3ModelArtifacts").asText());
+    assertTrue(s.get("FinalMetricDataList").get(0).get("Value").asDouble() < 3.5, s::toString);
+    Path channel = dir.resolve("work/fast-file/algo-1/input/data/train");
+    assertTrue(run.stderr().contains("algo-1: channel 'train': FastFile is served on demand from the store (no local copy): "
+        + "3 FIFOs in " + channel + ", each object streamed when the host reads it"), run.stderr());
+    assertTrue(run.stderr().contains("algo-1: channel 'train': 3 of 3 objects, "), run.stderr());
+    String log = Files.readString(dir.resolve("work/fast-file/algo-1.log"));
+    assertTrue(log.contains("channel 'train': text/csv, FastFile mode"), log);
+    assertTrue(log.contains("channel 'train': 3 of 3 file(s) are FIFOs served on demand (FastFile): each is read once, "
+        + "front to back, in path order"), log);
+    assertOnlyFifos(channel, 3);
+    assertTrue(Files.isRegularFile(dir.resolve("work/fast-file/algo-1/input/data/validation/validation.csv")),
+        "the File-mode validation channel is downloaded as before");
+  }
+
+  @Test
+  void fastFileMode_parquetIsSpooledBecauseAFifoHasNoRandomAccess() throws Exception {
+    String request = request("fast-file-parquet", 1, "FastFile", "s3://data/parquet-ff/train/")
+        .replace("\"ContentType\": \"text/csv\", \"CompressionType\": \"Gzip\"", "\"ContentType\": \"application/x-parquet\"")
+        .replaceAll(",\\s*\\{\"ChannelName\": \"validation\".*?\\}\\}\\}\\]", "]");
+    Run run = run(request);
+    assertEquals(0, run.exit(), run::toString);
+    assertEquals("Completed", run.summary().get("TrainingJobStatus").asText(), run.summary()::toString);
+    String log = Files.readString(dir.resolve("work/fast-file-parquet/algo-1.log"));
+    assertTrue(log.contains("channel 'train': 2 of 2 file(s) are FIFOs served on demand (FastFile): each is read once, "
+        + "front to back, in path order; Parquet needs random access, so each is spooled first"), log);
+    assertTrue(log.contains("channel 'train': Parquet needs random access, so train_0.parquet was spooled to "), log);
+    assertTrue(log.contains("channel 'train': Parquet needs random access, so train_1.parquet was spooled to "), log);
+    assertOnlyFifos(dir.resolve("work/fast-file-parquet/algo-1/input/data/train"), 2);
+  }
+
+  /** train fails on its hyperparameters before it opens a FIFO: the feeder waiting on it is released. */
+  @Test
+  void fastFileMode_hostFailingBeforeReading_doesNotLeaveTheJobHanging() throws Exception {
+    Run run = run(request("fast-file-bad-eta", 1, "FastFile", "s3://data/abalone-ff/train/")
+        .replace("\"num_round\": \"5\"", "\"num_round\": \"5\", \"eta\": \"1.5\""));
+    assertEquals(1, run.exit(), run::toString);
+    JsonNode s = run.summary();
+    assertEquals("Failed", s.get("TrainingJobStatus").asText());
+    assertEquals("ClientError: hyperparameter 'eta': '1.5' is not in [0, 1]", s.get("FailureReason").asText());
+    assertTrue(run.stderr().contains("algo-1: channel 'train': 0 of 3 objects, 0 bytes streamed on demand (the host "
+        + "stopped reading first)"), run.stderr());
+    assertEquals(List.of(), server.keys("models", "out/fast-file-bad-eta/"));
   }
 }

@@ -2,6 +2,7 @@ package io.github.xgbcontainer.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * S3 channels against a real S3-compatible server on loopback: {@link S3Store}, {@link ChannelPlanner}
- * (prefixes, manifests, request errors) and {@link PipeFeeder} streaming objects into FIFOs.
+ * (prefixes, manifests, request errors), {@link PipeFeeder} and {@link FastFileFeeder} streaming objects
+ * into FIFOs.
  */
 class S3ChannelsTest {
 
@@ -147,6 +149,73 @@ class S3ChannelsTest {
         }
       }
     }
+  }
+
+  private static ChannelPlan fastFilePlan() throws Exception {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write("3,1\n".getBytes());
+    }
+    server.put("data", "ff/b.csv", "2,1\n".getBytes());
+    server.put("data", "ff/a/x.csv.gz", gz.toByteArray());
+    server.put("data", "ff/c.csv", "4,1\n".getBytes());
+    server.put("data", "ff/_SUCCESS", new byte[0]);
+    return new ChannelPlanner(stores()).plan(channel(TrainingJobRequest.DataType.S3_PREFIX, "s3://data/ff/", false));
+  }
+
+  private static List<Path> tree(Path dir) throws Exception {
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(p -> !Files.isDirectory(p)).map(dir::relativize).sorted().toList();
+    }
+  }
+
+  @Test
+  void fastFileFeeder_makesAFifoPerObjectAndStreamsEachWhenReadInPathOrder() throws Exception {
+    ChannelPlan plan = fastFilePlan();
+    Host host = new Host("algo-1", 0, new SageMakerPaths(dir.resolve("fastfile-host")));
+    Path channel = host.paths().channelDir("train");
+    try (FastFileFeeder feeder = new FastFileFeeder(host, "train", plan.objects(), stores()).start()) {
+      assertEquals(List.of(Path.of("_SUCCESS"), Path.of("a/x.csv.gz"), Path.of("b.csv"), Path.of("c.csv")), tree(channel),
+          "every object has its File-mode name at once");
+      for (Path p : tree(channel)) {
+        assertTrue(isFifo(channel.resolve(p)), p + " is a FIFO, not a copy");
+      }
+      // as the container reads: every name but _SUCCESS, in path order, each to its end
+      List<String> read = new ArrayList<>();
+      for (String name : List.of("a/x.csv.gz", "b.csv", "c.csv")) {
+        try (InputStream in = new java.io.BufferedInputStream(new java.io.FileInputStream(channel.resolve(name).toFile()))) {
+          read.add(name + "=" + in.readAllBytes().length);
+        }
+      }
+      long gz = plan.objects().stream().filter(o -> o.localName().equals("a/x.csv.gz")).findFirst().orElseThrow().size();
+      assertEquals(List.of("a/x.csv.gz=" + gz, "b.csv=4", "c.csv=4"), read, "the bytes as stored: no decompression here");
+      feeder.stop();
+      assertTrue(feeder.finished(), "the feeder is done after the last object");
+    }
+  }
+
+  @Test
+  void fastFileFeeder_stopReleasesTheWriterWhenTheHostNeverReads() throws Exception {
+    ChannelPlan plan = fastFilePlan();
+    Host host = new Host("algo-1", 0, new SageMakerPaths(dir.resolve("fastfile-unread")));
+    FastFileFeeder feeder = new FastFileFeeder(host, "train", plan.objects(), stores()).start();
+    assertFalse(feeder.finished(), "waiting in open() for a reader");
+    feeder.stop();
+    assertTrue(feeder.finished(), "released by stop()");
+  }
+
+  @Test
+  void fastFileFeeder_refusesTwoObjectsWithOneName() {
+    Host host = new Host("algo-1", 0, new SageMakerPaths(dir.resolve("fastfile-twice")));
+    ChannelObject a = new ChannelObject(StoreUri.parse("S3Uri", "s3://data/m/a.csv"), 4, "a.csv");
+    UserError e = assertThrows(UserError.class, () -> new FastFileFeeder(host, "train", List.of(a, a), stores()).start());
+    assertEquals("channel 'train': objects s3://data/m/a.csv and s3://data/m/a.csv both map to 'a.csv'; in FastFile "
+        + "mode each file is read once, perhaps you should list each key only once in the manifest", e.getMessage());
+  }
+
+  /** The st_mode type bits say FIFO. */
+  static boolean isFifo(Path p) throws Exception {
+    return (((Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS)) & 0170000) == 0010000;
   }
 
   private static void waitFor(Path fifo) throws InterruptedException {

@@ -1,0 +1,120 @@
+package io.github.xgbcontainer.local;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Streams a host's channel objects from the store into FIFOs on one background thread, straight from
+ * the store with no local copy, and stops without leaving that thread blocked: what Pipe mode
+ * ({@link PipeFeeder}) and FastFile mode ({@link FastFileFeeder}) share.
+ */
+public abstract class FifoFeeder implements AutoCloseable {
+
+  /** How long {@link #stop} waits for the thread. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(5);
+
+  protected final Host host;
+  protected final String channel;
+  protected final List<ChannelObject> objects;
+  private final ObjectStores stores;
+  private final Thread thread;
+  private volatile boolean stopped;
+  private volatile Path current;
+  private long written;
+
+  protected FifoFeeder(String kind, Host host, String channel, List<ChannelObject> objects, ObjectStores stores) {
+    this.host = host;
+    this.channel = channel;
+    this.objects = List.copyOf(objects);
+    this.stores = stores;
+    this.thread = new Thread(this::feed, kind + "-" + host.name() + "-" + channel);
+    this.thread.setDaemon(true);
+  }
+
+  /** Makes the FIFOs the host must find when it starts, then feeds them in the background. */
+  public FifoFeeder start() {
+    prepare();
+    thread.start();
+    return this;
+  }
+
+  /** Makes the FIFOs that must exist before the host starts; runs on the caller's thread. */
+  protected abstract void prepare();
+
+  /** The background thread: feeds FIFOs with {@link #write} until done or {@link #stopped()}. */
+  protected abstract void feed();
+
+  protected final boolean stopped() {
+    return stopped;
+  }
+
+  /**
+   * Opens {@code fifo} for writing, which blocks until the host opens it for reading, and streams
+   * {@code these} objects into it one after another; stops between objects once {@link #stop} was
+   * called. Returns the bytes written; when it throws, {@link #written()} says how many went through.
+   */
+  protected final long write(Path fifo, List<ChannelObject> these) throws IOException {
+    current = fifo;
+    written = 0;
+    if (stopped) {
+      return 0;
+    }
+    try (OutputStream out = Files.newOutputStream(fifo)) {
+      for (ChannelObject o : these) {
+        if (stopped) {
+          break;
+        }
+        try (InputStream in = stores.forUri(o.uri()).open(o.uri())) {
+          byte[] buffer = new byte[1 << 16];
+          for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
+            written += n;
+          }
+        }
+      }
+    }
+    return written;
+  }
+
+  /** Bytes {@link #write} got into its FIFO so far. */
+  protected final long written() {
+    return written;
+  }
+
+  /**
+   * Stops feeding: the thread finishes after the object it is writing, and a write still waiting in
+   * {@code open()} for a host that will not read (it exited, failed or was stopped) is released.
+   * Waits for the thread a few seconds at most.
+   */
+  public final void stop() {
+    stopped = true;
+    Instant deadline = Instant.now().plus(STOP_WAIT);
+    try {
+      while (thread.isAlive() && Instant.now().isBefore(deadline)) {
+        Path fifo = current;
+        if (fifo != null) {
+          Fifos.release(fifo); // again each pass: the thread may have moved on to the next FIFO
+        }
+        thread.join(100);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether the background thread has ended: after the data, or after {@link #stop}. */
+  public final boolean finished() {
+    return !thread.isAlive();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
