@@ -133,7 +133,8 @@ fi
 
 # `local --runtime podman|docker`: a CreateTrainingJob request with file:// channels runs its 2 hosts
 # as containers of the image on an internal network; the runner inherits this script's runtime
-# environment (CONTAINERS_CONF and CONTAINERS_STORAGE_CONF from podman-env.sh). The leader's model
+# environment (CONTAINERS_CONF and CONTAINERS_STORAGE_CONF from podman-env.sh). The validation
+# channel is FastFile: each host reads it through FIFOs bind-mounted into its container. The leader's model
 # lands as model.tar.gz under the file:// output path, and no container or network is left behind.
 t=local_job_in_containers
 job=local-$(printf '%s' "$root" | sha256sum | cut -c1-6)
@@ -146,7 +147,7 @@ cat > "$work/$t/request.json" <<JSON
   {"ChannelName": "train", "ContentType": "text/csv", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix",
    "S3Uri": "file://$root/sample-data/abalone/csv/train/", "S3DataDistributionType": "FullyReplicated"}}},
   {"ChannelName": "validation", "ContentType": "text/csv", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix",
-   "S3Uri": "file://$root/sample-data/abalone/csv/validation/"}}}],
+   "S3Uri": "file://$root/sample-data/abalone/csv/validation/"}}, "InputMode": "FastFile"}],
  "OutputDataConfig": {"S3OutputPath": "file://$work/$t/out"},
  "ResourceConfig": {"InstanceCount": 2, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 10},
  "StoppingCondition": {"MaxRuntimeInSeconds": 600}}
@@ -162,6 +163,7 @@ if expect $t "$code" 0 \
   && expect $t "$(summary 'd["ModelArtifacts"]["S3ModelArtifacts"]')" "file://$work/$t/out/$job/output/model.tar.gz" \
   && expect $t "$(tar -tzf "$work/$t/out/$job/output/model.tar.gz" 2>&1)" xgboost-model \
   && expect $t "$(grep -c $'^algo-1 | \\[9\\]\ttrain-rmse:' "$work/$t.err")" 1 \
+  && expect $t "$(grep -c "channel 'validation': 1 of 1 objects, [0-9]* bytes streamed on demand$" "$work/$t.err")" 2 \
   && expect $t "$left" $'0\n0'; then ok $t; fi
 
 # Push with jib:build to a real registry on loopback, pull it back, run it.
