@@ -166,6 +166,37 @@ if expect $t "$code" 0 \
   && expect $t "$(grep -c "channel 'validation': 1 of 1 objects, [0-9]* bytes streamed on demand$" "$work/$t.err")" 2 \
   && expect $t "$left" $'0\n0'; then ok $t; fi
 
+# MaxRuntimeInSeconds under `local --runtime podman|docker`: SIGTERM reaches `train` inside the
+# container through the runtime's signal proxy; it stops after the current round with a checkpoint
+# and exits 0, and the job ends Stopped (MaxRuntimeExceeded), as on SageMaker.
+t=local_job_past_max_runtime_in_a_container
+job=stop-$(printf '%s' "$root" | sha256sum | cut -c1-6)
+mkdir -p "$work/$t"
+cat > "$work/$t/request.json" <<JSON
+{"TrainingJobName": "$job", "RoleArn": "arn:aws:iam::111122223333:role/not-used-locally",
+ "AlgorithmSpecification": {"TrainingImage": "$IMAGE", "TrainingInputMode": "File"},
+ "HyperParameters": {"num_round": "1000000", "eval_metric": "rmse"},
+ "InputDataConfig": [
+  {"ChannelName": "train", "ContentType": "text/csv", "DataSource": {"S3DataSource": {"S3DataType": "S3Prefix",
+   "S3Uri": "file://$root/sample-data/abalone/csv/train/"}}}],
+ "OutputDataConfig": {"S3OutputPath": "file://$work/$t/out"},
+ "CheckpointConfig": {"S3Uri": "file://$work/$t/checkpoints"},
+ "ResourceConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 10},
+ "StoppingCondition": {"MaxRuntimeInSeconds": 8}}
+JSON
+java -jar "$root/algorithm/target/xgboost-container.jar" local --request "$work/$t/request.json" \
+  --runtime "$(basename "$DOCKER")" --work-dir "$work/$t/jobs" > "$work/$t.out" 2> "$work/$t.err"
+code=$?
+left=$("$DOCKER" ps -a --format '{{.Names}}' 2>&1 | grep -c "^$job-")
+if expect $t "$code" 1 \
+  && expect $t "$(summary 'd["TrainingJobStatus"]')" Stopped \
+  && expect $t "$(summary 'd["FailureReason"]')" \
+    "MaxRuntimeExceeded: the job ran past StoppingCondition.MaxRuntimeInSeconds (8)" \
+  && expect $t "$(summary 'd["Local"]["HostExitCodes"]')" "{'algo-1': 0}" \
+  && expect $t "$(grep -c 'SIGTERM received: stopping after the current round, with a checkpoint' "$work/$t/jobs/$job/algo-1.log")" 1 \
+  && expect $t "$(ls "$work/$t/checkpoints" 2>/dev/null | grep -c '^xgboost-checkpoint\.[0-9]*$' | sed 's/^[1-9][0-9]*$/some/')" some \
+  && expect $t "$left" 0; then ok $t; fi
+
 # Push with jib:build to a real registry on loopback, pull it back, run it.
 t=push_and_pull
 reg=$root/build/registry
