@@ -7,8 +7,12 @@ import io.github.xgbcontainer.data.RecordReader;
 import io.github.xgbcontainer.error.UserError;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -35,6 +39,18 @@ public final class ParquetReader implements RecordReader {
 
   private static final Logger LOG = Logger.getLogger(ParquetReader.class.getName());
   private static final byte[] MAGIC = {'P', 'A', 'R', '1'};
+  /** Bytes read from a pipe at a time while spooling it. */
+  private static final int SPOOL_CHUNK = 1 << 20;
+  /** How far the search for {@code PAR1PAR1} may move on, by the byte under the pattern's last byte. */
+  private static final int[] SKIP = new int[256];
+
+  static {
+    java.util.Arrays.fill(SKIP, 8);
+    byte[] pattern = {'P', 'A', 'R', '1', 'P', 'A', 'R', '1'};
+    for (int k = 0; k < 7; k++) {
+      SKIP[pattern[k] & 0xff] = 7 - k;
+    }
+  }
 
   private final Path spoolDir;
 
@@ -54,13 +70,15 @@ public final class ParquetReader implements RecordReader {
     Files.createDirectories(spoolDir);
     Path spool = Files.createTempFile(spoolDir, "pipe-", ".parquet");
     try {
+      long started = System.nanoTime();
+      List<Long> candidates = new ArrayList<>();
       long bytes;
       try (InputStream in = stream.open()) {
-        bytes = Files.copy(in, spool, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        bytes = spool(in, spool, candidates, SPOOL_CHUNK);
       }
-      LOG.info(String.format("channel '%s': Parquet needs random access, so %s was spooled to %s (%.1f MB) "
-          + "before reading", channel, stream.name(), spool, bytes / 1e6));
-      List<FileSegment> parts = split(spool);
+      LOG.info(String.format("channel '%s': Parquet needs random access, so %s was spooled to %s (%.1f MB in %.2f s) "
+          + "before reading", channel, stream.name(), spool, bytes / 1e6, (System.nanoTime() - started) / 1e9));
+      List<FileSegment> parts = split(spool, candidates);
       for (int i = 0; i < parts.size(); i++) {
         FileSegment part = parts.get(i);
         String where = "channel '" + channel + "', file '" + stream.name() + "'"
@@ -73,42 +91,61 @@ public final class ParquetReader implements RecordReader {
   }
 
   /**
+   * Copies a pipe's bytes to the spool file and, in the same pass, notes every offset where a
+   * {@code PAR1} ends and another begins ({@code PAR1PAR1}): where one file may end and the next start.
+   *
+   * @param chunk bytes read at a time
+   * @return the number of bytes copied
+   */
+  static long spool(InputStream in, Path spool, List<Long> candidates, int chunk) throws IOException {
+    byte[] buffer = new byte[chunk + 7];
+    int carried = 0; // the previous chunk's last 7 bytes, at the front: a pattern may straddle chunks
+    long chunkStart = 0; // file offset of buffer[0]
+    try (FileChannel out = FileChannel.open(spool, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      while (true) {
+        int n = in.readNBytes(buffer, carried, chunk);
+        if (n == 0) {
+          return chunkStart + carried;
+        }
+        ByteBuffer written = ByteBuffer.wrap(buffer, carried, n);
+        while (written.hasRemaining()) {
+          out.write(written);
+        }
+        int end = carried + n;
+        // Horspool's search for PAR1PAR1: most bytes are none of P, A, R, 1 and skip all 8 at once
+        for (int i = 0; i + 8 <= end; i += SKIP[buffer[i + 7] & 0xff]) {
+          if (buffer[i + 7] == '1' && isMagic(buffer, i) && isMagic(buffer, i + 4)) {
+            candidates.add(chunkStart + i + 4);
+          }
+        }
+        int keep = Math.min(7, end);
+        System.arraycopy(buffer, end - keep, buffer, 0, keep);
+        chunkStart += end - keep;
+        carried = keep;
+        if (n < chunk) {
+          return chunkStart + carried;
+        }
+      }
+    }
+  }
+
+  /**
    * Finds the Parquet files in a pipe's bytes: SageMaker streams a channel's S3 objects back to back,
    * so a file's closing {@code PAR1} is followed by the next one's opening {@code PAR1}. A candidate
-   * boundary counts when the footer length before it fits and the footer there parses.
+   * boundary (from {@link #spool}) counts when the footer length before it fits and the footer there
+   * parses.
    */
-  static List<FileSegment> split(Path file) throws IOException {
+  static List<FileSegment> split(Path file, List<Long> candidates) throws IOException {
     long size = Files.size(file);
-    List<FileSegment> parts = new java.util.ArrayList<>();
+    List<FileSegment> parts = new ArrayList<>();
     long start = 0;
-    try (var channel = java.nio.channels.FileChannel.open(file)) {
-      java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocate(1 << 20);
-      long chunkStart = 0;
-      while (chunkStart < size) {
-        chunk.clear();
-        int n = 0;
-        while (chunk.hasRemaining()) {
-          int r = channel.read(chunk, chunkStart + n);
-          if (r < 0) {
-            break;
-          }
-          n += r;
+    try (FileChannel channel = FileChannel.open(file)) {
+      for (long boundary : candidates) {
+        if (boundary > start + 12 && boundary < size && footerFits(channel, start, boundary)
+            && opens(new FileSegment(file, start, boundary))) {
+          parts.add(new FileSegment(file, start, boundary));
+          start = boundary;
         }
-        byte[] b = chunk.array();
-        for (int i = 0; i + 8 <= n; i++) {
-          if (b[i] == 'P' && b[i + 4] == 'P' && isMagic(b, i) && isMagic(b, i + 4)) {
-            long boundary = chunkStart + i + 4;
-            if (boundary > start + 12 && boundary < size && footerFits(channel, start, boundary)
-                && opens(new FileSegment(file, start, boundary))) {
-              parts.add(new FileSegment(file, start, boundary));
-              start = boundary;
-            }
-          }
-        }
-        if (n < 8) {
-          break;
-        }
-        chunkStart += n - 7;
       }
     }
     parts.add(new FileSegment(file, start, size));
@@ -119,8 +156,8 @@ public final class ParquetReader implements RecordReader {
     return b[at] == 'P' && b[at + 1] == 'A' && b[at + 2] == 'R' && b[at + 3] == '1';
   }
 
-  private static boolean footerFits(java.nio.channels.FileChannel channel, long start, long end) throws IOException {
-    java.nio.ByteBuffer length = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static boolean footerFits(FileChannel channel, long start, long end) throws IOException {
+    ByteBuffer length = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     channel.read(length, end - 8);
     long footer = Integer.toUnsignedLong(length.getInt(0));
     return end - 8 - footer >= start + 4;
@@ -270,9 +307,9 @@ public final class ParquetReader implements RecordReader {
     byte[] head = new byte[4];
     byte[] tail = new byte[4];
     if (size >= 12) {
-      try (var channel = java.nio.channels.FileChannel.open(file.file())) {
-        channel.read(java.nio.ByteBuffer.wrap(head), file.start());
-        channel.read(java.nio.ByteBuffer.wrap(tail), file.end() - 4);
+      try (FileChannel channel = FileChannel.open(file.file())) {
+        channel.read(ByteBuffer.wrap(head), file.start());
+        channel.read(ByteBuffer.wrap(tail), file.end() - 4);
       }
     }
     if (size < 12 || !java.util.Arrays.equals(head, MAGIC) || !java.util.Arrays.equals(tail, MAGIC)) {
