@@ -26,6 +26,7 @@
 
 typedef void *DMatrixHandle;
 typedef void *DataIterHandle;
+typedef void *BoosterHandle;
 typedef uint64_t bst_ulong;
 typedef int XGDMatrixCallbackNext(DataIterHandle iter);
 typedef void DataIterResetCallback(DataIterHandle iter);
@@ -43,6 +44,12 @@ static struct {
                          const char *config, DMatrixHandle *out);
   int (*free_matrix)(DMatrixHandle handle);
   int (*num_col)(DMatrixHandle handle, bst_ulong *out);
+  int (*booster_create)(const DMatrixHandle dmats[], bst_ulong len, BoosterHandle *out);
+  int (*booster_load_buffer)(BoosterHandle handle, const void *buf, bst_ulong len);
+  int (*booster_free)(BoosterHandle handle);
+  int (*feature_score)(BoosterHandle handle, const char *config, bst_ulong *out_n_features,
+                       const char ***out_features, bst_ulong *out_dim, const bst_ulong **out_shape,
+                       const float **out_scores);
 } api;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -106,6 +113,10 @@ JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_bind(JNI
   BIND(quantile_create, "XGQuantileDMatrixCreateFromCallback");
   BIND(free_matrix, "XGDMatrixFree");
   BIND(num_col, "XGDMatrixNumCol");
+  BIND(booster_create, "XGBoosterCreate");
+  BIND(booster_load_buffer, "XGBoosterLoadModelFromBuffer");
+  BIND(booster_free, "XGBoosterFree");
+  BIND(feature_score, "XGBoosterFeatureScore");
   return NULL;
 }
 
@@ -285,4 +296,65 @@ JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_columns(
     return -1;
   }
   return (jlong)n;
+}
+
+/*
+ * Feature importance of a serialised model, computed by XGBoost itself (XGBoosterFeatureScore, what
+ * the Python package's get_score calls) instead of from a text dump. The model is loaded into a
+ * booster of its own, so no xgboost4j internals are touched. On success out_features[0] holds the
+ * names of the features that have a score, out_scores[0] their scores (row-major, shape
+ * [features, per_feature]), and the return value is per_feature; -1 with error[0] set otherwise.
+ */
+JNIEXPORT jint JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_featureScore(
+    JNIEnv *env, jclass cls, jbyteArray model, jstring config, jobjectArray out_features,
+    jobjectArray out_scores, jobjectArray error) {
+  (void)cls;
+  BoosterHandle booster = NULL;
+  if (api.booster_create(NULL, 0, &booster) != 0) {
+    report(env, error, api.get_last_error());
+    return -1;
+  }
+  jsize length = (*env)->GetArrayLength(env, model);
+  jbyte *bytes = (*env)->GetByteArrayElements(env, model, NULL);
+  int rc = api.booster_load_buffer(booster, bytes, (bst_ulong)length);
+  (*env)->ReleaseByteArrayElements(env, model, bytes, JNI_ABORT);
+  if (rc != 0) {
+    report(env, error, api.get_last_error());
+    api.booster_free(booster);
+    return -1;
+  }
+  const char *cfg = (*env)->GetStringUTFChars(env, config, NULL);
+  bst_ulong n_features = 0, dim = 0;
+  const char **features = NULL;
+  const bst_ulong *shape = NULL;
+  const float *scores = NULL;
+  rc = api.feature_score(booster, cfg, &n_features, &features, &dim, &shape, &scores);
+  (*env)->ReleaseStringUTFChars(env, config, cfg);
+  if (rc != 0) {
+    report(env, error, api.get_last_error());
+    api.booster_free(booster);
+    return -1;
+  }
+  /* The outputs belong to the booster: copy them into Java arrays before freeing it. */
+  bst_ulong total = dim == 0 ? 0 : 1;
+  for (bst_ulong i = 0; i < dim; i++) {
+    total *= shape[i];
+  }
+  jclass string = (*env)->FindClass(env, "java/lang/String");
+  jobjectArray names = (*env)->NewObjectArray(env, (jsize)n_features, string, NULL);
+  jfloatArray values = (*env)->NewFloatArray(env, (jsize)total);
+  if (names == NULL || values == NULL) {
+    api.booster_free(booster);
+    return -1; /* OutOfMemoryError is pending */
+  }
+  for (bst_ulong i = 0; i < n_features; i++) {
+    jstring name = (*env)->NewStringUTF(env, features[i]);
+    (*env)->SetObjectArrayElement(env, names, (jsize)i, name);
+    (*env)->DeleteLocalRef(env, name);
+  }
+  (*env)->SetFloatArrayRegion(env, values, 0, (jsize)total, scores);
+  (*env)->SetObjectArrayElement(env, out_features, 0, names);
+  (*env)->SetObjectArrayElement(env, out_scores, 0, values);
+  api.booster_free(booster);
+  return n_features == 0 ? 1 : (jint)(total / n_features);
 }

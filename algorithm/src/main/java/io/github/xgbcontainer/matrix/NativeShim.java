@@ -10,14 +10,15 @@ import java.util.Locale;
 import ml.dmlc.xgboost4j.java.XGBoostJNI;
 
 /**
- * The JNI shim ({@code src/main/c/xgbc_shim.c}) that builds a CPU QuantileDMatrix through XGBoost's
- * C API, which xgboost4j 3.4.0 does not expose to Java on CPU.
+ * The JNI shim ({@code src/main/c/xgbc_shim.c}) to the XGBoost C API entry points xgboost4j 3.4.0
+ * does not expose to Java: a CPU QuantileDMatrix built from batches, and feature importance computed
+ * natively ({@link #featureScore}) rather than from a text dump of every tree.
  *
  * <p>Loading never throws: where the shim is missing from the jar (built without gcc), is for
  * another platform, or cannot find xgboost4j's native library, {@link #available()} is false,
  * {@link #unavailableReason()} says why, and one log line reports the fallback.
  */
-final class NativeShim {
+public final class NativeShim {
 
   private static final System.Logger LOG = System.getLogger(NativeShim.class.getName());
 
@@ -26,12 +27,13 @@ final class NativeShim {
 
   private NativeShim() {}
 
-  static boolean available() {
+  /** Whether the shim is loaded and bound; when false, callers take xgboost4j's own paths. */
+  public static boolean available() {
     return UNAVAILABLE == null;
   }
 
   /** Why the shim cannot be used; {@code null} when it can. */
-  static String unavailableReason() {
+  public static String unavailableReason() {
     return UNAVAILABLE;
   }
 
@@ -45,6 +47,19 @@ final class NativeShim {
   static native long createQuantile(Buffer[] labels, Buffer[] weights, Buffer[] values,
       Buffer[] indptr, Buffer[] indices, int[] rows, int[] columns, long features, String config,
       long reference, String[] error);
+
+  /**
+   * XGBoost's feature importance ({@code XGBoosterFeatureScore}) of a serialised model.
+   *
+   * @param model the model, as {@code Booster.toByteArray} returns it
+   * @param config the JSON config: {@code importance_type}, and {@code feature_names}
+   * @param features receives, in element 0, the names of the features that have a score
+   * @param scores receives, in element 0, their scores, row-major, {@code per_feature} per name
+   * @param error receives XGBoost's message on failure
+   * @return {@code per_feature} (1 for tree models), or -1 on failure
+   */
+  public static native int featureScore(byte[] model, String config, String[][] features, float[][] scores,
+      String[] error);
 
   /** The column count of a DMatrix handle, or -1 with {@code error[0]} set. */
   static native long columns(long handle, String[] error);

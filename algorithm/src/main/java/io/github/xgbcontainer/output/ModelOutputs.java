@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.matrix.NativeShim;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,8 +89,12 @@ public final class ModelOutputs {
     String[] names = featureNames.toArray(String[]::new);
     Map<String, Map<String, Double>> doc = new LinkedHashMap<>();
     try {
+      byte[] model = NativeShim.available() ? booster.toByteArray("ubj") : null;
       for (String type : IMPORTANCE_TYPES) {
-        Map<String, Double> scores = booster.getScore(names, type);
+        Map<String, Double> scores = model == null ? null : nativeScores(model, type, names);
+        if (scores == null) {
+          scores = booster.getScore(names, type);
+        }
         Map<String, Double> ordered = new LinkedHashMap<>();
         for (String name : featureNames) {
           Double score = scores.get(name);
@@ -104,6 +109,34 @@ public final class ModelOutputs {
     }
     writeJson("feature_importance.json", doc);
     return doc;
+  }
+
+  /**
+   * One importance type computed by XGBoost itself, as the Python package's {@code get_score} does:
+   * milliseconds, where xgboost4j's {@code getScore} dumps every tree as text and parses it back (a
+   * cost that grows with the rounds, and rounds the scores to the dump's six digits). Null where the
+   * native path does not apply (a linear model's per-class weights, a type the booster refuses), and
+   * the caller then asks xgboost4j.
+   */
+  static Map<String, Double> nativeScores(byte[] model, String type, String[] names) {
+    String config;
+    try {
+      config = JSON.writer().without(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(Map.of("importance_type", type, "feature_names", names));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings always serialises", e);
+    }
+    String[][] features = new String[1][];
+    float[][] scores = new float[1][];
+    String[] error = new String[1];
+    if (NativeShim.featureScore(model, config, features, scores, error) != 1) {
+      return null;
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < features[0].length; i++) {
+      out.put(features[0][i], (double) scores[0][i]);
+    }
+    return out;
   }
 
   /**
