@@ -6,12 +6,13 @@ import io.github.xgbcontainer.data.DenseBatchBuilder;
 import io.github.xgbcontainer.data.RecordReader;
 import io.github.xgbcontainer.error.UserError;
 import java.io.IOException;
+import java.io.FileOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -101,16 +102,14 @@ public final class ParquetReader implements RecordReader {
     byte[] buffer = new byte[chunk + 7];
     int carried = 0; // the previous chunk's last 7 bytes, at the front: a pattern may straddle chunks
     long chunkStart = 0; // file offset of buffer[0]
-    try (FileChannel out = FileChannel.open(spool, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    // A FileOutputStream writes the array as it is; a FileChannel would copy it to a direct buffer first.
+    try (OutputStream out = new FileOutputStream(spool.toFile())) {
       while (true) {
         int n = in.readNBytes(buffer, carried, chunk);
         if (n == 0) {
           return chunkStart + carried;
         }
-        ByteBuffer written = ByteBuffer.wrap(buffer, carried, n);
-        while (written.hasRemaining()) {
-          out.write(written);
-        }
+        out.write(buffer, carried, n);
         int end = carried + n;
         // Horspool's search for PAR1PAR1: most bytes are none of P, A, R, 1 and skip all 8 at once
         for (int i = 0; i + 8 <= end; i += SKIP[buffer[i + 7] & 0xff]) {
