@@ -4,7 +4,9 @@ import java.nio.FloatBuffer;
 
 /**
  * Fills a dense batch in place, off the heap, in any order (a columnar reader writes one column at
- * a time), so a binary reader needs no heap copy of its rows. Values not written stay missing.
+ * a time, maybe several columns at once from several threads), so a binary reader needs no heap
+ * copy of its rows. Values not written stay missing. Values are written through
+ * {@link #columnWriter()}s.
  */
 public final class DenseBatchBuilder implements AutoCloseable {
 
@@ -28,20 +30,45 @@ public final class DenseBatchBuilder implements AutoCloseable {
     }
   }
 
-  public void label(int row, float value) {
-    labelView.put(row, value);
+  /**
+   * A writer for some of the columns, for one thread: several threads may fill different columns
+   * of the same batch at once, each through a writer of its own. Call {@link ColumnWriter#finish()}
+   * after its last value, and {@link #build()} only after every writer finished.
+   */
+  public ColumnWriter columnWriter() {
+    return new ColumnWriter();
   }
 
-  /** Sets one feature; {@code NaN} is missing. */
-  public void value(int row, int column, float value) {
-    if (!Float.isNaN(value)) {
-      present++;
+  /** See {@link #columnWriter()}. */
+  public final class ColumnWriter {
+
+    private long written;
+
+    private ColumnWriter() {}
+
+    public void label(int row, float value) {
+      labelView.put(row, value);
     }
-    valueView.put(row * columns + column, value);
+
+    /** Sets one feature; {@code NaN} is missing. */
+    public void value(int row, int column, float value) {
+      if (!Float.isNaN(value)) {
+        written++;
+      }
+      valueView.put(row * columns + column, value);
+    }
+
+    /** Adds this writer's count of present values to the batch. */
+    public void finish() {
+      synchronized (DenseBatchBuilder.this) {
+        present += written;
+      }
+      written = 0;
+    }
   }
 
   /** The batch; the builder hands over its memory. */
-  public Batch build() {
+  public synchronized Batch build() {
     Batch batch = Batch.dense(rows, columns, present, labels, null, values);
     labels = null;
     values = null;

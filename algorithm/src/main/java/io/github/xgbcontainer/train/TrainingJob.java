@@ -408,7 +408,7 @@ public final class TrainingJob {
     }
     ChannelReader reader = switch (type) {
       case CSV, LIBSVM -> new ChannelReader(type, hp.csvWeights(), threads);
-      case PARQUET -> new ChannelReader(type, new ParquetReader(spoolDir()));
+      case PARQUET -> new ChannelReader(type, new ParquetReader(spoolDir(), threads));
       case RECORDIO_PROTOBUF -> new ChannelReader(type, new ProtobufRecordReader());
     };
     return reader.read(source);

@@ -28,11 +28,17 @@ class BinaryReadersTest {
   @TempDir Path dir;
 
   private ChannelData read(String fixture) throws IOException {
-    Path train = Files.createDirectories(dir.resolve("train"));
+    return read(fixture, 1);
+  }
+
+  /** Reads one fixture; Parquet decodes with {@code threads} threads. */
+  private ChannelData read(String fixture, int threads) throws IOException {
+    Path train = Files.createDirectories(dir.resolve("train-" + threads));
     Path source = FIXTURES.resolve(fixture);
-    Files.copy(source, train.resolve(source.getFileName()));
+    Files.copy(source, train.resolve(source.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     ContentType type = fixture.endsWith(".parquet") ? ContentType.PARQUET : ContentType.RECORDIO_PROTOBUF;
-    RecordReader records = type == ContentType.PARQUET ? new ParquetReader(dir.resolve("spool")) : new ProtobufRecordReader();
+    RecordReader records = type == ContentType.PARQUET ? new ParquetReader(dir.resolve("spool"), threads)
+        : new ProtobufRecordReader();
     return new ChannelReader(type, records).read(FolderChannel.list("train", train, InputMode.FILE));
   }
 
@@ -219,6 +225,33 @@ class BinaryReadersTest {
         assertEquals(i % 2, labels[i], "label of row " + i);
       }
     }
+  }
+
+  @Test
+  void parquet_severalDecodingThreads_readTheSameRowsAndLabels() throws IOException {
+    for (String fixture : List.of("parquet/dictionary_pages.parquet", "parquet/types_nulls.parquet",
+        "parquet/row_groups.parquet")) {
+      try (ChannelData one = read(fixture, 1); ChannelData three = read(fixture, 3)) {
+        assertEquals(one.rows(), three.rows(), fixture);
+        assertEquals(one.features(), three.features(), fixture);
+        List<float[]> expected = rows(one);
+        List<float[]> actual = rows(three);
+        for (int i = 0; i < expected.size(); i++) {
+          assertArrayEquals(expected.get(i), actual.get(i), fixture + " row " + i);
+        }
+        assertEquals(one.batches().size(), three.batches().size(), fixture);
+        for (int b = 0; b < one.batches().size(); b++) {
+          assertEquals(one.batches().get(b).labels(), three.batches().get(b).labels(), fixture + " labels of batch " + b);
+          assertEquals(one.batches().get(b).nonMissing(), three.batches().get(b).nonMissing(), fixture + " batch " + b);
+        }
+      }
+    }
+  }
+
+  @Test
+  void parquet_severalDecodingThreads_nullLabelStillNamesRow() {
+    assertEquals("channel 'train', file 'null_label.parquet', row 2: the label (column 'label') is null; every "
+        + "row needs a label", assertThrows(UserError.class, () -> read("parquet/null_label.parquet", 3)).getMessage());
   }
 
   @Test

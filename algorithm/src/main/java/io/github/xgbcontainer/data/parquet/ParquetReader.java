@@ -15,6 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.apache.parquet.ParquetReadOptions;
@@ -32,9 +36,9 @@ import org.apache.parquet.schema.Type;
 /**
  * Reads Parquet files: the first column is the label, every other column a feature; {@code int32},
  * {@code int64}, {@code float}, {@code double} and {@code boolean} columns are accepted and nulls
- * are missing values. One row group is decoded at a time, column by column, straight into a dense
- * batch. A stream without a file (a pipe) is spooled to a temporary file first, because Parquet's
- * footer is at the end.
+ * are missing values. One row group is decoded at a time, column by column (several columns at once
+ * on several threads), straight into a dense batch. A stream without a file (a pipe) is spooled to a
+ * temporary file first, because Parquet's footer is at the end.
  */
 public final class ParquetReader implements RecordReader {
 
@@ -54,10 +58,21 @@ public final class ParquetReader implements RecordReader {
   }
 
   private final Path spoolDir;
+  private final int threads;
 
-  /** @param spoolDir where a piped Parquet stream is written before it is read */
+  /** One decoding thread; see {@link #ParquetReader(Path, int)}. */
   public ParquetReader(Path spoolDir) {
+    this(spoolDir, 1);
+  }
+
+  /**
+   * @param spoolDir where a piped Parquet stream is written before it is read
+   * @param threads how many columns of a row group are decoded at once, each thread with a file
+   *     reader of its own
+   */
+  public ParquetReader(Path spoolDir, int threads) {
     this.spoolDir = spoolDir;
+    this.threads = Math.max(1, threads);
   }
 
   @Override
@@ -182,24 +197,32 @@ public final class ParquetReader implements RecordReader {
         .build();
   }
 
-  private static void readSegment(String where, FileSegment file, Consumer<Batch> sink) throws IOException {
+  private void readSegment(String where, FileSegment file, Consumer<Batch> sink) throws IOException {
     checkMagic(where, file);
-    ParquetFileReader reader;
+    ParquetFileReader reader = open(where, file);
+    List<ParquetFileReader> readers = new ArrayList<>(List.of(reader));
+    ExecutorService pool = null;
     try {
-      reader = ParquetFileReader.open(file, options(where));
-    } catch (IOException | RuntimeException e) {
-      throw new UserError(where + ": not a readable Parquet file (" + e.getMessage() + ")", e);
-    }
-    try (reader) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       List<ColumnDescriptor> columns = schema.getColumns();
       checkSchema(where, schema, columns);
       String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
       int features = columns.size() - 1;
+      int workers = Math.min(threads, columns.size());
+      while (readers.size() < workers) {
+        readers.add(open(where, file));
+      }
+      if (workers > 1) {
+        pool = Executors.newFixedThreadPool(workers - 1, r -> {
+          Thread t = new Thread(r, "parquet-decode");
+          t.setDaemon(true);
+          return t;
+        });
+      }
       long rowBase = 0;
-      // One row group at a time, and within it one column chunk at a time, decoded straight into
-      // the batch's off-heap buffer: the heap never holds more than one column chunk, and closing
-      // the chunk's page store hands its buffers back for the next one.
+      // One row group at a time. Within it each worker decodes every workers-th column, one column
+      // chunk at a time, straight into the batch's off-heap buffer: the heap holds one column chunk
+      // a worker, and closing a chunk's page store hands its buffers back for the next one.
       for (int group = 0; group < reader.getRowGroups().size(); group++) {
         long count = reader.getRowGroups().get(group).getRowCount();
         if (count == 0) {
@@ -209,27 +232,88 @@ public final class ParquetReader implements RecordReader {
           throw new UserError(where + ": a row group of " + count + " rows is too large to read at once; "
               + "perhaps you should write the file with smaller row groups");
         }
-        int rows = (int) count;
-        try (DenseBatchBuilder batch = new DenseBatchBuilder(rows, features)) {
-          for (int c = 0; c < columns.size(); c++) {
-            ColumnDescriptor column = columns.get(c);
-            MessageType projection = new MessageType(schema.getName(), schema.getType(column.getPath()));
-            reader.setRequestedSchema(projection);
-            try (PageReadStore pages = rowGroup(where, reader, group)) {
-              ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-                  new DummyRecordConverter(projection).getRootConverter(), projection, createdBy);
-              decode(where, store.getColumnReader(column), column, c, rows, rowBase, batch);
-            }
+        RowGroup rowGroup = new RowGroup(where, schema, columns, createdBy, group, (int) count, rowBase);
+        try (DenseBatchBuilder batch = new DenseBatchBuilder((int) count, features)) {
+          List<Future<?>> others = new ArrayList<>();
+          for (int w = 1; w < workers; w++) {
+            int first = w;
+            ParquetFileReader own = readers.get(w);
+            others.add(pool.submit(() -> rowGroup.decode(own, first, workers, batch.columnWriter())));
+          }
+          try {
+            rowGroup.decode(reader, 0, workers, batch.columnWriter());
+          } finally {
+            // every worker must be done with the batch before it is handed on or freed
+            awaitAll(others);
           }
           sink.accept(batch.build());
         }
-        rowBase += rows;
+        rowBase += count;
+      }
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+      for (ParquetFileReader r : readers) {
+        r.close();
       }
     }
   }
 
+  private static ParquetFileReader open(String where, FileSegment file) {
+    try {
+      return ParquetFileReader.open(file, options(where));
+    } catch (IOException | RuntimeException e) {
+      throw new UserError(where + ": not a readable Parquet file (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** Waits for every task, then rethrows the first failure as it was thrown. */
+  private static void awaitAll(List<Future<?>> tasks) throws IOException {
+    Throwable first = null;
+    for (Future<?> task : tasks) {
+      try {
+        task.get();
+      } catch (ExecutionException e) {
+        first = first == null ? e.getCause() : first;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        first = first == null ? e : first;
+      }
+    }
+    if (first instanceof RuntimeException e) {
+      throw e;
+    }
+    if (first instanceof Error e) {
+      throw e;
+    }
+    if (first != null) {
+      throw new IOException(first.getMessage(), first);
+    }
+  }
+
+  /** One row group of one file: what a worker needs to decode some of its columns. */
+  private record RowGroup(String where, MessageType schema, List<ColumnDescriptor> columns, String createdBy,
+      int index, int rows, long rowBase) {
+
+    /** Decodes columns {@code first}, {@code first + step}, ... through {@code reader} into {@code out}. */
+    void decode(ParquetFileReader reader, int first, int step, DenseBatchBuilder.ColumnWriter out) {
+      for (int c = first; c < columns.size(); c += step) {
+        ColumnDescriptor column = columns.get(c);
+        MessageType projection = new MessageType(schema.getName(), schema.getType(column.getPath()));
+        reader.setRequestedSchema(projection);
+        try (PageReadStore pages = rowGroup(where, reader, index)) {
+          ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+              new DummyRecordConverter(projection).getRootConverter(), projection, createdBy);
+          ParquetReader.decode(where, store.getColumnReader(column), column, c, rows, rowBase, out);
+        }
+      }
+      out.finish();
+    }
+  }
+
   private static void decode(String where, ColumnReader values, ColumnDescriptor column, int c, int rows,
-      long rowBase, DenseBatchBuilder batch) {
+      long rowBase, DenseBatchBuilder.ColumnWriter batch) {
     int maxDefinition = column.getMaxDefinitionLevel();
     PrimitiveType.PrimitiveTypeName type = column.getPrimitiveType().getPrimitiveTypeName();
     try {
