@@ -238,6 +238,12 @@ public final class TrainingJob {
       TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), extraParams(checkpoints),
           resume, checkpointWriter(hp, writer), stopRequested);
       timings.lap("train");
+      // Nothing after training reads these (the model, importance and SHAP need the booster and
+      // dshap only): free the quantised data before the outputs and charts are made.
+      dtrain.dispose();
+      if (dval != null && dval != dshap) {
+        dval.dispose();
+      }
       try {
         if (cluster != null) {
           writeRankModel(result, cluster);
@@ -448,6 +454,11 @@ public final class TrainingJob {
   private void writeOutputs(TrainingResult result, Hyperparameters hp, Map<String, String> given,
       List<String> featureNames, List<JobReport.ChannelShape> shapes, DMatrix dshap, Timings timings,
       long startNanos) {
+    List<Map<String, Double>> history = result.history().stream().map(EvaluationLine::scores).toList();
+    OptionalInt best = result.earlyStopping().filter(s -> s.bestRound() >= 0).map(s -> OptionalInt.of(s.bestRound()))
+        .orElse(OptionalInt.empty());
+    // drawn while the model, history and importance are written: the two overlap on two cores
+    ReportWriter.LearningCurve curve = ReportWriter.startLearningCurve(ModelOutputs.series(history), best);
     ModelOutputs outputs = new ModelOutputs(paths);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("rounds", result.history().size());
@@ -458,17 +469,14 @@ public final class TrainingJob {
       summary.put("best_score", s.bestScore());
     });
     summary.put("stopped_early", result.stoppedEarly());
-    List<Map<String, Double>> history = result.history().stream().map(EvaluationLine::scores).toList();
     outputs.writeEvaluationHistory(history, summary);
     Map<String, Map<String, Double>> importance = outputs.writeFeatureImportance(result.booster(), featureNames);
     Optional<Map<String, Double>> shap = dshap == null ? Optional.empty()
         : Optional.of(outputs.writeShapSummary(result.booster(), dshap, "validation", featureNames));
     outputs.writeModel(result.booster());
     timings.lap("write model" + (shap.isPresent() ? ", importance and SHAP" : " and importance"));
-    writeReport(() -> new JobReport(given, shapes, timings.seconds(), ModelOutputs.series(history),
-        result.earlyStopping().filter(s -> s.bestRound() >= 0).map(s -> OptionalInt.of(s.bestRound()))
-            .orElse(OptionalInt.empty()),
-        result.earlyStopping().map(EarlyStopping::key), importance, shap));
+    writeReport(() -> new JobReport(given, shapes, timings.seconds(), ModelOutputs.series(history), best,
+        result.earlyStopping().map(EarlyStopping::key), importance, shap), curve);
     LOG.info(String.format(java.util.Locale.ROOT, "model written to %s after %d rounds (%.1f s in all; %s)",
         paths.modelFile(), result.history().size(), (System.nanoTime() - startNanos) / 1e9, MemoryUsage.describe()));
   }
@@ -477,9 +485,9 @@ public final class TrainingJob {
    * Charts and report.html. The model is already written: a failure here (such as a machine
    * without fonts) is logged and leaves the job successful.
    */
-  private void writeReport(Supplier<JobReport> report) {
+  private void writeReport(Supplier<JobReport> report, ReportWriter.LearningCurve curve) {
     try {
-      new ReportWriter(paths.outputDataDir()).write(report.get());
+      new ReportWriter(paths.outputDataDir()).write(report.get(), curve);
       LOG.info("report written to " + paths.outputDataDir().resolve(ReportWriter.REPORT));
     } catch (RuntimeException | LinkageError | AWTError e) {
       LOG.warning("charts and report.html were not written: " + e);
