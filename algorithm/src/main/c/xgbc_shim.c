@@ -300,14 +300,16 @@ JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_columns(
 
 /*
  * Feature importance of a serialised model, computed by XGBoost itself (XGBoosterFeatureScore, what
- * the Python package's get_score calls) instead of from a text dump. The model is loaded into a
- * booster of its own, so no xgboost4j internals are touched. On success out_features[0] holds the
- * names of the features that have a score, out_scores[0] their scores (row-major, shape
- * [features, per_feature]), and the return value is per_feature; -1 with error[0] set otherwise.
+ * the Python package's get_score calls) instead of from a text dump. The model is loaded once into a
+ * booster of its own, so no xgboost4j internals are touched, and scored once per config. For config
+ * i, on success features[i] holds the names of the features that have a score, scores[i] their
+ * scores (row-major, shape [features, per_feature]) and per_feature[i] the scores per name; where
+ * XGBoost refuses the config (an importance type the booster does not have) per_feature[i] is -1.
+ * Returns 0, or -1 with error[0] set when the model does not load.
  */
-JNIEXPORT jint JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_featureScore(
-    JNIEnv *env, jclass cls, jbyteArray model, jstring config, jobjectArray out_features,
-    jobjectArray out_scores, jobjectArray error) {
+JNIEXPORT jint JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_featureScores(
+    JNIEnv *env, jclass cls, jbyteArray model, jobjectArray configs, jobjectArray out_features,
+    jobjectArray out_scores, jintArray per_feature, jobjectArray error) {
   (void)cls;
   BoosterHandle booster = NULL;
   if (api.booster_create(NULL, 0, &booster) != 0) {
@@ -323,38 +325,45 @@ JNIEXPORT jint JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_featureScor
     api.booster_free(booster);
     return -1;
   }
-  const char *cfg = (*env)->GetStringUTFChars(env, config, NULL);
-  bst_ulong n_features = 0, dim = 0;
-  const char **features = NULL;
-  const bst_ulong *shape = NULL;
-  const float *scores = NULL;
-  rc = api.feature_score(booster, cfg, &n_features, &features, &dim, &shape, &scores);
-  (*env)->ReleaseStringUTFChars(env, config, cfg);
-  if (rc != 0) {
-    report(env, error, api.get_last_error());
-    api.booster_free(booster);
-    return -1;
-  }
-  /* The outputs belong to the booster: copy them into Java arrays before freeing it. */
-  bst_ulong total = dim == 0 ? 0 : 1;
-  for (bst_ulong i = 0; i < dim; i++) {
-    total *= shape[i];
-  }
   jclass string = (*env)->FindClass(env, "java/lang/String");
-  jobjectArray names = (*env)->NewObjectArray(env, (jsize)n_features, string, NULL);
-  jfloatArray values = (*env)->NewFloatArray(env, (jsize)total);
-  if (names == NULL || values == NULL) {
-    api.booster_free(booster);
-    return -1; /* OutOfMemoryError is pending */
+  jsize count = (*env)->GetArrayLength(env, configs);
+  for (jsize c = 0; c < count; c++) {
+    jint result = -1;
+    jstring config = (*env)->GetObjectArrayElement(env, configs, c);
+    const char *cfg = (*env)->GetStringUTFChars(env, config, NULL);
+    bst_ulong n_features = 0, dim = 0;
+    const char **features = NULL;
+    const bst_ulong *shape = NULL;
+    const float *scores = NULL;
+    rc = api.feature_score(booster, cfg, &n_features, &features, &dim, &shape, &scores);
+    (*env)->ReleaseStringUTFChars(env, config, cfg);
+    (*env)->DeleteLocalRef(env, config);
+    if (rc == 0) {
+      /* The outputs belong to the booster and the next call reuses them: copy them now. */
+      bst_ulong total = dim == 0 ? 0 : 1;
+      for (bst_ulong i = 0; i < dim; i++) {
+        total *= shape[i];
+      }
+      jobjectArray names = (*env)->NewObjectArray(env, (jsize)n_features, string, NULL);
+      jfloatArray values = (*env)->NewFloatArray(env, (jsize)total);
+      if (names == NULL || values == NULL) {
+        api.booster_free(booster);
+        return -1; /* OutOfMemoryError is pending */
+      }
+      for (bst_ulong i = 0; i < n_features; i++) {
+        jstring name = (*env)->NewStringUTF(env, features[i]);
+        (*env)->SetObjectArrayElement(env, names, (jsize)i, name);
+        (*env)->DeleteLocalRef(env, name);
+      }
+      (*env)->SetFloatArrayRegion(env, values, 0, (jsize)total, scores);
+      (*env)->SetObjectArrayElement(env, out_features, c, names);
+      (*env)->SetObjectArrayElement(env, out_scores, c, values);
+      (*env)->DeleteLocalRef(env, names);
+      (*env)->DeleteLocalRef(env, values);
+      result = n_features == 0 ? 1 : (jint)(total / n_features);
+    }
+    (*env)->SetIntArrayRegion(env, per_feature, c, 1, &result);
   }
-  for (bst_ulong i = 0; i < n_features; i++) {
-    jstring name = (*env)->NewStringUTF(env, features[i]);
-    (*env)->SetObjectArrayElement(env, names, (jsize)i, name);
-    (*env)->DeleteLocalRef(env, name);
-  }
-  (*env)->SetFloatArrayRegion(env, values, 0, (jsize)total, scores);
-  (*env)->SetObjectArrayElement(env, out_features, 0, names);
-  (*env)->SetObjectArrayElement(env, out_scores, 0, values);
   api.booster_free(booster);
-  return n_features == 0 ? 1 : (jint)(total / n_features);
+  return 0;
 }

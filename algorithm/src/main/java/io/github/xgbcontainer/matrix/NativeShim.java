@@ -49,17 +49,20 @@ public final class NativeShim {
       long reference, String[] error);
 
   /**
-   * XGBoost's feature importance ({@code XGBoosterFeatureScore}) of a serialised model.
+   * XGBoost's feature importance ({@code XGBoosterFeatureScore}) of a serialised model, loaded once
+   * and scored once per config.
    *
    * @param model the model, as {@code Booster.toByteArray} returns it
-   * @param config the JSON config: {@code importance_type}, and {@code feature_names}
-   * @param features receives, in element 0, the names of the features that have a score
-   * @param scores receives, in element 0, their scores, row-major, {@code per_feature} per name
-   * @param error receives XGBoost's message on failure
-   * @return {@code per_feature} (1 for tree models), or -1 on failure
+   * @param configs one JSON config a score: {@code importance_type}, and {@code feature_names}
+   * @param features receives, per config, the names of the features that have a score
+   * @param scores receives, per config, their scores, row-major, {@code perFeature[i]} per name
+   * @param perFeature receives, per config, the scores per name (1 for tree models), or -1 where
+   *     XGBoost refused that config
+   * @param error receives XGBoost's message when the model does not load
+   * @return 0, or -1 when the model does not load
    */
-  public static native int featureScore(byte[] model, String config, String[][] features, float[][] scores,
-      String[] error);
+  public static native int featureScores(byte[] model, String[] configs, String[][] features, float[][] scores,
+      int[] perFeature, String[] error);
 
   /** The column count of a DMatrix handle, or -1 with {@code error[0]} set. */
   static native long columns(long handle, String[] error);

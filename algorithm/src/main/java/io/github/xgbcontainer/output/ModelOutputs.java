@@ -89,9 +89,10 @@ public final class ModelOutputs {
     String[] names = featureNames.toArray(String[]::new);
     Map<String, Map<String, Double>> doc = new LinkedHashMap<>();
     try {
-      byte[] model = NativeShim.available() ? booster.toByteArray("ubj") : null;
+      Map<String, Map<String, Double>> computed = NativeShim.available()
+          ? nativeScores(booster.toByteArray("ubj"), IMPORTANCE_TYPES, names) : Map.of();
       for (String type : IMPORTANCE_TYPES) {
-        Map<String, Double> scores = model == null ? null : nativeScores(model, type, names);
+        Map<String, Double> scores = computed.get(type);
         if (scores == null) {
           scores = booster.getScore(names, type);
         }
@@ -112,29 +113,40 @@ public final class ModelOutputs {
   }
 
   /**
-   * One importance type computed by XGBoost itself, as the Python package's {@code get_score} does:
-   * milliseconds, where xgboost4j's {@code getScore} dumps every tree as text and parses it back (a
-   * cost that grows with the rounds, and rounds the scores to the dump's six digits). Null where the
-   * native path does not apply (a linear model's per-class weights, a type the booster refuses), and
-   * the caller then asks xgboost4j.
+   * Importance types computed by XGBoost itself, as the Python package's {@code get_score} does:
+   * the model is loaded once and each type takes milliseconds, where xgboost4j's {@code getScore}
+   * dumps every tree as text and parses it back (a cost that grows with the rounds, and rounds the
+   * scores to the dump's six digits). A type is absent where the native path does not apply (a
+   * linear model's per-class weights, a type the booster refuses), and the caller then asks
+   * xgboost4j; all are absent when the model does not load.
    */
-  static Map<String, Double> nativeScores(byte[] model, String type, String[] names) {
-    String config;
-    try {
-      config = JSON.writer().without(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(Map.of("importance_type", type, "feature_names", names));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a map of strings always serialises", e);
+  static Map<String, Map<String, Double>> nativeScores(byte[] model, List<String> types, String[] names) {
+    String[] configs = new String[types.size()];
+    for (int t = 0; t < configs.length; t++) {
+      try {
+        configs[t] = JSON.writer().without(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsString(Map.of("importance_type", types.get(t), "feature_names", names));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a map of strings always serialises", e);
+      }
     }
-    String[][] features = new String[1][];
-    float[][] scores = new float[1][];
+    String[][] features = new String[configs.length][];
+    float[][] scores = new float[configs.length][];
+    int[] perFeature = new int[configs.length];
     String[] error = new String[1];
-    if (NativeShim.featureScore(model, config, features, scores, error) != 1) {
-      return null;
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    if (NativeShim.featureScores(model, configs, features, scores, perFeature, error) != 0) {
+      return out;
     }
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (int i = 0; i < features[0].length; i++) {
-      out.put(features[0][i], (double) scores[0][i]);
+    for (int t = 0; t < configs.length; t++) {
+      if (perFeature[t] != 1) {
+        continue;
+      }
+      Map<String, Double> byName = new LinkedHashMap<>();
+      for (int i = 0; i < features[t].length; i++) {
+        byName.put(features[t][i], (double) scores[t][i]);
+      }
+      out.put(types.get(t), byName);
     }
     return out;
   }

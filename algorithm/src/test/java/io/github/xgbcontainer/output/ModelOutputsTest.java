@@ -98,13 +98,15 @@ class ModelOutputsTest {
         io.github.xgbcontainer.matrix.NativeShim::unavailableReason);
     String[] names = ModelOutputs.defaultFeatureNames(FEATURES).toArray(String[]::new);
     byte[] model = booster.toByteArray("ubj");
+    Map<String, Map<String, Double>> computed = ModelOutputs.nativeScores(model, ModelOutputs.IMPORTANCE_TYPES, names);
     for (String type : ModelOutputs.IMPORTANCE_TYPES) {
-      Map<String, Double> scores = ModelOutputs.nativeScores(model, type, names);
+      Map<String, Double> scores = computed.get(type);
       Map<String, Double> expected = booster.getScore(names, type);
       assertEquals(new java.util.TreeSet<>(expected.keySet()), new java.util.TreeSet<>(scores.keySet()), type);
       expected.forEach((name, score) -> assertEquals(score, scores.get(name), Math.abs(score) * 1e-5, type + " " + name));
     }
-    assertEquals(null, ModelOutputs.nativeScores(model, "no_such_type", names), "a refused type falls back");
+    assertEquals(null, ModelOutputs.nativeScores(model, List.of("gain", "no_such_type"), names).get("no_such_type"),
+        "a refused type falls back");
   }
 
   @Test
