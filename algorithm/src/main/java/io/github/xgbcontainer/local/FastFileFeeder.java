@@ -37,12 +37,6 @@ public final class FastFileFeeder extends FifoFeeder {
     super("fastfile", host, channel, objects, stores);
   }
 
-  @Override
-  public FastFileFeeder start() {
-    super.start();
-    return this;
-  }
-
   /**
    * Makes every FIFO before the host starts, so it lists the whole channel at once.
    *

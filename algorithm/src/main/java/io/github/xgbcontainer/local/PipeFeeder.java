@@ -20,12 +20,6 @@ public final class PipeFeeder extends FifoFeeder {
     super("pipe", host, channel, objects, stores);
   }
 
-  @Override
-  public PipeFeeder start() {
-    super.start();
-    return this;
-  }
-
   /** The first FIFO exists at once, so the host finds it. */
   @Override
   protected void prepare() {

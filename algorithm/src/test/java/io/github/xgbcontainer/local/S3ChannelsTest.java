@@ -139,7 +139,7 @@ class S3ChannelsTest {
         "s3://data/pipe/", false));
     Host host = new Host("algo-1", 0, new SageMakerPaths(dir.resolve("pipe-host")));
     byte[] expected = concat("1,1\n".getBytes(), gz.toByteArray());
-    try (PipeFeeder feeder = new PipeFeeder(host, "train", plan.objects(), stores()).start()) {
+    try (FifoFeeder feeder = new PipeFeeder(host, "train", plan.objects(), stores()).start()) {
       for (int epoch = 0; epoch < 2; epoch++) {
         Path fifo = host.paths().channelPipe("train", epoch);
         waitFor(fifo);
@@ -174,7 +174,7 @@ class S3ChannelsTest {
     ChannelPlan plan = fastFilePlan();
     Host host = new Host("algo-1", 0, new SageMakerPaths(dir.resolve("fastfile-host")));
     Path channel = host.paths().channelDir("train");
-    try (FastFileFeeder feeder = new FastFileFeeder(host, "train", plan.objects(), stores()).start()) {
+    try (FifoFeeder feeder = new FastFileFeeder(host, "train", plan.objects(), stores()).start()) {
       assertEquals(List.of(Path.of("_SUCCESS"), Path.of("a/x.csv.gz"), Path.of("b.csv"), Path.of("c.csv")), tree(channel),
           "every object has its File-mode name at once");
       for (Path p : tree(channel)) {
@@ -198,7 +198,7 @@ class S3ChannelsTest {
   void fastFileFeeder_stopReleasesTheWriterWhenTheHostNeverReads() throws Exception {
     ChannelPlan plan = fastFilePlan();
     Host host = new Host("algo-1", 0, new SageMakerPaths(dir.resolve("fastfile-unread")));
-    FastFileFeeder feeder = new FastFileFeeder(host, "train", plan.objects(), stores()).start();
+    FifoFeeder feeder = new FastFileFeeder(host, "train", plan.objects(), stores()).start();
     assertFalse(feeder.finished(), "waiting in open() for a reader");
     feeder.stop();
     assertTrue(feeder.finished(), "released by stop()");
