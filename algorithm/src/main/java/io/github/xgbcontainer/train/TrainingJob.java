@@ -39,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,7 +122,9 @@ public final class TrainingJob {
           + "InstanceCount 1 or remove _kfold");
     }
     // With ShardedByS3Key a host may get no files; it says so in the roster and leaves.
-    Optional<String> missing = distributed ? missingShard(channels) : Optional.empty();
+    // Each folder is listed once: a FastFile folder may be served on demand and must not be listed again.
+    Map<String, FolderChannel> listed = new HashMap<>();
+    Optional<String> missing = distributed ? missingShard(channels, listed) : Optional.empty();
     if (missing.isPresent()) {
       Cluster.Role role = Cluster.form(resources, ClusterSettings.fromEnvironment(env),
           Cluster.Shard.without(missing.get()), LOG::info);
@@ -134,8 +137,8 @@ public final class TrainingJob {
     Optional<CheckpointStore> checkpoints = CheckpointConfig.load(paths.checkpointConfig())
         .map(c -> new CheckpointStore(c.localPath(), KEEP_CHECKPOINTS));
 
-    try (ChannelData train = read(channels.train(), hp);
-         ChannelData validation = channels.validation().map(c -> read(c, hp)).orElse(null)) {
+    try (ChannelData train = read(channels.train(), hp, listed);
+         ChannelData validation = channels.validation().map(c -> read(c, hp, listed)).orElse(null)) {
       LOG.info("channels read: " + MemoryUsage.describe());
       ChannelData validationData = validation == null ? null : alignFeatures(train, validation,
           channels.validation().get().contentType());
@@ -171,7 +174,7 @@ public final class TrainingJob {
   }
 
   /** Why this host has no data, when a ShardedByS3Key channel gave it no files. */
-  private Optional<String> missingShard(InputDataConfig channels) {
+  private Optional<String> missingShard(InputDataConfig channels, Map<String, FolderChannel> listed) {
     List<ChannelConfig> used = new ArrayList<>();
     used.add(channels.train());
     channels.validation().ifPresent(used::add);
@@ -180,7 +183,7 @@ public final class TrainingJob {
         continue;
       }
       Path folder = paths.channelDir(channel.name());
-      if (!Files.isDirectory(folder) || FolderChannel.list(channel.name(), folder, channel.inputMode()).streams().isEmpty()) {
+      if (!Files.isDirectory(folder) || folder(channel, listed).streams().isEmpty()) {
         return Optional.of("no files in channel '" + channel.name() + "' (ShardedByS3Key)");
       }
     }
@@ -384,7 +387,12 @@ public final class TrainingJob {
     return new MatrixOptions(Float.NaN, Integer.parseInt(maxBin.toString()), threads, quantile);
   }
 
-  private ChannelData read(ChannelConfig channel, Hyperparameters hp) {
+  /** A File or FastFile channel's folder, listed on the first call for it and kept in {@code listed}. */
+  private FolderChannel folder(ChannelConfig channel, Map<String, FolderChannel> listed) {
+    return listed.computeIfAbsent(channel.name(), name -> FolderChannel.list(name, paths.channelDir(name), channel.inputMode()));
+  }
+
+  private ChannelData read(ChannelConfig channel, Hyperparameters hp, Map<String, FolderChannel> listed) {
     String name = channel.name();
     ContentType type = channel.contentType();
     LOG.info("channel '" + name + "': " + type.mimeType() + ", " + channel.inputMode().wireName() + " mode"
@@ -400,7 +408,7 @@ public final class TrainingJob {
       // read once, front to back, exactly as in File mode. The local command serves FastFile as
       // FIFOs written on demand in the same order (sagemaker.ChannelFiles).
       case FILE, FAST_FILE -> {
-        FolderChannel folder = FolderChannel.list(name, paths.channelDir(name), channel.inputMode());
+        FolderChannel folder = folder(channel, listed);
         if (folder.fifos() > 0) {
           LOG.info("channel '" + name + "': " + folder.fifos() + " of " + folder.streams().size() + " file(s) are FIFOs "
               + "served on demand (FastFile): each is read once, front to back, in path order"
@@ -458,7 +466,8 @@ public final class TrainingJob {
     OptionalInt best = result.earlyStopping().filter(s -> s.bestRound() >= 0).map(s -> OptionalInt.of(s.bestRound()))
         .orElse(OptionalInt.empty());
     // drawn while the model, history and importance are written: the two overlap on two cores
-    ReportWriter.LearningCurve curve = ReportWriter.startLearningCurve(ModelOutputs.series(history), best);
+    Map<String, List<Double>> series = ModelOutputs.series(history);
+    ReportWriter.LearningCurve curve = ReportWriter.startLearningCurve(series, best);
     ModelOutputs outputs = new ModelOutputs(paths);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("rounds", result.history().size());
@@ -475,7 +484,7 @@ public final class TrainingJob {
         : Optional.of(outputs.writeShapSummary(result.booster(), dshap, "validation", featureNames));
     outputs.writeModel(result.booster());
     timings.lap("write model" + (shap.isPresent() ? ", importance and SHAP" : " and importance"));
-    writeReport(() -> new JobReport(given, shapes, timings.seconds(), ModelOutputs.series(history), best,
+    writeReport(() -> new JobReport(given, shapes, timings.seconds(), series, best,
         result.earlyStopping().map(EarlyStopping::key), importance, shap), curve);
     LOG.info(String.format(java.util.Locale.ROOT, "model written to %s after %d rounds (%.1f s in all; %s)",
         paths.modelFile(), result.history().size(), (System.nanoTime() - startNanos) / 1e9, MemoryUsage.describe()));
