@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every content type's anchor samples through the real jar in File mode and in Pipe mode (a real
@@ -38,17 +39,21 @@ class InputModesIT {
     }
   }
 
+  /** Every anchor sample, with a content type (or alias) and its row count: each trains in both modes. */
+  static Stream<Arguments> anchorSamples() {
+    return Stream.of(
+        Arguments.of("data/csv/csv_files", "text/csv", 5),
+        Arguments.of("data/csv/multiple_files", "csv", 10),
+        Arguments.of("data/libsvm/libsvm_files", "text/libsvm", 5),
+        Arguments.of("data/parquet/pq_files", "application/x-parquet", 5),
+        Arguments.of("data/parquet/multiple_files", "parquet", 10),
+        Arguments.of("data/recordio_protobuf/pb_files", "application/x-recordio-protobuf", 5),
+        Arguments.of("data/recordio_protobuf/sparse", "recordio-protobuf", 5),
+        Arguments.of("data/recordio_protobuf/single_feature_label.pb", "application/x-recordio-protobuf", 1));
+  }
+
   @ParameterizedTest(name = "{0} ({1}), File mode")
-  @CsvSource({
-      "data/csv/csv_files, text/csv, 5",
-      "data/csv/multiple_files, csv, 10",
-      "data/libsvm/libsvm_files, text/libsvm, 5",
-      "data/parquet/pq_files, application/x-parquet, 5",
-      "data/parquet/multiple_files, parquet, 10",
-      "data/recordio_protobuf/pb_files, application/x-recordio-protobuf, 5",
-      "data/recordio_protobuf/sparse, recordio-protobuf, 5",
-      "data/recordio_protobuf/single_feature_label.pb, application/x-recordio-protobuf, 1",
-  })
+  @MethodSource("anchorSamples")
   void anchorSample_trainsInFileMode(String sample, String contentType, int rows) throws Exception {
     TrainJob job = job()
         .inputDataConfig("{\"train\": {\"ContentType\": \"" + contentType + "\", \"TrainingInputMode\": \"File\"}}")
@@ -60,16 +65,7 @@ class InputModesIT {
   }
 
   @ParameterizedTest(name = "{0} ({1}), Pipe mode")
-  @CsvSource({
-      "data/csv/csv_files, text/csv, 5",
-      "data/csv/multiple_files, csv, 10",
-      "data/libsvm/libsvm_files, text/libsvm, 5",
-      "data/parquet/pq_files, application/x-parquet, 5",
-      "data/parquet/multiple_files, parquet, 10",
-      "data/recordio_protobuf/pb_files, application/x-recordio-protobuf, 5",
-      "data/recordio_protobuf/sparse, recordio-protobuf, 5",
-      "data/recordio_protobuf/single_feature_label.pb, application/x-recordio-protobuf, 1",
-  })
+  @MethodSource("anchorSamples")
   void anchorSample_trainsInPipeMode(String sample, String contentType, int rows) throws Exception {
     boolean text = contentType.contains("csv") || contentType.contains("libsvm");
     // Text files go through RecordWrapperType=RecordIO (each S3 object one record, as SageMaker
