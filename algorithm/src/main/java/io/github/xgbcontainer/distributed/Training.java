@@ -52,6 +52,37 @@ public final class Training implements Cluster.Role, AutoCloseable {
   }
 
   /**
+   * Sums {@code values} over the group exactly, so that every host gets the very same doubles.
+   * xgboost4j's collective sums only floats, which would round large counts and sums of squares;
+   * so each host places the 64 bits of its values, as four 16-bit pieces (exact in a float), in a
+   * slot of its own, the float sum of zeros and one host's pieces is an all-gather, and every host
+   * adds the hosts' doubles in rank order.
+   */
+  public double[] sumExact(double[] values) {
+    int n = values.length;
+    float[] pieces = new float[group.size() * n * 4];
+    int base = group.rank() * n * 4;
+    for (int i = 0; i < n; i++) {
+      long bits = Double.doubleToRawLongBits(values[i]);
+      for (int p = 0; p < 4; p++) {
+        pieces[base + i * 4 + p] = (float) ((bits >>> (16 * p)) & 0xFFFF);
+      }
+    }
+    float[] all = group.sum(pieces);
+    double[] sums = new double[n];
+    for (int host = 0; host < group.size(); host++) {
+      for (int i = 0; i < n; i++) {
+        long bits = 0;
+        for (int p = 0; p < 4; p++) {
+          bits |= ((long) all[(host * n + i) * 4 + p]) << (16 * p);
+        }
+        sums[i] += Double.longBitsToDouble(bits);
+      }
+    }
+    return sums;
+  }
+
+  /**
    * Checks that every host resumes from the same checkpoint. SageMaker restores one S3 folder into
    * every host's checkpoint path and only the leader writes it, so the rounds agree unless the
    * folders were set up by hand; resuming from different rounds would break the collective.

@@ -105,6 +105,15 @@ final class CrossFieldRules {
   }
 
   private Optional<String> metricProblem(String metric, String objective) {
+    Optional<ContainerMetric> own = ContainerMetric.of(metric);
+    if (own.isPresent() && !own.get().kind().classification() && objective.equals("multi:softprob")) {
+      // one value per row is compared with the label; softprob gives num_class of them
+      return Optional.of(" compares one prediction per row with the label, but 'multi:softprob' predicts "
+          + "num_class probabilities; perhaps you should use accuracy, f1_macro or mlogloss");
+    }
+    if (own.isPresent()) {
+      return Optional.empty();
+    }
     String name = EvalMetric.baseName(metric);
     if (MULTI_CLASS_METRICS.contains(name) && !objective.startsWith("multi:")) {
       return Optional.of(" needs a multi: objective, not " + quote(objective));

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  * XGBoost's evaluation metric names and their {@code @} forms ({@code ndcg@5}, {@code map@3-},
  * {@code error@0.7}, {@code pre@10}, {@code tweedie-nloglik@1.5}). XGBoost silently drops an {@code
  * @} argument on metrics that take none ({@code rmse@3}); we refuse it, as the official image does.
+ * The names of {@link ContainerMetric} (accuracy, f1, r2, ...) are accepted too: the container
+ * computes those itself.
  *
  * <p>See https://xgboost.readthedocs.io/en/stable/parameter.html#learning-task-parameters
  */
@@ -55,6 +57,9 @@ final class EvalMetric {
 
   /** Says why {@code metric} is not an XGBoost metric, or returns quietly. */
   static void check(String metric) throws InvalidValue {
+    if (ContainerMetric.of(metric).isPresent()) {
+      return;
+    }
     int at = metric.indexOf('@');
     String name = at < 0 ? metric : metric.substring(0, at);
     String argument = at < 0 ? null : metric.substring(at + 1);
@@ -66,12 +71,13 @@ final class EvalMetric {
       argument = argument.substring(0, argument.length() - 1);
       minus = true;
     }
-    if (!NAMES.contains(name)) {
+    if (!NAMES.contains(name) && ContainerMetric.of(name).isEmpty()) {
       throw new InvalidValue(
           quote(metric)
               + " is not one of "
               + String.join(", ", NAMES)
-              + ", or ndcg@n, map@n, pre@n, error@t, ams@t, tweedie-nloglik@rho");
+              + ", or ndcg@n, map@n, pre@n, error@t, ams@t, tweedie-nloglik@rho, or the container's own "
+              + String.join(", ", ContainerMetric.names()));
     }
     if (argument == null) {
       return;
@@ -111,6 +117,7 @@ final class EvalMetric {
   }
 
   static boolean maximizes(String metric) {
-    return MAXIMIZED.contains(baseName(metric));
+    return ContainerMetric.of(metric).map(ContainerMetric::maximize)
+        .orElseGet(() -> MAXIMIZED.contains(baseName(metric)));
   }
 }

@@ -314,7 +314,9 @@ final class HyperparameterTable {
       case FLAG -> "`0`, `1`, `true`, `false`";
       case METRIC_LIST ->
           EvalMetric.NAMES.stream().map(HyperparameterTable::code).collect(Collectors.joining(", "))
-              + "; `ndcg@n`, `map@n`, `pre@n`, `ndcg@n-`, `map@n-`, `error@t`, `ams@t`, `tweedie-nloglik@rho`";
+              + "; `ndcg@n`, `map@n`, `pre@n`, `ndcg@n-`, `map@n-`, `error@t`, `ams@t`, `tweedie-nloglik@rho`; "
+              + "the container's own "
+              + ContainerMetric.names().stream().map(HyperparameterTable::code).collect(Collectors.joining(", "));
       case CHANNEL_METRIC -> "`train:` or `validation:` and a metric";
       case DEVICE -> "`cpu`, `cuda`, `cuda:N`, `gpu`, `gpu:N`";
       case MONOTONE -> "`-1`, `0`, `1` per feature";

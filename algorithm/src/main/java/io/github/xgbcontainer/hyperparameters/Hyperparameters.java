@@ -69,6 +69,19 @@ public final class Hyperparameters {
   }
 
   /**
+   * The metrics XGBoost evaluates: {@link #evalMetrics} less the container's own. Empty means
+   * XGBoost's default metric for the objective, which the official image then prints too.
+   */
+  public List<String> xgboostMetrics() {
+    return evalMetrics.stream().filter(m -> ContainerMetric.of(m).isEmpty()).toList();
+  }
+
+  /** The container's own metrics among {@link #evalMetrics}, in that order. */
+  public List<ContainerMetric> containerMetrics() {
+    return evalMetrics.stream().flatMap(m -> ContainerMetric.of(m).stream()).toList();
+  }
+
+  /**
    * The metric whose score decides early stopping: the tuning objective metric when set, else the
    * last eval metric (as XGBoost does), else empty for XGBoost's default metric.
    */
@@ -306,7 +319,8 @@ public final class Hyperparameters {
 
   /**
    * Whether a larger value of {@code metric} is better: auc, aucpr, map, ndcg, pre and
-   * interval-regression-accuracy, with or without an {@code @} argument.
+   * interval-regression-accuracy, with or without an {@code @} argument, and the container's own
+   * classification metrics and r2.
    */
   public static boolean maximizes(String metric) {
     return EvalMetric.maximizes(metric);

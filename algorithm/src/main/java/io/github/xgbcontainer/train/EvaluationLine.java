@@ -42,6 +42,28 @@ public record EvaluationLine(int round, Map<String, Double> scores) {
     return new EvaluationLine(round, scores);
   }
 
+  /**
+   * This line with more scores, per watch: each watch's new scores follow XGBoost's for that watch,
+   * and one of the same name replaces XGBoost's in its place, as in the official image, whose
+   * evaluation log keeps the last value of a name ({@code rmse} from XGBoost's default metric and
+   * from its own metric).
+   *
+   * @param byWatch watch name to metric name to score, in watch order
+   */
+  public EvaluationLine with(Map<String, Map<String, Double>> byWatch) {
+    Map<String, Double> merged = new LinkedHashMap<>();
+    byWatch.forEach((watch, added) -> {
+      scores.forEach((name, score) -> {
+        if (name.startsWith(watch + "-")) {
+          merged.put(name, score);
+        }
+      });
+      added.forEach((metric, score) -> merged.put(watch + "-" + metric, score));
+    });
+    scores.forEach(merged::putIfAbsent);
+    return new EvaluationLine(round, merged);
+  }
+
   /** The line as printed for SageMaker's metric regexes. */
   public String format() {
     StringBuilder out = new StringBuilder().append('[').append(round).append(']');

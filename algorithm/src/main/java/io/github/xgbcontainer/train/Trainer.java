@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -32,18 +33,36 @@ public final class Trainer {
   private final Hyperparameters hyperparameters;
   private final Consumer<String> metricOut;
   private final Consumer<String> log;
+  private final Consumer<String> warn;
   private final long progressIntervalMillis;
+  private final UnaryOperator<double[]> sum;
 
   /**
+   * A trainer on one host that logs warnings with its progress lines.
+   *
    * @param metricOut receives each round's metric line
    * @param log receives progress lines
    */
   public Trainer(Hyperparameters hyperparameters, Consumer<String> metricOut, Consumer<String> log,
       long progressIntervalMillis) {
+    this(hyperparameters, metricOut, log, log, progressIntervalMillis, UnaryOperator.identity());
+  }
+
+  /**
+   * @param metricOut receives each round's metric line
+   * @param log receives progress lines
+   * @param warn receives warnings (a setting that has no effect)
+   * @param sum sums a vector over the hosts of the training group, the same on every host (the
+   *     identity on one host): the container's own metrics are computed from these sums
+   */
+  public Trainer(Hyperparameters hyperparameters, Consumer<String> metricOut, Consumer<String> log,
+      Consumer<String> warn, long progressIntervalMillis, UnaryOperator<double[]> sum) {
     this.hyperparameters = hyperparameters;
     this.metricOut = metricOut;
     this.log = log;
+    this.warn = warn;
     this.progressIntervalMillis = progressIntervalMillis;
+    this.sum = sum;
   }
 
   /** Trains on {@code train}, evaluating on it and on {@code validation} when present. */
@@ -66,6 +85,7 @@ public final class Trainer {
     Map<String, Object> params = new HashMap<>(hyperparameters.xgboostParams());
     params.putAll(extraParams);
     int rounds = hyperparameters.numRound();
+    boolean stoppingOn = validation.isPresent() && hyperparameters.earlyStoppingRounds().isPresent();
     Booster booster = null;
     try {
       List<EvaluationLine> history = new ArrayList<>();
@@ -88,17 +108,26 @@ public final class Trainer {
       } else {
         booster = XGBoost.train(train, params, 0, Map.of(), null, null);
       }
-      for (String metric : hyperparameters.evalMetrics()) {
+      for (String metric : hyperparameters.xgboostMetrics()) {
         booster.setParam("eval_metric", metric);
+      }
+      ContainerMetricEvaluator own = null;
+      if (!hyperparameters.containerMetrics().isEmpty()) {
+        own = new ContainerMetricEvaluator(hyperparameters.containerMetrics(),
+            Math.max(2, hyperparameters.numClass().orElse(2)), sum);
+        own.watch(watches, names);
       }
       boolean terminated = false;
       Progress progress = new Progress(rounds - first, progressIntervalMillis, log);
       for (int round = first; round < rounds && !stoppedEarly; round++) {
         booster.update(train, round);
         EvaluationLine line = EvaluationLine.parse(round, booster.evalSet(watches, names, round));
+        if (own != null) {
+          line = line.with(own.score(booster));
+        }
         metricOut.accept(line.format());
         history.add(line);
-        if (stopping == null && validation.isPresent() && hyperparameters.earlyStoppingRounds().isPresent()) {
+        if (stopping == null && stoppingOn) {
           stopping = earlyStopping(line);
         }
         if (stopping != null && stopping.record(line)) {

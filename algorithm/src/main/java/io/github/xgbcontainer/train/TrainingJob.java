@@ -233,7 +233,8 @@ public final class TrainingJob {
       }
       Consumer<String> lines = leader ? metricOut : line -> { };
       Optional<CheckpointStore> writer = leader ? checkpoints : Optional.empty();
-      Trainer trainer = new Trainer(hp, lines, LOG::info, 5_000);
+      Trainer trainer = new Trainer(hp, lines, LOG::info, LOG::warning, 5_000,
+          cluster == null ? java.util.function.UnaryOperator.identity() : cluster::sumExact);
       Optional<Trainer.Resume> resume = checkpoints.flatMap(this::resume);
       if (cluster != null && checkpoints.isPresent()) {
         cluster.checkResumeRound(resume.map(Trainer.Resume::rounds).orElse(0));

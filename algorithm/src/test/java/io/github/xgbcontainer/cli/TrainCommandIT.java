@@ -147,6 +147,113 @@ class TrainCommandIT {
     booster.dispose();
   }
 
+  /** Rows of 4 features whose label is a noisy function of the first two, in 2 or 3 classes. */
+  private static float[][] rows(long seed, int n, int classes) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    float[][] rows = new float[n][5];
+    for (float[] row : rows) {
+      for (int j = 1; j < 5; j++) {
+        row[j] = (float) random.nextGaussian();
+      }
+      double signal = row[1] + 0.5 * row[2] + 0.8 * random.nextGaussian();
+      row[0] = classes == 2 ? (signal > 0 ? 1 : 0) : (signal < -0.5 ? 0 : signal < 0.5 ? 1 : 2);
+    }
+    return rows;
+  }
+
+  private static String csv(float[][] rows) {
+    StringBuilder out = new StringBuilder();
+    for (float[] row : rows) {
+      for (int j = 0; j < row.length; j++) {
+        out.append(j == 0 ? "" : ",").append(Float.toString(row[j]));
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  /** The rows as the container reads them: features after the label. */
+  private static ml.dmlc.xgboost4j.java.DMatrix matrix(float[][] rows) throws Exception {
+    float[] values = new float[rows.length * 4];
+    float[] labels = new float[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      labels[i] = rows[i][0];
+      System.arraycopy(rows[i], 1, values, i * 4, 4);
+    }
+    ml.dmlc.xgboost4j.java.DMatrix m = new ml.dmlc.xgboost4j.java.DMatrix(values, rows.length, 4, Float.NaN);
+    m.setLabel(labels);
+    return m;
+  }
+
+  private static final String CSV_CHANNELS = "{\"train\": {\"ContentType\": \"text/csv\"},"
+      + " \"validation\": {\"ContentType\": \"text/csv\"}}";
+
+  private static java.util.Map<String, Double> scores(String line) {
+    java.util.Map<String, Double> scores = new java.util.LinkedHashMap<>();
+    String[] parts = line.split("\t");
+    for (int i = 1; i < parts.length; i++) {
+      int colon = parts[i].lastIndexOf(':');
+      scores.put(parts[i].substring(0, colon), Double.parseDouble(parts[i].substring(colon + 1)));
+    }
+    return scores;
+  }
+
+  @Test
+  void containerMetrics_printedEachRoundAndEqualScoresOfTheSavedModel() throws Exception {
+    float[][] validation = rows(7, 300, 2);
+    TrainJob job = job()
+        .hyperparameters("{\"num_round\": \"6\", \"max_depth\": \"2\", \"objective\": \"binary:logistic\","
+            + " \"eval_metric\": \"accuracy,f1_binary,precision,recall_macro,balanced_accuracy,mse\","
+            + " \"_tuning_objective_metric\": \"validation:f1\"}")
+        .inputDataConfig(CSV_CHANNELS)
+        .channelText("train", "train.csv", csv(rows(6, 400, 2)))
+        .channelText("validation", "validation.csv", csv(validation))
+        .run();
+    assertEquals(0, job.exitCode, job::toString);
+    List<String> lines = job.metricLines();
+    assertEquals(6, lines.size(), job::toString);
+    java.util.Map<String, Double> last = scores(lines.get(5));
+    assertEquals(List.of("train-logloss", "train-accuracy", "train-f1_binary", "train-precision",
+        "train-recall_macro", "train-balanced_accuracy", "train-mse", "train-f1", "validation-logloss",
+        "validation-accuracy", "validation-f1_binary", "validation-precision", "validation-recall_macro",
+        "validation-balanced_accuracy", "validation-mse", "validation-f1"), List.copyOf(last.keySet()));
+    // SageMaker tuning's regex for validation:f1 finds it
+    assertTrue(Pattern.compile(".*\\[[0-9]+\\].*#011validation-f1:([-+]?[0-9]*\\.?[0-9]+)")
+        .matcher(lines.get(5).replace("\t", "#011")).find(), lines.get(5));
+
+    // the reference: the saved model's probabilities on the validation rows, scored by hand
+    Booster booster = XGBoost.loadModel(Files.newInputStream(job.model()));
+    ml.dmlc.xgboost4j.java.DMatrix dval = matrix(validation);
+    float[][] p = booster.predict(dval);
+    long tp = 0, fp = 0, fn = 0, tn = 0;
+    double squares = 0;
+    for (int i = 0; i < validation.length; i++) {
+      boolean predicted = p[i][0] > 0.5f;
+      boolean actual = validation[i][0] == 1f;
+      tp += predicted && actual ? 1 : 0;
+      fp += predicted && !actual ? 1 : 0;
+      fn += !predicted && actual ? 1 : 0;
+      tn += !predicted && !actual ? 1 : 0;
+      squares += (validation[i][0] - p[i][0]) * (double) (validation[i][0] - p[i][0]);
+    }
+    dval.dispose();
+    booster.dispose();
+    double precision = tp / (double) (tp + fp);
+    double recall = tp / (double) (tp + fn);
+    double precision0 = tn / (double) (tn + fn);
+    double recall0 = tn / (double) (tn + fp);
+    double f1 = 2 * precision * recall / (precision + recall);
+    double f10 = 2 * precision0 * recall0 / (precision0 + recall0);
+    assertEquals((tp + tn) / (double) validation.length, last.get("validation-accuracy"), 1e-5);
+    assertEquals(f1, last.get("validation-f1_binary"), 1e-5);
+    assertEquals(precision, last.get("validation-precision"), 1e-5);
+    assertEquals((recall + recall0) / 2, last.get("validation-recall_macro"), 1e-5);
+    assertEquals((recall + recall0) / 2, last.get("validation-balanced_accuracy"), 1e-5);
+    assertEquals(squares / validation.length, last.get("validation-mse"), 1e-5);
+    assertEquals((f1 + f10) / 2, last.get("validation-f1"), 1e-5);
+    assertTrue(precision > 0.6 && precision < 1, "a real model: precision " + precision);
+  }
+
   @Test
   void emptyFile_failsWithClientError() throws Exception {
     TrainJob job = job()

@@ -226,6 +226,64 @@ class DistributedTrainIT {
         hosts.get(2)::toString);
   }
 
+  /**
+   * The container's own metrics on two hosts with shards of unequal size: the hosts sum their
+   * statistics, so the leader prints the scores of the whole train set (not the mean of two hosts'
+   * scores), which the saved model reproduces on all rows.
+   */
+  @Test
+  void containerMetrics_onUnequalShards_scoreTheWholeTrainSet() throws Exception {
+    List<String> two = HOSTS.subList(0, 2);
+    String hp = "{\"num_round\": \"5\", \"max_depth\": \"3\", \"eval_metric\": \"mae,r2\"}";
+    int quarter = trainRows.size() / 4;
+    List<HostProcess> hosts = List.of(
+        host("algo-1", two, hp, CHANNELS).channel("train", "part-0", trainRows.subList(0, quarter)),
+        host("algo-2", two, hp, CHANNELS).channel("train", "part-1", trainRows.subList(quarter, trainRows.size())));
+    for (HostProcess p : hosts) {
+      start(p, Map.of());
+    }
+    for (HostProcess p : hosts) {
+      assertExit(0, p, 120);
+    }
+    List<String> lines = hosts.get(0).metricLines();
+    assertEquals(5, lines.size(), hosts.get(0)::toString);
+    String last = lines.get(4);
+    double mae = Double.parseDouble(last.replaceAll(".*\ttrain-mae:([0-9.]+).*", "$1"));
+    double r2 = Double.parseDouble(last.replaceAll(".*\ttrain-r2:([-0-9.]+).*", "$1"));
+
+    // the reference: the leader's model on every train row, LibSVM indices as written
+    int rows = trainRows.size();
+    float[] values = new float[rows * 9];
+    java.util.Arrays.fill(values, Float.NaN);
+    float[] labels = new float[rows];
+    for (int i = 0; i < rows; i++) {
+      String[] fields = trainRows.get(i).trim().split("\\s+");
+      labels[i] = Float.parseFloat(fields[0]);
+      for (int f = 1; f < fields.length; f++) {
+        String[] pair = fields[f].split(":");
+        values[i * 9 + Integer.parseInt(pair[0])] = Float.parseFloat(pair[1]);
+      }
+    }
+    ml.dmlc.xgboost4j.java.DMatrix all = new ml.dmlc.xgboost4j.java.DMatrix(values, rows, 9, Float.NaN);
+    ml.dmlc.xgboost4j.java.Booster booster =
+        ml.dmlc.xgboost4j.java.XGBoost.loadModel(Files.newInputStream(hosts.get(0).model()));
+    float[][] predicted = booster.predict(all);
+    booster.dispose();
+    all.dispose();
+    double absolute = 0, squares = 0, mean = 0, total = 0;
+    for (float y : labels) {
+      mean += y / (double) rows;
+    }
+    for (int i = 0; i < rows; i++) {
+      double error = labels[i] - (double) predicted[i][0];
+      absolute += Math.abs(error);
+      squares += error * error;
+      total += (labels[i] - mean) * (labels[i] - mean);
+    }
+    assertEquals(absolute / rows, mae, 1e-5, last);
+    assertEquals(1 - squares / total, r2, 1e-5, last);
+  }
+
   @Test
   void emptyShard_thatHostLeavesCleanly_andTheOthersTrainOnThePlainMatrix() throws Exception {
     Path rankModels = dir.resolve("rank-models");

@@ -583,11 +583,15 @@ class HyperparametersTest {
         "hyperparameter 'eval_metric': 'tweedie-nloglik@2': rho after '@' is not in [1, 2)",
         failure("eval_metric", "tweedie-nloglik@2"));
     assertEquals(
-        "hyperparameter 'eval_metric': 'accuracy' is not one of rmse, rmsle, mae, mape, mphe, logloss, error, "
-            + "merror, mlogloss, auc, aucpr, pre, ndcg, map, poisson-nloglik, gamma-nloglik, cox-nloglik, "
+        "hyperparameter 'eval_metric': 'accuracy_score' is not one of rmse, rmsle, mae, mape, mphe, logloss, "
+            + "error, merror, mlogloss, auc, aucpr, pre, ndcg, map, poisson-nloglik, gamma-nloglik, cox-nloglik, "
             + "gamma-deviance, tweedie-nloglik, aft-nloglik, interval-regression-accuracy, quantile, ams, "
-            + "or ndcg@n, map@n, pre@n, error@t, ams@t, tweedie-nloglik@rho",
-        failure("eval_metric", "accuracy"));
+            + "or ndcg@n, map@n, pre@n, error@t, ams@t, tweedie-nloglik@rho, or the container's own accuracy, "
+            + "balanced_accuracy, f1, f1_binary, f1_macro, mse, rmse, mae, precision, precision_macro, "
+            + "precision_micro, r2, recall, recall_macro, recall_micro",
+        failure("eval_metric", "accuracy_score"));
+    assertEquals(
+        "hyperparameter 'eval_metric': 'f1@0.3': 'f1' takes no '@' argument", failure("eval_metric", "f1@0.3"));
     assertEquals(
         "hyperparameter 'eval_metric': 'rmse,,mae' has an empty item; separate items with single commas",
         failure("eval_metric", "rmse,,mae"));
@@ -645,6 +649,26 @@ class HyperparametersTest {
   }
 
   @Test
+  void containerMetrics_areAcceptedAndSplitFromXgboosts() {
+    Hyperparameters h = parse("objective", "binary:logistic", "eval_metric", "auc,accuracy,rmse",
+        "_tuning_objective_metric", "validation:f1");
+    assertEquals(List.of("auc", "accuracy", "rmse", "f1"), h.evalMetrics());
+    assertEquals(List.of("auc"), h.xgboostMetrics());
+    assertEquals(List.of(ContainerMetric.ACCURACY, ContainerMetric.RMSE, ContainerMetric.F1), h.containerMetrics());
+    assertEquals(Optional.of("f1"), h.stoppingMetric());
+    assertEquals(Optional.of("rmse"), parse("eval_metric", "accuracy,rmse").stoppingMetric());
+    assertEquals(Optional.empty(), parse("early_stopping_rounds", "3").stoppingMetric());
+  }
+
+  @Test
+  void regressionContainerMetric_refusedWithSoftprob() {
+    assertEquals("hyperparameter 'eval_metric': 'r2' compares one prediction per row with the label, but "
+        + "'multi:softprob' predicts num_class probabilities; perhaps you should use accuracy, f1_macro or mlogloss",
+        failure("objective", "multi:softprob", "num_class", "3", "eval_metric", "r2"));
+    parse("objective", "multi:softmax", "num_class", "3", "eval_metric", "r2,f1_macro");
+  }
+
+  @Test
   void checkChannels_rejectsShapWithoutValidation() {
     Hyperparameters h = parse("shap", "true");
 
@@ -673,6 +697,9 @@ class HyperparametersTest {
     for (String metric : List.of("auc", "aucpr", "map", "ndcg", "pre", "ndcg@5", "map@3-", "ndcg-", "pre@10",
         "interval-regression-accuracy", "ams@0.15")) {
       assertTrue(Hyperparameters.maximizes(metric), metric);
+    }
+    for (String metric : ContainerMetric.names()) {
+      assertEquals(!List.of("mse", "rmse", "mae").contains(metric), Hyperparameters.maximizes(metric), metric);
     }
     for (String metric : List.of("rmse", "logloss", "error@0.7", "mlogloss", "tweedie-nloglik@1.5", "quantile")) {
       assertFalse(Hyperparameters.maximizes(metric), metric);
