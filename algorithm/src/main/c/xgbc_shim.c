@@ -50,6 +50,10 @@ static struct {
   int (*feature_score)(BoosterHandle handle, const char *config, bst_ulong *out_n_features,
                        const char ***out_features, bst_ulong *out_dim, const bst_ulong **out_shape,
                        const float **out_scores);
+  int (*booster_slice)(BoosterHandle handle, int begin_layer, int end_layer, int step,
+                       BoosterHandle *out);
+  int (*booster_save_buffer)(BoosterHandle handle, const char *config, bst_ulong *out_len,
+                             const char **out_dptr);
 } api;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -117,6 +121,8 @@ JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_bind(JNI
   BIND(booster_load_buffer, "XGBoosterLoadModelFromBuffer");
   BIND(booster_free, "XGBoosterFree");
   BIND(feature_score, "XGBoosterFeatureScore");
+  BIND(booster_slice, "XGBoosterSlice");
+  BIND(booster_save_buffer, "XGBoosterSaveModelToBuffer");
   return NULL;
 }
 
@@ -366,4 +372,48 @@ JNIEXPORT jint JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_featureScor
   }
   api.booster_free(booster);
   return 0;
+}
+
+/*
+ * The first `rounds` boosting rounds of a serialised model, as UBJSON: XGBoosterSlice, what the
+ * Python package's booster[:n] (and so EarlyStopping(save_best=True)) calls; xgboost4j has no slice.
+ * The attributes travel with the slice. Returns the bytes, or null with error[0] set (a booster that
+ * cannot be sliced, such as gblinear, or a model that does not load).
+ */
+JNIEXPORT jbyteArray JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_sliceModel(
+    JNIEnv *env, jclass cls, jbyteArray model, jint rounds, jobjectArray error) {
+  (void)cls;
+  BoosterHandle booster = NULL;
+  BoosterHandle slice = NULL;
+  jbyteArray result = NULL;
+  if (api.booster_create(NULL, 0, &booster) != 0) {
+    report(env, error, api.get_last_error());
+    return NULL;
+  }
+  jsize length = (*env)->GetArrayLength(env, model);
+  jbyte *bytes = (*env)->GetByteArrayElements(env, model, NULL);
+  int rc = api.booster_load_buffer(booster, bytes, (bst_ulong)length);
+  (*env)->ReleaseByteArrayElements(env, model, bytes, JNI_ABORT);
+  if (rc == 0) {
+    rc = api.booster_slice(booster, 0, rounds, 1, &slice);
+  }
+  if (rc == 0) {
+    bst_ulong size = 0;
+    const char *data = NULL;
+    rc = api.booster_save_buffer(slice, "{\"format\": \"ubj\"}", &size, &data);
+    if (rc == 0) {
+      result = (*env)->NewByteArray(env, (jsize)size);
+      if (result != NULL) {
+        (*env)->SetByteArrayRegion(env, result, 0, (jsize)size, (const jbyte *)data);
+      }
+    }
+  }
+  if (rc != 0) {
+    report(env, error, api.get_last_error());
+  }
+  if (slice != NULL) {
+    api.booster_free(slice);
+  }
+  api.booster_free(booster);
+  return result;
 }

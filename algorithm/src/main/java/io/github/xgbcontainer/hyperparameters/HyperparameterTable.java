@@ -55,7 +55,8 @@ final class HyperparameterTable {
               .doc("Number of boosting rounds."),
           of("early_stopping_rounds", INTEGER).range(Interval.atLeast(1)).use(Use.CONTAINER)
               .whenUnset("no early stopping")
-              .doc("Stop when the stopping metric on the validation channel has not improved for this many rounds."),
+              .doc("Stop when the stopping metric on the validation channel has not improved for this many rounds, "
+                  + "and save the model of the best round."),
           of("csv_weights", FLAG).byDefault("0").use(Use.CONTAINER)
               .doc("Read the CSV column after the label as instance weights."),
           of("save_model_on_termination", BOOLEAN).byDefault("false").use(Use.CONTAINER)

@@ -11,8 +11,9 @@ import ml.dmlc.xgboost4j.java.XGBoostJNI;
 
 /**
  * The JNI shim ({@code src/main/c/xgbc_shim.c}) to the XGBoost C API entry points xgboost4j 3.4.0
- * does not expose to Java: a CPU QuantileDMatrix built from batches, and feature importance computed
- * natively ({@link #featureScore}) rather than from a text dump of every tree.
+ * does not expose to Java: a CPU QuantileDMatrix built from batches, feature importance computed
+ * natively ({@link #featureScores}) rather than from a text dump of every tree, and model slicing
+ * ({@link #sliceModel}).
  *
  * <p>Loading never throws: where the shim is missing from the jar (built without gcc), is for
  * another platform, or cannot find xgboost4j's native library, {@link #available()} is false,
@@ -63,6 +64,16 @@ public final class NativeShim {
    */
   public static native int featureScores(byte[] model, String[] configs, String[][] features, float[][] scores,
       int[] perFeature, String[] error);
+
+  /**
+   * The first {@code rounds} boosting rounds of a serialised model ({@code XGBoosterSlice}), as
+   * UBJSON, attributes included.
+   *
+   * @param model the model, as {@code Booster.toByteArray} returns it
+   * @param error receives XGBoost's message when the model does not load or cannot be sliced
+   * @return the sliced model, or null with {@code error[0]} set
+   */
+  public static native byte[] sliceModel(byte[] model, int rounds, String[] error);
 
   /** The column count of a DMatrix handle, or -1 with {@code error[0]} set. */
   static native long columns(long handle, String[] error);

@@ -3,6 +3,7 @@ package io.github.xgbcontainer.train;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
+import io.github.xgbcontainer.matrix.NativeShim;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,6 +118,9 @@ public final class Trainer {
             Math.max(2, hyperparameters.numClass().orElse(2)), sum);
         own.watch(watches, names);
       }
+      // Without the native slice, the model at the best round is kept as it goes by.
+      boolean snapshots = stoppingOn && !NativeShim.available();
+      byte[] bestModel = null;
       boolean terminated = false;
       Progress progress = new Progress(rounds - first, progressIntervalMillis, log);
       for (int round = first; round < rounds && !stoppedEarly; round++) {
@@ -130,7 +134,11 @@ public final class Trainer {
         if (stopping == null && stoppingOn) {
           stopping = earlyStopping(line);
         }
-        if (stopping != null && stopping.record(line)) {
+        boolean stop = stopping != null && stopping.record(line);
+        if (snapshots && stopping.bestRound() == round) {
+          bestModel = booster.toByteArray("ubj");
+        }
+        if (stop) {
           stoppedEarly = round + 1 < rounds;
           if (stoppedEarly) {
             log.accept(String.format(Locale.ROOT,
@@ -150,6 +158,9 @@ public final class Trainer {
       if (stopping != null) {
         booster.setAttr("best_iteration", Integer.toString(stopping.bestRound()));
         booster.setAttr("best_score", Double.toString(stopping.bestScore()));
+        if (!terminated) {
+          booster = bestOnly(booster, stopping, bestModel);
+        }
       }
       return new TrainingResult(booster, history, Optional.ofNullable(stopping), stoppedEarly, terminated);
     } catch (XGBoostError e) {
@@ -232,5 +243,44 @@ public final class Trainer {
     log.accept("early stopping on " + key + " (" + (maximize ? "maximize" : "minimize") + "), patience "
         + hyperparameters.earlyStoppingRounds().getAsInt() + " rounds");
     return new EarlyStopping(key, maximize, hyperparameters.earlyStoppingRounds().getAsInt());
+  }
+
+  /**
+   * The model of the best round, as the official image saves it ({@code EarlyStopping(save_best=True)}):
+   * {@code best_iteration + 1} rounds, so {@code num_class} times as many trees for multi-class
+   * objectives. XGBoost cuts it ({@code XGBoosterSlice}, through the native shim); without the shim
+   * the copy kept when the best round went by is used. The attributes travel with it.
+   */
+  private Booster bestOnly(Booster booster, EarlyStopping stopping, byte[] snapshot) throws XGBoostError {
+    int keep = stopping.bestRound() + 1;
+    int trained = booster.getNumBoostedRound();
+    if (stopping.bestRound() < 0 || keep >= trained) {
+      return booster;
+    }
+    if (hyperparameters.booster().equals("gblinear")) {
+      warn.accept("early stopping: a gblinear model cannot be cut to its best round, so the model keeps all "
+          + trained + " rounds; best_iteration " + stopping.bestRound() + " names the best");
+      return booster;
+    }
+    byte[] best;
+    if (NativeShim.available()) {
+      String[] error = new String[1];
+      best = NativeShim.sliceModel(booster.toByteArray("ubj"), keep, error);
+      if (best == null) {
+        throw new AlgorithmError("cannot cut the model to its best " + keep + " rounds: " + error[0]);
+      }
+    } else if (snapshot != null) {
+      best = snapshot;
+    } else {
+      warn.accept("early stopping: the model of the best round (" + stopping.bestRound() + ") was not kept "
+          + "across the resume, so the model keeps all " + trained + " rounds");
+      return booster;
+    }
+    Booster sliced = load(best);
+    sliced.setAttr("best_iteration", Integer.toString(stopping.bestRound()));
+    sliced.setAttr("best_score", Double.toString(stopping.bestScore()));
+    booster.dispose();
+    log.accept("early stopping: the model keeps the " + keep + " rounds up to the best, of " + trained + " trained");
+    return sliced;
   }
 }

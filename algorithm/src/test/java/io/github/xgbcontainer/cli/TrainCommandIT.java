@@ -144,6 +144,10 @@ class TrainCommandIT {
     assertEquals("validation-rmse", history.get("stopping_metric").asText());
     Booster booster = XGBoost.loadModel(Files.newInputStream(job.model()));
     assertEquals(Integer.toString(best), booster.getAttr("best_iteration"));
+    assertEquals(history.get("best_score").asDouble(), Double.parseDouble(booster.getAttr("best_score")));
+    // EarlyStopping(save_best=True), as the official image saves it: the trees up to the best round only
+    assertEquals(best + 1, booster.getNumBoostedRound(), "rounds in the saved model");
+    assertEquals(best + 1, booster.getModelDump("", false).length, "trees in the saved model");
     booster.dispose();
   }
 
@@ -196,6 +200,26 @@ class TrainCommandIT {
       scores.put(parts[i].substring(0, colon), Double.parseDouble(parts[i].substring(colon + 1)));
     }
     return scores;
+  }
+
+  @Test
+  void earlyStopping_multiClass_savesNumClassTreesPerRoundUpToTheBest() throws Exception {
+    TrainJob job = job()
+        .hyperparameters("{\"num_round\": \"300\", \"eta\": \"0.8\", \"objective\": \"multi:softprob\","
+            + " \"num_class\": \"3\", \"early_stopping_rounds\": \"3\", \"eval_metric\": \"mlogloss\"}")
+        .inputDataConfig(CSV_CHANNELS)
+        .channelText("train", "train.csv", csv(rows(1, 400, 3)))
+        .channelText("validation", "validation.csv", csv(rows(2, 200, 3)))
+        .run();
+    assertEquals(0, job.exitCode, job::toString);
+    JsonNode history = json(job, "evaluation_history.json");
+    int best = history.get("best_iteration").asInt();
+    assertEquals(best + 4, history.get("rounds").asInt());
+    Booster booster = XGBoost.loadModel(Files.newInputStream(job.model()));
+    assertEquals(best + 1, booster.getNumBoostedRound());
+    assertEquals((best + 1) * 3, booster.getModelDump("", false).length, "num_class trees per round");
+    assertEquals(Integer.toString(best), booster.getAttr("best_iteration"));
+    booster.dispose();
   }
 
   @Test

@@ -192,6 +192,24 @@ class TrainerTest {
   }
 
   @Test
+  void earlyStopping_keepsOnlyTheRoundsUpToTheBest() throws Exception {
+    DMatrix train = data(8, 300, 3);
+    DMatrix validation = data(9, 150, 3);
+    TrainingResult result = trainer("num_round", "200", "objective", "multi:softprob", "num_class", "3",
+        "eta", "0.8", "eval_metric", "mlogloss", "early_stopping_rounds", "3").train(train, Optional.of(validation));
+    try {
+      int best = result.earlyStopping().orElseThrow().bestRound();
+      assertTrue(result.stoppedEarly());
+      assertEquals(best + 4, result.history().size());
+      assertEquals(best + 1, result.booster().getNumBoostedRound());
+      assertEquals((best + 1) * 3, result.booster().getModelDump("", false).length, "num_class trees a round");
+      assertEquals(Integer.toString(best), result.booster().getAttr("best_iteration"));
+    } finally {
+      result.booster().dispose();
+    }
+  }
+
+  @Test
   void sixDecimals_roundsTheExactValueHalfEven() {
     assertEquals(0.123457, ContainerMetricEvaluator.sixDecimals(0.1234565000001));
     assertEquals(0.5, ContainerMetricEvaluator.sixDecimals(0.5));
