@@ -56,7 +56,8 @@ final class HyperparameterTable {
           of("early_stopping_rounds", INTEGER).range(Interval.atLeast(1)).use(Use.CONTAINER)
               .whenUnset("no early stopping")
               .doc("Stop when the stopping metric on the validation channel has not improved for this many rounds, "
-                  + "and save the model of the best round."),
+                  + "and save the model of the best round. Off, with a warning, without a validation channel or "
+                  + "without eval_metric or _tuning_objective_metric."),
           of("csv_weights", FLAG).byDefault("0").use(Use.CONTAINER)
               .doc("Read the CSV column after the label as instance weights."),
           of("save_model_on_termination", BOOLEAN).byDefault("false").use(Use.CONTAINER)

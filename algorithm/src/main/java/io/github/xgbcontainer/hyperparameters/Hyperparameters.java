@@ -82,15 +82,18 @@ public final class Hyperparameters {
   }
 
   /**
-   * The metric whose score decides early stopping: the tuning objective metric when set, else the
-   * last eval metric (as XGBoost does), else empty for XGBoost's default metric.
+   * The metric whose score decides early stopping, as the official image picks it: the tuning
+   * objective metric when set, else the last eval_metric given. Empty when neither is set: the
+   * official image then trains every round, even with early_stopping_rounds.
    */
+  @SuppressWarnings("unchecked")
   public Optional<String> stoppingMetric() {
     Optional<String> tuning = tuningObjectiveMetric().map(m -> m.substring(m.indexOf(':') + 1));
     if (tuning.isPresent()) {
       return tuning;
     }
-    return evalMetrics.isEmpty() ? Optional.empty() : Optional.of(evalMetrics.get(evalMetrics.size() - 1));
+    List<String> given = (List<String>) this.given.getOrDefault("eval_metric", List.of());
+    return given.isEmpty() ? Optional.empty() : Optional.of(given.get(given.size() - 1));
   }
 
   /** The metric SageMaker tuning optimises, with its channel: {@code validation:auc}. */
@@ -207,8 +210,9 @@ public final class Hyperparameters {
   }
 
   /**
-   * Fails when a channel a setting needs is missing: early stopping and a validation tuning metric
-   * need a validation channel, except under cross-validation, whose folds provide one.
+   * Fails when a channel a setting needs is missing: a validation tuning metric and SHAP need a
+   * validation channel, except under cross-validation, whose folds provide one. Early stopping
+   * without one is not an error: as in the official image, it is off (the trainer warns).
    *
    * @throws UserError listing every problem, one per line
    */
@@ -217,10 +221,6 @@ public final class Hyperparameters {
       return;
     }
     List<String> errors = new ArrayList<>();
-    if (earlyStoppingRounds().isPresent()) {
-      errors.add("hyperparameter " + quote(givenName("early_stopping_rounds"))
-          + " needs a 'validation' channel; perhaps you should add one or remove early_stopping_rounds");
-    }
     tuningObjectiveMetric().filter(m -> m.startsWith("validation:")).ifPresent(m -> errors.add(
         "hyperparameter " + quote(givenName("_tuning_objective_metric")) + ": " + quote(m)
             + " needs a 'validation' channel"));

@@ -86,7 +86,7 @@ public final class Trainer {
     Map<String, Object> params = new HashMap<>(hyperparameters.xgboostParams());
     params.putAll(extraParams);
     int rounds = hyperparameters.numRound();
-    boolean stoppingOn = validation.isPresent() && hyperparameters.earlyStoppingRounds().isPresent();
+    boolean stoppingOn = earlyStoppingOn(validation.isPresent());
     Booster booster = null;
     try {
       List<EvaluationLine> history = new ArrayList<>();
@@ -225,16 +225,33 @@ public final class Trainer {
     return lines;
   }
 
-  private EarlyStopping earlyStopping(EvaluationLine first) {
-    String key = hyperparameters.stoppingMetric().map(m -> VALIDATION + "-" + m).orElse(null);
-    if (key == null) {
-      for (String name : first.scores().keySet()) {
-        if (name.startsWith(VALIDATION + "-")) {
-          key = name;
-        }
-      }
+  /**
+   * Whether early stopping runs, as in the official image: it needs early_stopping_rounds, a
+   * validation watch and a metric named by eval_metric or _tuning_objective_metric. Without the
+   * last two the official image silently trains every round; here a warning says why.
+   */
+  private boolean earlyStoppingOn(boolean hasValidation) {
+    if (hyperparameters.earlyStoppingRounds().isEmpty()) {
+      return false;
     }
-    if (key == null || !first.scores().containsKey(key)) {
+    String rounds = "all " + hyperparameters.numRound() + " rounds (num_round) run";
+    if (!hasValidation) {
+      warn.accept("early_stopping_rounds is set, but there is no 'validation' channel to watch: early stopping "
+          + "is off and " + rounds + "; perhaps you should add a validation channel");
+      return false;
+    }
+    if (hyperparameters.stoppingMetric().isEmpty()) {
+      warn.accept("early_stopping_rounds is set, but neither eval_metric nor _tuning_objective_metric names a "
+          + "metric to watch: early stopping is off and " + rounds + "; perhaps you should set eval_metric "
+          + "(its last metric decides)");
+      return false;
+    }
+    return true;
+  }
+
+  private EarlyStopping earlyStopping(EvaluationLine first) {
+    String key = VALIDATION + "-" + hyperparameters.stoppingMetric().orElseThrow();
+    if (!first.scores().containsKey(key)) {
       throw new UserError("early stopping watches '" + key + "' but the evaluation reports only "
           + first.scores().keySet() + "; set eval_metric to the metric to stop on");
     }

@@ -223,6 +223,41 @@ class TrainCommandIT {
   }
 
   @Test
+  void earlyStopping_withoutAMetric_trainsEveryRoundAndWarns() throws Exception {
+    TrainJob job = job()
+        .hyperparameters("{\"num_round\": \"25\", \"eta\": \"1\", \"objective\": \"binary:logistic\","
+            + " \"early_stopping_rounds\": \"1\"}")
+        .inputDataConfig(CSV_CHANNELS)
+        .channelText("train", "train.csv", csv(rows(3, 200, 2)))
+        .channelText("validation", "validation.csv", csv(rows(4, 100, 2)))
+        .run();
+    assertEquals(0, job.exitCode, job::toString);
+    assertEquals(25, job.metricLines().size(), job::toString);
+    assertTrue(job.stderr.contains("WARNING early_stopping_rounds is set, but neither eval_metric nor "
+        + "_tuning_objective_metric names a metric to watch: early stopping is off and all 25 rounds (num_round) "
+        + "run; perhaps you should set eval_metric (its last metric decides)"), job.stderr);
+    Booster booster = XGBoost.loadModel(Files.newInputStream(job.model()));
+    assertEquals(25, booster.getNumBoostedRound());
+    booster.dispose();
+    assertFalse(json(job, "evaluation_history.json").has("best_iteration"));
+  }
+
+  @Test
+  void earlyStopping_withoutValidation_trainsEveryRoundAndWarns() throws Exception {
+    TrainJob job = job()
+        .hyperparameters("{\"num_round\": \"25\", \"eta\": \"1\", \"objective\": \"binary:logistic\","
+            + " \"early_stopping_rounds\": \"1\", \"eval_metric\": \"logloss\"}")
+        .inputDataConfig(CSV_TRAIN)
+        .channelText("train", "train.csv", csv(rows(5, 200, 2)))
+        .run();
+    assertEquals(0, job.exitCode, job::toString);
+    assertEquals(25, job.metricLines().size(), job::toString);
+    assertTrue(job.stderr.contains("WARNING early_stopping_rounds is set, but there is no 'validation' channel to "
+        + "watch: early stopping is off and all 25 rounds (num_round) run; perhaps you should add a validation "
+        + "channel"), job.stderr);
+  }
+
+  @Test
   void containerMetrics_printedEachRoundAndEqualScoresOfTheSavedModel() throws Exception {
     float[][] validation = rows(7, 300, 2);
     TrainJob job = job()

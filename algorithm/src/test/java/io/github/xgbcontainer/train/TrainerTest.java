@@ -210,6 +210,24 @@ class TrainerTest {
   }
 
   @Test
+  void earlyStopping_withoutAMetric_runsEveryRoundAndWarns() throws Exception {
+    DMatrix train = data(10, 200, 2);
+    DMatrix validation = data(11, 100, 2);
+    TrainingResult result = trainer("num_round", "30", "objective", "binary:logistic", "eta", "1",
+        "early_stopping_rounds", "1").train(train, Optional.of(validation));
+    try {
+      assertEquals(30, result.history().size());
+      assertEquals(30, result.booster().getNumBoostedRound());
+      assertTrue(result.earlyStopping().isEmpty());
+      assertEquals(List.of("early_stopping_rounds is set, but neither eval_metric nor _tuning_objective_metric "
+          + "names a metric to watch: early stopping is off and all 30 rounds (num_round) run; perhaps you should "
+          + "set eval_metric (its last metric decides)"), warnings);
+    } finally {
+      result.booster().dispose();
+    }
+  }
+
+  @Test
   void sixDecimals_roundsTheExactValueHalfEven() {
     assertEquals(0.123457, ContainerMetricEvaluator.sixDecimals(0.1234565000001));
     assertEquals(0.5, ContainerMetricEvaluator.sixDecimals(0.5));
