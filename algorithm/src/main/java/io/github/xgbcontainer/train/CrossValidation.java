@@ -82,7 +82,10 @@ final class CrossValidation {
           dtest = matrices.build(testPart, plain, null);
         }
         try {
-          Trainer trainer = new Trainer(hp, line -> { }, line -> { }, Long.MAX_VALUE);
+          // a warning (early stopping off) is the same for every fold: say it once
+          Consumer<String> warn = r == 0 && f == 0 ? log : line -> { };
+          Trainer trainer = new Trainer(hp, line -> { }, line -> { }, warn, Long.MAX_VALUE,
+              java.util.function.UnaryOperator.identity());
           TrainingResult result = trainer.train(dtrain, Optional.of(dtest));
           Booster booster = result.booster();
           try {

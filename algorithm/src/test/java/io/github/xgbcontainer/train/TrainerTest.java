@@ -192,6 +192,17 @@ class TrainerTest {
   }
 
   @Test
+  void classificationMetric_onLabelsThatAreNoClass_failsNamingRowAndLabel() throws Exception {
+    DMatrix train = data(14, 50, 0);
+    float first = train.getLabel()[0];
+    UserError e = assertThrows(UserError.class, () -> trainer("num_round", "2", "eval_metric", "rmse,accuracy")
+        .train(train, Optional.empty()));
+    assertEquals("eval_metric 'accuracy' compares predicted classes with the labels, but 50 label(s) are not a "
+        + "class 0 .. 1 (watch 'train' row 1 has label " + first + "); perhaps you should use a regression metric "
+        + "such as rmse, or labels 0 .. 1", e.getMessage());
+  }
+
+  @Test
   void earlyStopping_keepsOnlyTheRoundsUpToTheBest() throws Exception {
     DMatrix train = data(8, 300, 3);
     DMatrix validation = data(9, 150, 3);
@@ -204,6 +215,27 @@ class TrainerTest {
       assertEquals(best + 1, result.booster().getNumBoostedRound());
       assertEquals((best + 1) * 3, result.booster().getModelDump("", false).length, "num_class trees a round");
       assertEquals(Integer.toString(best), result.booster().getAttr("best_iteration"));
+    } finally {
+      result.booster().dispose();
+    }
+  }
+
+  @Test
+  void earlyStopping_onAContainerMetric_maximizesIt() throws Exception {
+    DMatrix train = data(12, 300, 2);
+    DMatrix validation = data(13, 100, 2);
+    TrainingResult result = trainer("num_round", "200", "objective", "binary:logistic", "eta", "1",
+        "early_stopping_rounds", "2", "_tuning_objective_metric", "validation:accuracy")
+        .train(train, Optional.of(validation));
+    try {
+      EarlyStopping stopping = result.earlyStopping().orElseThrow();
+      assertEquals("validation-accuracy", stopping.key());
+      assertTrue(stopping.maximize());
+      double best = result.history().stream().mapToDouble(l -> l.scores().get("validation-accuracy")).max()
+          .orElseThrow();
+      assertEquals(best, stopping.bestScore());
+      assertEquals(best, result.history().get(stopping.bestRound()).scores().get("validation-accuracy"));
+      assertEquals(stopping.bestRound() + 1, result.booster().getNumBoostedRound());
     } finally {
       result.booster().dispose();
     }
