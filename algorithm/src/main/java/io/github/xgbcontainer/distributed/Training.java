@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import ml.dmlc.xgboost4j.java.XGBoostError;
+import ml.dmlc.xgboost4j.java.XGBoostJNI;
 
 /**
  * This host's place in the training group. While it is open, matrices built and boosters trained
@@ -68,7 +69,16 @@ public final class Training implements Cluster.Role, AutoCloseable {
         pieces[base + i * 4 + p] = (float) ((bits >>> (16 * p)) & 0xFFFF);
       }
     }
-    float[] all = group.sum(pieces);
+    float[] all;
+    try {
+      all = group.sum(pieces);
+    } catch (PlatformError e) {
+      // xgboost4j drops the native status of an allreduce; XGBoost's last error says what broke,
+      // and carried as an XGBoostError it lets explain() name the host that was lost
+      String last = XGBoostJNI.XGBGetLastError();
+      throw new PlatformError(e.getMessage(), new XGBoostError("collective allreduce failed: "
+          + (last == null || last.isBlank() ? e.getMessage() : last)));
+    }
     double[] sums = new double[n];
     for (int host = 0; host < group.size(); host++) {
       for (int i = 0; i < n; i++) {
