@@ -102,7 +102,7 @@ public final class ChannelReader {
       long bytes = 0;
       for (DataStream stream : streams) {
         Deque<Future<BlockParser.ParsedBlock>> pending = new ArrayDeque<>();
-        long linesBefore = 0;
+        StreamTally tally = new StreamTally();
         try (InputStream in = stream.open()) {
           byte[] buffer = take(spare);
           int filled = 0;
@@ -131,7 +131,7 @@ public final class ChannelReader {
               parser = parserFor(channel, stream, buffer, cut);
               if (parser == null) {
                 // only empty lines so far: skip them, keeping the count for line numbers
-                linesBefore += new TextBlock(buffer, cut, first).lineFeeds();
+                tally.lines += new TextBlock(buffer, cut, first).lineFeeds();
                 System.arraycopy(buffer, cut, buffer, 0, filled - cut);
                 filled -= cut;
                 continue;
@@ -155,12 +155,13 @@ public final class ChannelReader {
             buffer = next;
             filled -= cut;
             while (pending.size() > threads * 2) {
-              linesBefore = collect(pending.removeFirst(), channel, stream, linesBefore, batches);
+              collect(pending.removeFirst(), channel, stream, tally, batches);
             }
           }
           while (!pending.isEmpty()) {
-            linesBefore = collect(pending.removeFirst(), channel, stream, linesBefore, batches);
+            collect(pending.removeFirst(), channel, stream, tally, batches);
           }
+          tally.report(channel, stream);
         } catch (MalformedStreamException e) {
           throw new UserError("channel '" + channel + "', file '" + stream.name() + "', " + e.getMessage(), e);
         } catch (IOException e) {
@@ -290,18 +291,18 @@ public final class ChannelReader {
     return null;
   }
 
-  private static long collect(Future<BlockParser.ParsedBlock> future, String channel, DataStream stream,
-      long linesBefore, List<Batch> batches) {
+  private static void collect(Future<BlockParser.ParsedBlock> future, String channel, DataStream stream,
+      StreamTally tally, List<Batch> batches) {
     try {
       BlockParser.ParsedBlock parsed = future.get();
       if (parsed.batch() != null) {
         batches.add(parsed.batch());
       }
-      return linesBefore + parsed.lines();
+      tally.add(parsed);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof DataFormatException d) {
         String where = "channel '" + channel + "', file '" + stream.name() + "', line "
-            + (linesBefore + d.localLine()) + (d.column() > 0 ? ", column " + d.column() : "");
+            + (tally.lines + d.localLine()) + (d.column() > 0 ? ", column " + d.column() : "");
         throw new UserError(where + ": " + d.getMessage(), d);
       }
       if (e.getCause() instanceof RuntimeException r) {
@@ -311,6 +312,32 @@ public final class ChannelReader {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PlatformError("interrupted while reading channel '" + channel + "'", e);
+    }
+  }
+
+  /** What the blocks of one stream add up to: lines for error messages, and what to warn about once. */
+  private static final class StreamTally {
+    long lines;
+    long valueless;
+    long firstValueless;
+
+    void add(BlockParser.ParsedBlock parsed) {
+      if (parsed.valueless() > 0) {
+        if (valueless == 0) {
+          firstValueless = lines + parsed.firstValueless();
+        }
+        valueless += parsed.valueless();
+      }
+      lines += parsed.lines();
+    }
+
+    /** One warning per file, not one per cell: a file may hold many such cells. */
+    void report(String channel, DataStream stream) {
+      if (valueless > 0) {
+        LOG.warning("channel '" + channel + "', file '" + stream.name() + "': " + valueless
+            + (valueless == 1 ? " feature written 'index:' with no value (line " : " features written 'index:' with no value (first on line ")
+            + firstValueless + ") read as missing; perhaps you should write the value or leave the pair out");
+      }
     }
   }
 

@@ -205,6 +205,30 @@ class ChannelReaderTest {
   }
 
   @Test
+  void libsvm_pairWithoutValueIsMissingWithOneWarningPerFile() throws IOException {
+    write("a.libsvm", "1 0:1 1:2\n0 0:3 1:\n\n1 0:5 1:6 2:\n");
+    write("b.libsvm", "1 3:1\n");
+    try (LogRecords log = new LogRecords(ChannelReader.class); ChannelData data = read(ContentType.LIBSVM, false, 16)) {
+      assertEquals(4, data.rows());
+      assertEquals(4, data.features());
+      List<Float> values = new ArrayList<>();
+      List<Integer> indices = new ArrayList<>();
+      for (Batch b : data.batches()) {
+        for (long i = 0; i < b.indptr().get(b.rows()); i++) {
+          indices.add(b.indices().get((int) i));
+          values.add(b.values().get((int) i));
+        }
+      }
+      // the valueless cells are left out of their rows: missing, not 0 and not a made-up value
+      assertEquals(List.of(0, 1, 0, 0, 1, 3), indices);
+      assertEquals(List.of(1f, 2f, 3f, 5f, 6f, 1f), values);
+      assertEquals(List.of("channel 'train', file 'a.libsvm': 2 features written 'index:' with no value (first on "
+          + "line 2) read as missing; perhaps you should write the value or leave the pair out"),
+          log.at(java.util.logging.Level.WARNING));
+    }
+  }
+
+  @Test
   void readsGzipSubfoldersInOrderAndSkipsMarkers() throws IOException {
     write("b/2.csv", "2,1\n");
     write("a.csv", "1,1\n");
