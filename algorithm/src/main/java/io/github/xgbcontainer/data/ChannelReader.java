@@ -272,19 +272,21 @@ public final class ChannelReader {
       }
       int contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
       if (contentEnd > lineStart) {
-        int fields = 1;
-        for (int i = lineStart; i < contentEnd; i++) {
-          if (buffer[i] == ',') {
-            fields++;
-          }
-        }
+        // As the official image: the channel's first line decides the delimiter for all its files.
+        CsvDialect dialect = CsvDialect.sniff(buffer, lineStart, contentEnd);
+        int fields = dialect == null ? 1 : dialect.fields(buffer, lineStart, contentEnd);
         int minimum = csvWeights ? 3 : 2;
         if (fields < minimum) {
           throw new UserError("channel '" + channel + "', file '" + stream.name() + "': rows have " + fields
               + " column(s) but need at least " + minimum + " (label" + (csvWeights ? ", weight" : "")
-              + " and one feature); is this really comma-separated CSV?");
+              + " and one feature); " + (dialect == null
+                  ? "no delimiter (comma, tab, ';', '|', space or ':') found on the first line"
+                  : "the first line splits at " + dialect.describe() + " into too few")
+              + ", perhaps you should check the channel's ContentType");
         }
-        return new CsvParser(fields, csvWeights);
+        LOG.info("channel '" + channel + "', file '" + stream.name() + "': CSV delimiter " + dialect.describe()
+            + ", " + fields + " columns (from the first line)");
+        return new CsvParser(dialect, fields, true, csvWeights);
       }
       lineStart = lineEnd + 1;
     }
@@ -320,8 +322,14 @@ public final class ChannelReader {
     long lines;
     long valueless;
     long firstValueless;
+    long blocks;
+    long quoted;
 
     void add(BlockParser.ParsedBlock parsed) {
+      blocks++;
+      if (parsed.quoted()) {
+        quoted++;
+      }
       if (parsed.valueless() > 0) {
         if (valueless == 0) {
           firstValueless = lines + parsed.firstValueless();
@@ -333,6 +341,10 @@ public final class ChannelReader {
 
     /** One warning per file, not one per cell: a file may hold many such cells. */
     void report(String channel, DataStream stream) {
+      if (quoted > 0) {
+        LOG.info("channel '" + channel + "', file '" + stream.name() + "': " + quoted + " of " + blocks
+            + " block(s) had quoted fields and were read by commons-csv");
+      }
       if (valueless > 0) {
         LOG.warning("channel '" + channel + "', file '" + stream.name() + "': " + valueless
             + (valueless == 1 ? " feature written 'index:' with no value (line " : " features written 'index:' with no value (first on line ")
