@@ -174,7 +174,7 @@ public final class ChannelReader {
           }
         }
       }
-      return finish(channel, streams, batches, features, bytes, start);
+      return finish(channel, streams, batches, features, bytes, start, List.of());
     } catch (RuntimeException e) {
       batches.forEach(Batch::close);
       throw e;
@@ -197,7 +197,7 @@ public final class ChannelReader {
               + e.getMessage(), e);
         }
       }
-      return finish(channel, streams, batches, 0, -1, start);
+      return finish(channel, streams, batches, 0, -1, start, records.featureNames());
     } catch (RuntimeException e) {
       batches.forEach(Batch::close);
       throw e;
@@ -205,7 +205,7 @@ public final class ChannelReader {
   }
 
   private ChannelData finish(String channel, List<DataStream> streams, List<Batch> batches, int features,
-      long bytes, long start) {
+      long bytes, long start, List<String> names) {
     batches.removeIf(b -> {
       if (b.rows() == 0) {
         b.close();
@@ -242,7 +242,7 @@ public final class ChannelReader {
         batches.set(i, b.withUnitWeights());
       }
     }
-    ChannelData data = new ChannelData(channel, batches, features);
+    ChannelData data = new ChannelData(channel, batches, features, names.size() == features ? names : List.of());
     LOG.info(String.format("channel '%s': %d rows, %d features, %s from %d file(s)%s in %.2f s",
         channel, data.rows(), features, contentType.mimeType(), streams.size(),
         bytes < 0 ? "" : String.format(", %.1f MB", bytes / 1e6), (System.nanoTime() - start) / 1e9));

@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,5 +84,48 @@ class ContentDialectsIT {
     String warning = "channel 'train', file 'abalone-multiclass.validation': 1 feature written 'index:' with no value "
         + "(line 481) read as missing; perhaps you should write the value or leave the pair out";
     assertEquals(1, job.stderr.split(java.util.regex.Pattern.quote(warning), -1).length - 1, job::toString);
+  }
+  @Test
+  void pandasParquet_trainsWithoutItsIndexAndTheModelCarriesTheColumnNames() throws Exception {
+    TrainJob job = job("{\"num_round\": \"4\", \"objective\": \"reg:squarederror\"}")
+        .inputDataConfig("{\"train\": {\"ContentType\": \"application/x-parquet\"}}")
+        .channel("train", FIXTURES.resolve("parquet/pandas_named_index.parquet"))
+        .run();
+    assertEquals(0, job.exitCode, job::toString);
+    assertTrue(job.stderr.contains("channel 'train', file 'pandas_named_index.parquet': column 'city' is the pandas "
+        + "index (named in the file's pandas metadata), not a feature: dropped, as pandas reads it"), job::toString);
+    assertTrue(job.stderr.contains("channel 'train': 200 rows, 2 features"), job::toString);
+    Booster booster = XGBoost.loadModel(Files.newInputStream(job.model()));
+    try {
+      assertArrayEquals(new String[] {"area", "rooms"}, booster.getFeatureNames());
+      // serve's rows have no names: XGBoost itself does not hold that against a named model
+      DMatrix unnamed = new DMatrix(new float[] {20, 1, 150, 5}, 2, 2, Float.NaN);
+      float[][] predictions = booster.predict(unnamed);
+      unnamed.dispose();
+      assertEquals(2, predictions.length);
+      assertTrue(predictions[1][0] > predictions[0][0], "a bigger flat costs more");
+    } finally {
+      booster.dispose();
+    }
+    JsonNode gain = new ObjectMapper().readTree(job.root.resolve("output/data/feature_importance.json").toFile()).get("gain");
+    List<String> names = new java.util.ArrayList<>();
+    gain.fieldNames().forEachRemaining(names::add);
+    assertEquals(List.of("area", "rooms"), names);
+  }
+
+  @Test
+  void daskParquetSample_trainsOnItsFiveFeatures() throws Exception {
+    TrainJob job = job("{\"num_round\": \"2\", \"objective\": \"reg:squarederror\"}")
+        .inputDataConfig("{\"train\": {\"ContentType\": \"parquet\"}}")
+        .channel("train", TrainJob.ANCHOR.resolve("data/parquet/multiple_files"))
+        .run();
+    assertEquals(0, job.exitCode, job::toString);
+    assertTrue(job.stderr.contains("channel 'train': 10 rows, 5 features"), job::toString);
+    Booster booster = XGBoost.loadModel(Files.newInputStream(job.model()));
+    try {
+      assertArrayEquals(new String[] {"1", "2", "3", "4", "5"}, booster.getFeatureNames());
+    } finally {
+      booster.dispose();
+    }
   }
 }
