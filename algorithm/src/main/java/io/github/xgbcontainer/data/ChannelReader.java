@@ -280,9 +280,10 @@ public final class ChannelReader {
           throw new UserError("channel '" + channel + "', file '" + stream.name() + "': rows have " + fields
               + " column(s) but need at least " + minimum + " (label" + (csvWeights ? ", weight" : "")
               + " and one feature); " + (dialect == null
-                  ? "no delimiter (comma, tab, ';', '|', space or ':') found on the first line"
-                  : "the first line splits at " + dialect.describe() + " into too few")
-              + ", perhaps you should check the channel's ContentType");
+                  ? "no delimiter (comma, tab, ';', '|', space or ':') found on the first line, perhaps you should "
+                      + "check the channel's ContentType"
+                  : "fields split at " + dialect.describe() + ", perhaps you should check csv_weights and the "
+                      + "channel's ContentType"));
         }
         LOG.info("channel '" + channel + "', file '" + stream.name() + "': CSV delimiter " + dialect.describe()
             + ", " + fields + " columns (from the first line)");

@@ -154,6 +154,14 @@ class ChannelReaderTest {
         + "channel's ContentType", readFails(ContentType.CSV, false).getMessage());
   }
 
+  @Test
+  void csv_rejectsTooFewColumnsForWeights() throws IOException {
+    write("a.csv", "1;2\n");
+    assertEquals("channel 'train', file 'a.csv': rows have 2 column(s) but need at least 3 (label, weight and one "
+        + "feature); fields split at ';', perhaps you should check csv_weights and the channel's ContentType",
+        readFails(ContentType.CSV, true).getMessage());
+  }
+
   /** The same three rows in every dialect the official image's sniffer finds, and quoted. */
   static Stream<Arguments> csvDialects() {
     return Stream.of(
