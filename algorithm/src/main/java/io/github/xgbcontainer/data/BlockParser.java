@@ -16,8 +16,16 @@ interface BlockParser {
    *
    * @param batch the rows, or {@code null} when there were none
    * @param lines the number of lines the block held, empty ones included
+   * @param valueless LibSVM pairs written {@code index:} with no value, read as missing values
+   * @param firstValueless the block's line (from 1) of the first such pair, 0 when there is none
+   * @param quoted whether the block had quoted CSV fields and went through the dialect parser
    */
-  record ParsedBlock(Batch batch, long lines) {}
+  record ParsedBlock(Batch batch, long lines, long valueless, long firstValueless, boolean quoted) {
+
+    ParsedBlock(Batch batch, long lines) {
+      this(batch, lines, 0, 0, false);
+    }
+  }
 
   /** Shortens a token for an error message. */
   static String snippet(byte[] bytes, int from, int to) {

@@ -102,7 +102,7 @@ public final class ChannelReader {
       long bytes = 0;
       for (DataStream stream : streams) {
         Deque<Future<BlockParser.ParsedBlock>> pending = new ArrayDeque<>();
-        long linesBefore = 0;
+        StreamTally tally = new StreamTally();
         try (InputStream in = stream.open()) {
           byte[] buffer = take(spare);
           int filled = 0;
@@ -131,7 +131,7 @@ public final class ChannelReader {
               parser = parserFor(channel, stream, buffer, cut);
               if (parser == null) {
                 // only empty lines so far: skip them, keeping the count for line numbers
-                linesBefore += new TextBlock(buffer, cut, first).lineFeeds();
+                tally.lines += new TextBlock(buffer, cut, first).lineFeeds();
                 System.arraycopy(buffer, cut, buffer, 0, filled - cut);
                 filled -= cut;
                 continue;
@@ -155,12 +155,13 @@ public final class ChannelReader {
             buffer = next;
             filled -= cut;
             while (pending.size() > threads * 2) {
-              linesBefore = collect(pending.removeFirst(), channel, stream, linesBefore, batches);
+              collect(pending.removeFirst(), channel, stream, tally, batches);
             }
           }
           while (!pending.isEmpty()) {
-            linesBefore = collect(pending.removeFirst(), channel, stream, linesBefore, batches);
+            collect(pending.removeFirst(), channel, stream, tally, batches);
           }
+          tally.report(channel, stream);
         } catch (MalformedStreamException e) {
           throw new UserError("channel '" + channel + "', file '" + stream.name() + "', " + e.getMessage(), e);
         } catch (IOException e) {
@@ -173,7 +174,7 @@ public final class ChannelReader {
           }
         }
       }
-      return finish(channel, streams, batches, features, bytes, start);
+      return finish(channel, streams, batches, features, bytes, start, List.of());
     } catch (RuntimeException e) {
       batches.forEach(Batch::close);
       throw e;
@@ -196,7 +197,7 @@ public final class ChannelReader {
               + e.getMessage(), e);
         }
       }
-      return finish(channel, streams, batches, 0, -1, start);
+      return finish(channel, streams, batches, 0, -1, start, records.featureNames());
     } catch (RuntimeException e) {
       batches.forEach(Batch::close);
       throw e;
@@ -204,7 +205,7 @@ public final class ChannelReader {
   }
 
   private ChannelData finish(String channel, List<DataStream> streams, List<Batch> batches, int features,
-      long bytes, long start) {
+      long bytes, long start, List<String> names) {
     batches.removeIf(b -> {
       if (b.rows() == 0) {
         b.close();
@@ -241,7 +242,7 @@ public final class ChannelReader {
         batches.set(i, b.withUnitWeights());
       }
     }
-    ChannelData data = new ChannelData(channel, batches, features);
+    ChannelData data = new ChannelData(channel, batches, features, names.size() == features ? names : List.of());
     LOG.info(String.format("channel '%s': %d rows, %d features, %s from %d file(s)%s in %.2f s",
         channel, data.rows(), features, contentType.mimeType(), streams.size(),
         bytes < 0 ? "" : String.format(", %.1f MB", bytes / 1e6), (System.nanoTime() - start) / 1e9));
@@ -271,37 +272,40 @@ public final class ChannelReader {
       }
       int contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
       if (contentEnd > lineStart) {
-        int fields = 1;
-        for (int i = lineStart; i < contentEnd; i++) {
-          if (buffer[i] == ',') {
-            fields++;
-          }
-        }
+        // As the official image: the channel's first line decides the delimiter for all its files.
+        CsvDialect dialect = CsvDialect.sniff(buffer, lineStart, contentEnd);
+        int fields = dialect == null ? 1 : dialect.fields(buffer, lineStart, contentEnd);
         int minimum = csvWeights ? 3 : 2;
         if (fields < minimum) {
           throw new UserError("channel '" + channel + "', file '" + stream.name() + "': rows have " + fields
               + " column(s) but need at least " + minimum + " (label" + (csvWeights ? ", weight" : "")
-              + " and one feature); is this really comma-separated CSV?");
+              + " and one feature); " + (dialect == null
+                  ? "no delimiter (comma, tab, ';', '|', space or ':') found on the first line, perhaps you should "
+                      + "check the channel's ContentType"
+                  : "fields split at " + dialect.describe() + ", perhaps you should check csv_weights and the "
+                      + "channel's ContentType"));
         }
-        return new CsvParser(fields, csvWeights);
+        LOG.info("channel '" + channel + "', file '" + stream.name() + "': CSV delimiter " + dialect.describe()
+            + ", " + fields + " columns (from the first line)");
+        return new CsvParser(dialect, fields, true, csvWeights);
       }
       lineStart = lineEnd + 1;
     }
     return null;
   }
 
-  private static long collect(Future<BlockParser.ParsedBlock> future, String channel, DataStream stream,
-      long linesBefore, List<Batch> batches) {
+  private static void collect(Future<BlockParser.ParsedBlock> future, String channel, DataStream stream,
+      StreamTally tally, List<Batch> batches) {
     try {
       BlockParser.ParsedBlock parsed = future.get();
       if (parsed.batch() != null) {
         batches.add(parsed.batch());
       }
-      return linesBefore + parsed.lines();
+      tally.add(parsed);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof DataFormatException d) {
         String where = "channel '" + channel + "', file '" + stream.name() + "', line "
-            + (linesBefore + d.localLine()) + (d.column() > 0 ? ", column " + d.column() : "");
+            + (tally.lines + d.localLine()) + (d.column() > 0 ? ", column " + d.column() : "");
         throw new UserError(where + ": " + d.getMessage(), d);
       }
       if (e.getCause() instanceof RuntimeException r) {
@@ -311,6 +315,42 @@ public final class ChannelReader {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PlatformError("interrupted while reading channel '" + channel + "'", e);
+    }
+  }
+
+  /** What the blocks of one stream add up to: lines for error messages, and what to warn about once. */
+  private static final class StreamTally {
+    long lines;
+    long valueless;
+    long firstValueless;
+    long blocks;
+    long quoted;
+
+    void add(BlockParser.ParsedBlock parsed) {
+      blocks++;
+      if (parsed.quoted()) {
+        quoted++;
+      }
+      if (parsed.valueless() > 0) {
+        if (valueless == 0) {
+          firstValueless = lines + parsed.firstValueless();
+        }
+        valueless += parsed.valueless();
+      }
+      lines += parsed.lines();
+    }
+
+    /** One warning per file, not one per cell: a file may hold many such cells. */
+    void report(String channel, DataStream stream) {
+      if (quoted > 0) {
+        LOG.info("channel '" + channel + "', file '" + stream.name() + "': " + quoted + " of " + blocks
+            + " block(s) had quoted fields and were read by commons-csv");
+      }
+      if (valueless > 0) {
+        LOG.warning("channel '" + channel + "', file '" + stream.name() + "': " + valueless
+            + (valueless == 1 ? " feature written 'index:' with no value (line " : " features written 'index:' with no value (first on line ")
+            + firstValueless + ") read as missing; perhaps you should write the value or leave the pair out");
+      }
     }
   }
 

@@ -1,35 +1,62 @@
 package io.github.xgbcontainer.data;
 
 import ch.randelshofer.fastdoubleparser.JavaFloatParser;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * SageMaker's CSV: no header, the label in column 1, the instance weight in column 2 when
  * {@code csv_weights=1}, features after. An empty field is a missing value; {@code \r\n} endings
  * are accepted. Numbers go through fastdoubleparser, which rounds to {@code float} correctly.
+ *
+ * <p>Two paths. Plain numeric CSV, whatever its {@link CsvDialect delimiter}, goes through a
+ * byte scanner that never allocates per field. A block where a field does not parse and holds a
+ * double quote ({@code 1,"2.5",3}) is parsed again, line by line, by commons-csv, which reads
+ * RFC 4180 quoting; a quoted field must end on the line it starts. Plain files never reach it,
+ * so the hot path costs what it did before dialects.
  */
 final class CsvParser implements BlockParser {
 
+  private final CsvDialect dialect;
+  private final byte delimiter;
   private final int fields;
   private final boolean labelled;
   private final boolean weighted;
   private final int features;
 
   /**
+   * Comma-separated training data.
+   *
    * @param fields the number of comma-separated fields on every line
    * @param weighted whether the second field is the instance weight
    */
   CsvParser(int fields, boolean weighted) {
-    this(fields, true, weighted);
+    this(CsvDialect.COMMA, fields, true, weighted);
   }
 
   /**
+   * Comma-separated data, labelled or not.
+   *
    * @param fields the number of comma-separated fields on every line
    * @param labelled whether the first field is the label (training data); inference payloads
    *     have none, and their labels are left 0
    * @param weighted whether the field after the label is the instance weight
    */
   CsvParser(int fields, boolean labelled, boolean weighted) {
+    this(CsvDialect.COMMA, fields, labelled, weighted);
+  }
+
+  /**
+   * @param dialect the delimiter
+   * @param fields the number of fields on every line
+   * @param labelled whether the first field is the label
+   * @param weighted whether the field after the label is the instance weight
+   */
+  CsvParser(CsvDialect dialect, int fields, boolean labelled, boolean weighted) {
+    this.dialect = dialect;
+    this.delimiter = dialect.delimiter();
     this.fields = fields;
     this.labelled = labelled;
     this.weighted = weighted;
@@ -42,19 +69,28 @@ final class CsvParser implements BlockParser {
 
   @Override
   public ParsedBlock parse(TextBlock block) throws DataFormatException {
+    try {
+      return parse(block, false);
+    } catch (QuotedField e) {
+      return parse(block, true);
+    }
+  }
+
+  /** Thrown by the plain path at a field with quotes: the block goes to commons-csv instead. */
+  private static final class QuotedField extends RuntimeException {
+    QuotedField() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final QuotedField QUOTED_FIELD = new QuotedField();
+
+  private ParsedBlock parse(TextBlock block, boolean quoted) throws DataFormatException {
     byte[] b = block.bytes();
     int end = block.length();
-    int capacity = block.lineFeeds() + 1;
-    OffHeapBuffer labelMem = new OffHeapBuffer(4L * capacity);
-    OffHeapBuffer weightMem = weighted ? new OffHeapBuffer(4L * capacity) : null;
-    OffHeapBuffer valueMem = new OffHeapBuffer(4L * capacity * features);
+    Rows out = new Rows(block.lineFeeds() + 1);
     try {
-      FloatBuffer labels = labelMem.bytes().asFloatBuffer();
-      FloatBuffer weights = weighted ? weightMem.bytes().asFloatBuffer() : null;
-      FloatBuffer values = valueMem.bytes().asFloatBuffer();
-      int rows = 0;
       long line = 0;
-      long present = 0;
       int pos = 0;
       while (pos < end) {
         line++;
@@ -67,69 +103,134 @@ final class CsvParser implements BlockParser {
           contentEnd--;
         }
         if (contentEnd > pos) {
-          int base = rows * features;
-          int field = 0;
-          int start = pos;
-          while (true) {
-            int stop = start;
-            while (stop < contentEnd && b[stop] != ',') {
-              stop++;
-            }
-            if (field >= fields) {
-              throw ragged(block, b, pos, contentEnd, line);
-            }
-            float v = number(block, b, start, stop, line, field, pos, contentEnd);
-            if (labelled && field == 0) {
-              if (Float.isNaN(v)) {
-                throw new DataFormatException(line, 1, "the label is missing; every row needs a label in column 1");
-              }
-              labels.put(rows, v);
-            } else if (weighted && field == (labelled ? 1 : 0)) {
-              if (Float.isNaN(v) || v < 0) {
-                throw new DataFormatException(line, 2, "instance weight '" + BlockParser.snippet(b, start, stop)
-                    + "' is not a non-negative number (csv_weights=1 reads column 2 as the weight)");
-              }
-              weights.put(rows, v);
-            } else {
-              values.put(base + field - (fields - features), v);
-              if (!Float.isNaN(v)) {
-                present++;
-              }
-            }
-            field++;
-            if (stop >= contentEnd) {
-              break;
-            }
-            start = stop + 1;
+          if (quoted) {
+            quotedRow(block, b, pos, contentEnd, line, out);
+          } else {
+            plainRow(block, b, pos, contentEnd, line, out);
           }
-          if (field != fields) {
-            throw ragged(block, b, pos, contentEnd, line);
-          }
-          rows++;
+          out.rows++;
         }
         pos = lineEnd + 1;
       }
-      if (rows == 0) {
-        labelMem.close();
-        valueMem.close();
-        if (weightMem != null) {
-          weightMem.close();
-        }
-        return new ParsedBlock(null, line);
-      }
-      return new ParsedBlock(Batch.dense(rows, features, present, labelMem, weightMem, valueMem), line);
+      return out.finish(line, quoted);
     } catch (DataFormatException | RuntimeException e) {
+      out.close();
+      throw e;
+    }
+  }
+
+  /** The hot path: fields split at the delimiter byte, parsed in place. */
+  private void plainRow(TextBlock block, byte[] b, int lineStart, int contentEnd, long line, Rows out)
+      throws DataFormatException {
+    int field = 0;
+    int start = lineStart;
+    while (true) {
+      int stop = start;
+      while (stop < contentEnd && b[stop] != delimiter) {
+        stop++;
+      }
+      if (field >= fields) {
+        throw ragged(line, countFields(b, lineStart, contentEnd));
+      }
+      float v = number(block, b, start, stop, line, field, b, lineStart, contentEnd, true);
+      out.put(field, v, line, b, start, stop);
+      field++;
+      if (stop >= contentEnd) {
+        break;
+      }
+      start = stop + 1;
+    }
+    if (field != fields) {
+      throw ragged(line, field);
+    }
+  }
+
+  /** The dialect path: one line read by commons-csv, quotes removed. */
+  private void quotedRow(TextBlock block, byte[] b, int lineStart, int contentEnd, long line, Rows out)
+      throws DataFormatException {
+    List<String> values;
+    try {
+      values = dialect.record(new String(b, lineStart, contentEnd - lineStart, StandardCharsets.UTF_8));
+    } catch (UncheckedIOException e) {
+      throw new DataFormatException(line, 0, "'" + BlockParser.snippet(b, lineStart, contentEnd)
+          + "' has a quoted field that does not end on this line; perhaps you should close its quote");
+    }
+    if (values == null || values.size() != fields) {
+      throw ragged(line, values == null ? countFields(b, lineStart, contentEnd) : values.size());
+    }
+    for (int field = 0; field < fields; field++) {
+      byte[] value = values.get(field).getBytes(StandardCharsets.UTF_8);
+      float v = number(block, value, 0, value.length, line, field, b, lineStart, contentEnd, false);
+      out.put(field, v, line, value, 0, value.length);
+    }
+  }
+
+  /** Where one block's rows go: labels, weights and values off the heap. */
+  private final class Rows {
+    final OffHeapBuffer labelMem;
+    final OffHeapBuffer weightMem;
+    final OffHeapBuffer valueMem;
+    final FloatBuffer labels;
+    final FloatBuffer weights;
+    final FloatBuffer values;
+    int rows;
+    long present;
+
+    Rows(int capacity) {
+      labelMem = new OffHeapBuffer(4L * capacity);
+      weightMem = weighted ? new OffHeapBuffer(4L * capacity) : null;
+      valueMem = new OffHeapBuffer(4L * capacity * features);
+      labels = labelMem.bytes().asFloatBuffer();
+      weights = weighted ? weightMem.bytes().asFloatBuffer() : null;
+      values = valueMem.bytes().asFloatBuffer();
+    }
+
+    /** Stores field {@code field} of the current row; {@code raw} is its text, for messages. */
+    void put(int field, float v, long line, byte[] raw, int start, int stop) throws DataFormatException {
+      if (labelled && field == 0) {
+        if (Float.isNaN(v)) {
+          throw new DataFormatException(line, 1, "the label is missing; every row needs a label in column 1");
+        }
+        labels.put(rows, v);
+      } else if (weighted && field == (labelled ? 1 : 0)) {
+        if (Float.isNaN(v) || v < 0) {
+          throw new DataFormatException(line, 2, "instance weight '" + BlockParser.snippet(raw, start, stop)
+              + "' is not a non-negative number (csv_weights=1 reads column 2 as the weight)");
+        }
+        weights.put(rows, v);
+      } else {
+        values.put(rows * features + field - (fields - features), v);
+        if (!Float.isNaN(v)) {
+          present++;
+        }
+      }
+    }
+
+    ParsedBlock finish(long lines, boolean quoted) {
+      if (rows == 0) {
+        close();
+        return new ParsedBlock(null, lines, 0, 0, quoted);
+      }
+      return new ParsedBlock(Batch.dense(rows, features, present, labelMem, weightMem, valueMem), lines, 0, 0, quoted);
+    }
+
+    void close() {
       labelMem.close();
       valueMem.close();
       if (weightMem != null) {
         weightMem.close();
       }
-      throw e;
     }
   }
 
+  /**
+   * Parses {@code b[start, stop)}, spaces and tabs around it ignored; empty is missing.
+   *
+   * @param lineBytes the line the field is from, {@code [lineStart, lineEnd)}, for messages
+   * @param plain whether a field with a double quote should send the block to commons-csv
+   */
   private float number(TextBlock block, byte[] b, int start, int stop, long line, int field,
-      int lineStart, int lineEnd) throws DataFormatException {
+      byte[] lineBytes, int lineStart, int lineEnd, boolean plain) throws DataFormatException {
     while (start < stop && (b[start] == ' ' || b[start] == '\t')) {
       start++;
     }
@@ -142,9 +243,12 @@ final class CsvParser implements BlockParser {
     try {
       return JavaFloatParser.parseFloat(b, start, stop - start);
     } catch (NumberFormatException e) {
+      if (plain && hasQuote(lineBytes, lineStart, lineEnd)) {
+        throw QUOTED_FIELD;
+      }
       // Inference payloads are rows of features only: a word on the first line is a bad value there.
       if (labelled && block.firstInStream() && line == 1) {
-        throw new DataFormatException(line, 0, "'" + BlockParser.snippet(b, lineStart, lineEnd)
+        throw new DataFormatException(line, 0, "'" + BlockParser.snippet(lineBytes, lineStart, lineEnd)
             + "' looks like a header: remove it (CSV input has no header row"
             + (labelled ? "; the label is the first column)" : ")"));
       }
@@ -153,13 +257,20 @@ final class CsvParser implements BlockParser {
     }
   }
 
-  private DataFormatException ragged(TextBlock block, byte[] b, int lineStart, int lineEnd, long line) {
-    int found = 1;
-    for (int i = lineStart; i < lineEnd; i++) {
-      if (b[i] == ',') {
-        found++;
+  private static boolean hasQuote(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == '"') {
+        return true;
       }
     }
+    return false;
+  }
+
+  private int countFields(byte[] b, int lineStart, int lineEnd) {
+    return dialect.fields(b, lineStart, lineEnd);
+  }
+
+  private DataFormatException ragged(long line, int found) {
     return new DataFormatException(line, 0, "expected " + fields + " columns, found " + found
         + " (every row needs the same columns as the first row)");
   }

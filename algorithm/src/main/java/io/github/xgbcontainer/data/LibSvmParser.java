@@ -8,7 +8,7 @@ import java.nio.LongBuffer;
 /**
  * LibSVM text: {@code label[:weight] index:value ...}, separated by spaces or tabs. Indices are
  * taken as written (zero-based, as the official image reads them) and need not be sorted; a
- * {@code #} starts a comment.
+ * {@code #} starts a comment. A pair without a value ({@code 8:}) is a missing value.
  */
 final class LibSvmParser implements BlockParser {
 
@@ -49,6 +49,8 @@ final class LibSvmParser implements BlockParser {
       int rows = 0;
       int nnz = 0;
       int maxIndex = -1;
+      long valueless = 0;
+      long firstValueless = 0;
       long line = 0;
       int pos = 0;
       indptr.put(0, 0);
@@ -104,12 +106,20 @@ final class LibSvmParser implements BlockParser {
             throw new DataFormatException(line, token, "query ids ('qid:') are not supported yet; remove them");
           }
           int index = index(b, start, colon, line, token);
-          indices.put(nnz, index);
-          values.put(nnz, parse(b, colon + 1, p, line, token, "value"));
-          nnz++;
           if (index > maxIndex) {
             maxIndex = index;
           }
+          if (colon + 1 == p) {
+            // 'index:' with no value (one row of the official abalone-multiclass sample): the
+            // cell is missing, so it is left out of the row; the reader warns once per file.
+            if (valueless++ == 0) {
+              firstValueless = line;
+            }
+            continue;
+          }
+          indices.put(nnz, index);
+          values.put(nnz, parse(b, colon + 1, p, line, token, "value"));
+          nnz++;
         }
         if (token > 0) {
           rows++;
@@ -126,7 +136,7 @@ final class LibSvmParser implements BlockParser {
       }
       Batch batch = Batch.sparse(rows, maxIndex + 1, labelMem, keepWeights ? weightMem : null,
           valMem, ptrMem, idxMem);
-      return new ParsedBlock(batch, line);
+      return new ParsedBlock(batch, line, valueless, firstValueless, false);
     } catch (DataFormatException | RuntimeException e) {
       closeAll(labelMem, weightMem, ptrMem, idxMem, valMem);
       throw e;

@@ -21,4 +21,12 @@ public interface RecordReader {
    * @throws IOException when the platform fails to deliver the bytes
    */
   void read(String channel, DataStream stream, Consumer<Batch> sink) throws IOException;
+
+  /**
+   * The feature columns' names, after every stream was read: Parquet's column names; empty when the
+   * format has none, and XGBoost's {@code f0, f1, ...} apply.
+   */
+  default java.util.List<String> featureNames() {
+    return java.util.List.of();
+  }
 }

@@ -57,7 +57,7 @@ public final class MatrixFactory {
           + " that its files are not empty");
     }
     if (plan(options) == MatrixPath.PLAIN) {
-      return plain(data, options);
+      return named(plain(data, options), data);
     }
     long features = data.features();
     long referenceHandle = 0;
@@ -74,7 +74,22 @@ public final class MatrixFactory {
       }
       features = trained;
     }
-    return quantile(data, options, referenceHandle, features);
+    return named(quantile(data, options, referenceHandle, features), data);
+  }
+
+  /** Gives the matrix the channel's feature names (Parquet's columns); the trainer hands them to the booster. */
+  private static DMatrix named(DMatrix matrix, ChannelData data) {
+    if (data.featureNames().isEmpty()) {
+      return matrix;
+    }
+    try {
+      matrix.setFeatureNames(data.featureNames().toArray(String[]::new));
+      return matrix;
+    } catch (XGBoostError e) {
+      matrix.dispose();
+      throw new AlgorithmError("channel '" + data.channel() + "': setting the feature names: "
+          + withoutStackTrace(String.valueOf(e.getMessage())), e);
+    }
   }
 
   /** The quantile path without the reference checks of {@link #build}. */

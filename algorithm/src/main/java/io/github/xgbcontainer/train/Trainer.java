@@ -108,6 +108,11 @@ public final class Trainer {
         log.accept("resuming after round " + (first - 1) + " of " + rounds + " from the checkpoint");
       } else {
         booster = XGBoost.train(train, params, 0, Map.of(), null, null);
+        // The Python package copies the training matrix's feature names to the booster; xgboost4j does not.
+        String[] featureNames = train.getFeatureNames();
+        if (featureNames != null && featureNames.length > 0) {
+          booster.setFeatureNames(featureNames);
+        }
       }
       for (String metric : hyperparameters.xgboostMetrics()) {
         booster.setParam("eval_metric", metric);

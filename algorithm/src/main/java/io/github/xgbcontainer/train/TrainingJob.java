@@ -199,7 +199,8 @@ public final class TrainingJob {
       Training cluster, Timings timings, long start) {
     boolean leader = cluster == null || cluster.isLeader();
     int features = cluster == null ? train.features() : cluster.features();
-    List<String> featureNames = ModelOutputs.defaultFeatureNames(features);
+    List<String> featureNames = train.featureNames().size() == features ? train.featureNames()
+        : ModelOutputs.defaultFeatureNames(features);
     ChannelData trainData = train;
     if (features != train.features()) {
       // LibSVM shards: the widest host decides; XGBoost agrees on the column count the same way

@@ -294,4 +294,54 @@ class BinaryReadersTest {
       assertEquals(0, left.count(), "the spooled copy is deleted");
     }
   }
+  @Test
+  void parquet_pandasDefaultIndexIsDroppedAndColumnsNameTheFeatures() throws IOException {
+    try (LogRecords log = new LogRecords(ParquetReader.class); ChannelData data = read("parquet/pandas_index.parquet", 2)) {
+      assertEquals(4, data.rows());
+      assertEquals(2, data.features());
+      assertEquals(List.of("x", "y"), data.featureNames());
+      assertArrayEquals(new float[] {0, 1, 0, 1}, labels(data));
+      assertArrayEquals(new float[] {1.5f, 9}, rows(data).get(1));
+      assertEquals(List.of("channel 'train', file 'pandas_index.parquet': column '__index_level_0__' is the pandas "
+          + "index (named in the file's pandas metadata), not a feature: dropped, as pandas reads it"),
+          log.at(java.util.logging.Level.INFO).stream().filter(m -> m.contains("pandas")).toList());
+    }
+  }
+
+  @Test
+  void parquet_pandasNamedStringIndexIsDroppedBeforeTheLabel() throws IOException {
+    // the index is a string column and comes first: without the metadata it would be the label, and refused
+    try (ChannelData data = read("parquet/pandas_named_index.parquet")) {
+      assertEquals(200, data.rows());
+      assertEquals(List.of("area", "rooms"), data.featureNames());
+      assertEquals(3.1f * 20 + 12, labels(data)[0], 1e-4);
+      assertArrayEquals(new float[] {20, 1}, rows(data).get(0));
+    }
+  }
+
+  @Test
+  void parquet_daskIndexOfTheOfficialSampleIsDroppedOnceLogged() throws IOException {
+    Path train = Files.createDirectories(dir.resolve("dask"));
+    Path sample = Path.of(System.getProperty("anchor.data", "../../shared/anchor-data")).resolve("data/parquet/multiple_files");
+    for (String name : List.of("train_0.parquet", "train_1.parquet")) {
+      Files.copy(sample.resolve(name), train.resolve(name));
+    }
+    try (LogRecords log = new LogRecords(ParquetReader.class);
+         ChannelData data = new ChannelReader(ContentType.PARQUET, new ParquetReader(dir.resolve("spool")))
+             .read(FolderChannel.list("train", train, InputMode.FILE))) {
+      assertEquals(10, data.rows());
+      assertEquals(5, data.features());
+      assertEquals(List.of("1", "2", "3", "4", "5"), data.featureNames());
+      assertEquals(List.of("channel 'train', file 'train_0.parquet': column '__null_dask_index__' is the pandas index "
+          + "(named in the file's pandas metadata), not a feature: dropped, as pandas reads it"),
+          log.at(java.util.logging.Level.INFO).stream().filter(m -> m.contains("pandas")).toList());
+    }
+  }
+
+  @Test
+  void parquet_withoutPandasMetadataKeepsEveryColumnAndItsName() throws IOException {
+    try (ChannelData data = read("parquet/types_nulls.parquet")) {
+      assertEquals(List.of("a", "b", "c", "d", "e"), data.featureNames());
+    }
+  }
 }

@@ -19,8 +19,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ChannelReaderTest {
 
@@ -146,7 +150,143 @@ class ChannelReaderTest {
   void csv_rejectsSingleColumn() throws IOException {
     write("a.csv", "1\n2\n");
     assertEquals("channel 'train', file 'a.csv': rows have 1 column(s) but need at least 2 (label and one feature); "
-        + "is this really comma-separated CSV?", readFails(ContentType.CSV, false).getMessage());
+        + "no delimiter (comma, tab, ';', '|', space or ':') found on the first line, perhaps you should check the "
+        + "channel's ContentType", readFails(ContentType.CSV, false).getMessage());
+  }
+
+  @Test
+  void csv_rejectsTooFewColumnsForWeights() throws IOException {
+    write("a.csv", "1;2\n");
+    assertEquals("channel 'train', file 'a.csv': rows have 2 column(s) but need at least 3 (label, weight and one "
+        + "feature); fields split at ';', perhaps you should check csv_weights and the channel's ContentType",
+        readFails(ContentType.CSV, true).getMessage());
+  }
+
+  /** The same three rows in every dialect the official image's sniffer finds, and quoted. */
+  static Stream<Arguments> csvDialects() {
+    return Stream.of(
+        Arguments.of("tab", "1\t2.5\t\t3\n0\t1e-3\t4\t\n2\t-1\t0.5\t7\n"),
+        Arguments.of("semicolon", "1;2.5;;3\n0;1e-3;4;\n2;-1;0.5;7\n"),
+        Arguments.of("pipe with decimals", "1|2.5||3\n0|1e-3|4|\n2|-1|0.5|7\n"),
+        Arguments.of("pipe with spaces", "1 | 2.5 | | 3\n0 | 1e-3 | 4 |\n2 | -1 | 0.5 | 7\n"),
+        Arguments.of("space", "1 2.5  3\n0 1e-3 4 \n2 -1 0.5 7\n"),
+        Arguments.of("colon", "1:2.5::3\n0:1e-3:4:\n2:-1:0.5:7\n"),
+        Arguments.of("quoted numbers", "1,\"2.5\",,3\n0,1e-3,\"4\",\n2,-1,0.5,7\n"),
+        Arguments.of("every field quoted", "\"1\",\"2.5\",\"\",\"3\"\r\n\"0\",\"1e-3\",\"4\",\"\"\r\n"
+            + "\"2\",\"-1\",\"0.5\",\"7\"\r\n"),
+        Arguments.of("quoted, semicolon, spaces", "\"1\"; \"2.5\";;3\n0;1e-3; \"4\" ;\n2;-1;0.5;7\n"),
+        Arguments.of("quotes after plain blocks", "1,2.5,,3\n0,1e-3,4,\n2,-1,\"0.5\",7\n"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("csvDialects")
+  void csv_dialectReadsAsTheCommaFile(String name, String text) throws IOException {
+    write("a.csv", "1,2.5,,3\n0,1e-3,4,\n2,-1,0.5,7\n");
+    float[] comma;
+    try (ChannelData data = read(ContentType.CSV, false, 20)) {
+      comma = values(data);
+    }
+    write("a.csv", text);
+    try (ChannelData data = read(ContentType.CSV, false, 20)) {
+      assertEquals(3, data.rows(), name);
+      assertEquals(3, data.features(), name);
+      assertArrayEquals(new float[] {1, 0, 2}, labels(data), name);
+      assertArrayEquals(comma, values(data), name);
+      assertArrayEquals(new float[] {2.5f, Float.NaN, 3, 0.001f, 4, Float.NaN, -1, 0.5f, 7}, comma);
+    }
+  }
+
+  private static float[] values(ChannelData data) {
+    List<Float> out = new ArrayList<>();
+    for (Batch b : data.batches()) {
+      for (int i = 0; i < b.rows() * b.columns(); i++) {
+        out.add(b.values().get(i));
+      }
+    }
+    float[] arr = new float[out.size()];
+    for (int i = 0; i < arr.length; i++) {
+      arr[i] = out.get(i);
+    }
+    return arr;
+  }
+
+  @Test
+  void csv_plainNumericNeverReachesCommonsCsv() throws IOException {
+    StringBuilder comma = new StringBuilder();
+    StringBuilder tab = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      comma.append(i % 2).append(",").append(i * 0.5).append(",,").append(-i).append("\n");
+      tab.append(i % 2).append("\t").append(i * 0.5).append("\t\t").append(-i).append("\n");
+    }
+    for (String text : List.of(comma.toString(), tab.toString())) {
+      write("a.csv", text);
+      try (LogRecords log = new LogRecords(ChannelReader.class); ChannelData data = read(ContentType.CSV, false, 4096)) {
+        assertEquals(2000, data.rows());
+        assertTrue(data.batches().size() > 1);
+        assertEquals(List.of(), log.at(java.util.logging.Level.INFO).stream()
+            .filter(m -> m.contains("commons-csv")).toList());
+      }
+      // and block by block: the plain path answers for every block
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      CsvParser parser = new CsvParser(CsvDialect.sniff(bytes, 0, text.indexOf('\n')), 4, true, false);
+      try {
+        BlockParser.ParsedBlock parsed = parser.parse(new TextBlock(bytes, bytes.length, true));
+        assertFalse(parsed.quoted());
+        assertEquals(2000, parsed.batch().rows());
+        parsed.batch().close();
+      } catch (DataFormatException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  @Test
+  void csv_quotedBlocksAreCountedAndLogged() throws IOException {
+    write("a.csv", "1,2\n0,3\n1,\"4\"\n");
+    try (LogRecords log = new LogRecords(ChannelReader.class); ChannelData data = read(ContentType.CSV, false, 8)) {
+      assertEquals(3, data.rows());
+      assertEquals(List.of("channel 'train', file 'a.csv': CSV delimiter ',', 2 columns (from the first line)",
+          "channel 'train', file 'a.csv': 1 of 2 block(s) had quoted fields and were read by commons-csv"),
+          log.at(java.util.logging.Level.INFO).stream().filter(m -> m.contains("file 'a.csv'")).toList());
+    }
+  }
+
+  @Test
+  void csv_quotedErrorsNameLineAndColumn() throws IOException {
+    write("a.csv", "1,\"2.5\",3\n1,\"x\",3\n");
+    assertEquals("channel 'train', file 'a.csv', line 2, column 2: 'x' is not a number (leave the field empty for a "
+        + "missing value)", readFails(ContentType.CSV, false).getMessage());
+    write("a.csv", "1,\"2.5\",3\n1,\"2\n");
+    assertEquals("channel 'train', file 'a.csv', line 2: '1,\"2' has a quoted field that does not end on this line; "
+        + "perhaps you should close its quote", readFails(ContentType.CSV, false).getMessage());
+    write("a.csv", "1;\"2.5\";3\n1;\"2;5\"\n");
+    assertEquals("channel 'train', file 'a.csv', line 2: expected 3 columns, found 2 (every row needs the same "
+        + "columns as the first row)", readFails(ContentType.CSV, false).getMessage());
+    write("a.csv", "\"label\",\"a\"\n1,2\n");
+    assertEquals("channel 'train', file 'a.csv', line 1: '\"label\",\"a\"' looks like a header: remove it (CSV input "
+        + "has no header row; the label is the first column)", readFails(ContentType.CSV, false).getMessage());
+  }
+
+  @Test
+  void csvDialect_sniffsLikePythonButNeverADigit() {
+    assertEquals(',', sniff("1,2.5,3"));
+    assertEquals('\t', sniff("1\t2.5\t3"));
+    assertEquals(';', sniff("1;2.5;3"));
+    // Python's csv.Sniffer answers '5' here, and ' ' for the next
+    assertEquals('|', sniff("1.5|2.5|3.5"));
+    assertEquals('|', sniff("1 | 2.5 | 3"));
+    assertEquals(' ', sniff("1 2.5 3"));
+    assertEquals(':', sniff("1:2:3"));
+    assertEquals(',', sniff("1,\"2,5\",3"));
+    // nothing splits into numbers: the first delimiter present, as Python's preference
+    assertEquals(',', sniff("1\t2,5\t3"));
+    assertEquals(',', sniff("label,a,b"));
+    assertNull(CsvDialect.sniff("1.5".getBytes(StandardCharsets.UTF_8), 0, 3));
+  }
+
+  private static char sniff(String line) {
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    return (char) CsvDialect.sniff(b, 0, b.length).delimiter();
   }
 
   @Test
@@ -202,6 +342,30 @@ class ChannelReaderTest {
     write("a.libsvm", "abc 2:1\n");
     assertEquals("channel 'train', file 'a.libsvm', line 1, column 1: the label 'abc' is not a number",
         readFails(ContentType.LIBSVM, false).getMessage());
+  }
+
+  @Test
+  void libsvm_pairWithoutValueIsMissingWithOneWarningPerFile() throws IOException {
+    write("a.libsvm", "1 0:1 1:2\n0 0:3 1:\n\n1 0:5 1:6 2:\n");
+    write("b.libsvm", "1 3:1\n");
+    try (LogRecords log = new LogRecords(ChannelReader.class); ChannelData data = read(ContentType.LIBSVM, false, 16)) {
+      assertEquals(4, data.rows());
+      assertEquals(4, data.features());
+      List<Float> values = new ArrayList<>();
+      List<Integer> indices = new ArrayList<>();
+      for (Batch b : data.batches()) {
+        for (long i = 0; i < b.indptr().get(b.rows()); i++) {
+          indices.add(b.indices().get((int) i));
+          values.add(b.values().get((int) i));
+        }
+      }
+      // the valueless cells are left out of their rows: missing, not 0 and not a made-up value
+      assertEquals(List.of(0, 1, 0, 0, 1, 3), indices);
+      assertEquals(List.of(1f, 2f, 3f, 5f, 6f, 1f), values);
+      assertEquals(List.of("channel 'train', file 'a.libsvm': 2 features written 'index:' with no value (first on "
+          + "line 2) read as missing; perhaps you should write the value or leave the pair out"),
+          log.at(java.util.logging.Level.WARNING));
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -107,6 +108,33 @@ public final class Fixtures {
     try (ParquetWriter<Group> w = writer(pq.resolve("string_column.parquet"), text, CompressionCodecName.UNCOMPRESSED, 1 << 20)) {
       w.write(new SimpleGroupFactory(text).newGroup().append("label", 1.0).append("city", "Lyon"));
     }
+    // pandas / pyarrow / Dask record a DataFrame's index as columns named in the 'pandas' metadata:
+    // the default index after the data, and a named string index (set_index('city')) first
+    MessageType defaultIndex = MessageTypeParser.parseMessageType("message schema { optional double label; "
+        + "optional double x; optional int32 y; optional int64 __index_level_0__; }");
+    try (ParquetWriter<Group> w = writer(pq.resolve("pandas_index.parquet"), defaultIndex, CompressionCodecName.SNAPPY,
+        1 << 20, Map.of("pandas", pandasMetadata(List.of("__index_level_0__"),
+            List.of("label", "x", "y", "__index_level_0__"), List.of("float64", "float64", "int32", "int64"))))) {
+      SimpleGroupFactory f = new SimpleGroupFactory(defaultIndex);
+      for (int i = 0; i < 4; i++) {
+        w.write(f.newGroup().append("label", (double) (i % 2)).append("x", i * 1.5).append("y", 10 - i)
+            .append("__index_level_0__", 100L + i));
+      }
+    }
+    MessageType namedIndex = MessageTypeParser.parseMessageType("message schema { optional binary city (STRING); "
+        + "optional double price; optional double area; optional int64 rooms; }");
+    try (ParquetWriter<Group> w = writer(pq.resolve("pandas_named_index.parquet"), namedIndex, CompressionCodecName.SNAPPY,
+        1 << 20, Map.of("pandas", pandasMetadata(List.of("city"), List.of("city", "price", "area", "rooms"),
+            List.of("unicode", "float64", "float64", "int64"))))) {
+      SimpleGroupFactory f = new SimpleGroupFactory(namedIndex);
+      String[] cities = {"Lyon", "Lille", "Nantes", "Brest", "Dijon", "Nice", "Metz", "Caen"};
+      for (int i = 0; i < 200; i++) {
+        double area = 20 + (i * 37) % 130;
+        long rooms = 1 + (i * 7) % 5;
+        w.write(f.newGroup().append("city", cities[i % cities.length]).append("price", 3.1 * area + 12 * rooms)
+            .append("area", area).append("rooms", rooms));
+      }
+    }
     MessageType nullableLabel = MessageTypeParser.parseMessageType("message row { optional double label; required double x; }");
     try (ParquetWriter<Group> w = writer(pq.resolve("null_label.parquet"), nullableLabel, CompressionCodecName.UNCOMPRESSED, 1 << 20)) {
       SimpleGroupFactory f = new SimpleGroupFactory(nullableLabel);
@@ -117,15 +145,40 @@ public final class Fixtures {
 
   private static ParquetWriter<Group> writer(Path file, MessageType schema, CompressionCodecName codec, int rowGroupBytes)
       throws IOException {
+    return writer(file, schema, codec, rowGroupBytes, Map.of());
+  }
+
+  private static ParquetWriter<Group> writer(Path file, MessageType schema, CompressionCodecName codec, int rowGroupBytes,
+      Map<String, String> keyValues) throws IOException {
     Files.deleteIfExists(file);
     return ExampleParquetWriter.builder(new LocalOutputFile(file))
         .withConf(new Configuration(false))
+        .withExtraMetaData(keyValues)
         .withType(schema)
         .withCompressionCodec(codec)
         .withRowGroupSize(rowGroupBytes)
         .withPageSize(128)
         .withDictionaryEncoding(false)
         .build();
+  }
+
+  /** The 'pandas' metadata as pyarrow writes it for a DataFrame (pandas' storage format for Parquet). */
+  private static String pandasMetadata(List<String> index, List<String> columns, List<String> types) {
+    StringBuilder json = new StringBuilder("{\"index_columns\": [");
+    json.append(String.join(", ", index.stream().map(n -> "\"" + n + "\"").toList()));
+    json.append("], \"column_indexes\": [{\"name\": null, \"field_name\": null, \"pandas_type\": \"unicode\", "
+        + "\"numpy_type\": \"object\", \"metadata\": {\"encoding\": \"UTF-8\"}}], \"columns\": [");
+    for (int i = 0; i < columns.size(); i++) {
+      String name = columns.get(i);
+      String type = types.get(i);
+      json.append(i == 0 ? "" : ", ").append("{\"name\": ")
+          .append(name.startsWith("__index_level_") ? "null" : "\"" + name + "\"")
+          .append(", \"field_name\": \"").append(name).append("\", \"pandas_type\": \"").append(type)
+          .append("\", \"numpy_type\": \"").append(type.equals("unicode") ? "object" : type)
+          .append("\", \"metadata\": null}");
+    }
+    return json.append("], \"creator\": {\"library\": \"pyarrow\", \"version\": \"15.0.2\"}, "
+        + "\"pandas_version\": \"2.2.1\"}").toString();
   }
 
   private static Value value(Float32Tensor.Builder t) {

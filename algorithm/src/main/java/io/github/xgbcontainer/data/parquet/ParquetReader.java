@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,7 +35,8 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
- * Reads Parquet files: the first column is the label, every other column a feature; {@code int32},
+ * Reads Parquet files: the first column is the label, every other column a feature, except the
+ * index columns a pandas or Dask writer recorded ({@link PandasIndex}); {@code int32},
  * {@code int64}, {@code float}, {@code double} and {@code boolean} columns are accepted and nulls
  * are missing values. One row group is decoded at a time, column by column (several columns at once
  * on several threads), straight into a dense batch. A stream without a file (a pipe) is spooled to a
@@ -59,6 +61,10 @@ public final class ParquetReader implements RecordReader {
 
   private final Path spoolDir;
   private final int threads;
+  /** The feature columns' names of the first file, and whether every later file had the same. */
+  private List<String> names;
+  private boolean namesAgree = true;
+  private Set<String> lastDropped = Set.of();
 
   /** One decoding thread; see {@link #ParquetReader(Path, int)}. */
   public ParquetReader(Path spoolDir) {
@@ -73,6 +79,44 @@ public final class ParquetReader implements RecordReader {
   public ParquetReader(Path spoolDir, int threads) {
     this.spoolDir = spoolDir;
     this.threads = Math.max(1, threads);
+  }
+
+  /** The feature columns' names, when every file read so far has the same; empty otherwise. */
+  @Override
+  public List<String> featureNames() {
+    return names == null || !namesAgree ? List.of() : names;
+  }
+
+  /** The columns the file's pandas metadata names as the index and the schema holds. */
+  private static Set<String> pandasIndex(String where, ParquetFileReader reader, MessageType schema) {
+    Set<String> index;
+    try {
+      index = PandasIndex.columns(reader.getFooter().getFileMetaData().getKeyValueMetaData());
+    } catch (IOException e) {
+      LOG.warning(where + ": its pandas metadata is not JSON (" + e.getMessage() + "); every column is read");
+      return Set.of();
+    }
+    index.removeIf(name -> !schema.containsField(name));
+    return index;
+  }
+
+  /** Logs dropped index columns (again only when a file drops others) and keeps the feature names. */
+  private void note(String where, Set<String> index, List<ColumnDescriptor> columns) {
+    if (!index.isEmpty() && !index.equals(lastDropped)) {
+      String list = index.stream().map(n -> "'" + n + "'").collect(java.util.stream.Collectors.joining(", "));
+      LOG.info(where + ": " + (index.size() == 1 ? "column " + list + " is the pandas index" : "columns " + list
+          + " are the pandas index") + " (named in the file's pandas metadata), not "
+          + (index.size() == 1 ? "a feature" : "features") + ": dropped, as pandas reads it");
+    }
+    lastDropped = index;
+    List<String> fileNames = columns.stream().skip(1).map(c -> c.getPath()[0]).toList();
+    if (names == null) {
+      names = fileNames;
+    } else if (namesAgree && !names.equals(fileNames)) {
+      namesAgree = false;
+      LOG.warning(where + ": its feature columns " + fileNames + " are not the first file's " + names
+          + "; the model gets no feature names");
+    }
   }
 
   @Override
@@ -204,8 +248,11 @@ public final class ParquetReader implements RecordReader {
     ExecutorService pool = null;
     try {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-      List<ColumnDescriptor> columns = schema.getColumns();
-      checkSchema(where, schema, columns);
+      Set<String> index = pandasIndex(where, reader, schema);
+      List<ColumnDescriptor> columns = schema.getColumns().stream()
+          .filter(c -> !index.contains(c.getPath()[0])).toList();
+      checkSchema(where, schema, index, columns);
+      note(where, index, columns);
       String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
       int features = columns.size() - 1;
       int workers = Math.min(threads, columns.size());
@@ -360,8 +407,11 @@ public final class ParquetReader implements RecordReader {
     }
   }
 
-  private static void checkSchema(String where, MessageType schema, List<ColumnDescriptor> columns) {
+  private static void checkSchema(String where, MessageType schema, Set<String> index, List<ColumnDescriptor> columns) {
     for (Type field : schema.getFields()) {
+      if (index.contains(field.getName())) {
+        continue;
+      }
       if (!field.isPrimitive() || field.isRepetition(Type.Repetition.REPEATED)) {
         throw new UserError(where + ": column '" + field.getName() + "' is nested or repeated; only flat "
             + "int32, int64, float, double and boolean columns can be read, perhaps you should flatten it");
