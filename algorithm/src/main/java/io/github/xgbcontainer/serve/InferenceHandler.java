@@ -158,6 +158,7 @@ final class InferenceHandler extends Handler.Abstract {
   }
 
   private static void fail(Request request, Response response, Callback callback, int status, String message) {
+    request.setAttribute(RequestFailureLog.REASON, message);
     if (status == 408) {
       // The rest of a late body may still come; nothing on this connection can be trusted after it.
       response.getHeaders().put(HttpHeader.CONNECTION, "close");

@@ -51,7 +51,7 @@ public final class ModelServer implements AutoCloseable {
       ServerConnector connector = new ServerConnector(server);
       connector.setPort(settings.port());
       server.addConnector(connector);
-      server.setHandler(new InferenceHandler(model, settings, output));
+      server.setHandler(new RequestFailureLog(new InferenceHandler(model, settings, output)));
       try {
         server.start();
       } catch (Exception e) {
