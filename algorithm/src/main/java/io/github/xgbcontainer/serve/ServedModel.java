@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -30,6 +31,10 @@ final class ServedModel implements AutoCloseable {
   private static final int[] ALL_TREES = {0, 0};
 
   private final Booster booster;
+  // Predictions hold the read lock, close the write lock: a request still predicting when the
+  // stop grace runs out must not find its booster freed under it (a native crash).
+  private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
+  private boolean closed;
   private final int features;
   private final String objective;
   private final int numClass;
@@ -110,6 +115,7 @@ final class ServedModel implements AutoCloseable {
    */
   float[][] predict(Rows rows, boolean margin) {
     checkFeatures(rows);
+    acquire();
     try {
       if (rows.isDense()) {
         return booster.inplace_predict(rows.values(), rows.rows(), rows.columns(), Float.NaN, ALL_TREES,
@@ -123,12 +129,15 @@ final class ServedModel implements AutoCloseable {
       }
     } catch (XGBoostError e) {
       throw new AlgorithmError("prediction failed: " + firstLine(e.getMessage()), e);
+    } finally {
+      use.readLock().unlock();
     }
   }
 
   /** SHAP contributions: per row, one value per feature and the bias last (per class for multi-class). */
   float[][] contributions(Rows rows) {
     checkFeatures(rows);
+    acquire();
     try {
       DMatrix matrix = matrix(rows);
       try {
@@ -138,6 +147,8 @@ final class ServedModel implements AutoCloseable {
       }
     } catch (XGBoostError e) {
       throw new AlgorithmError("contributions failed: " + firstLine(e.getMessage()), e);
+    } finally {
+      use.readLock().unlock();
     }
   }
 
@@ -172,8 +183,24 @@ final class ServedModel implements AutoCloseable {
     return text.strip();
   }
 
+  private void acquire() {
+    use.readLock().lock();
+    if (closed) {
+      use.readLock().unlock();
+      throw new HttpFailure(503, "the server is stopping, perhaps you should send the request again");
+    }
+  }
+
   @Override
   public void close() {
-    booster.dispose();
+    use.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        booster.dispose();
+      }
+    } finally {
+      use.writeLock().unlock();
+    }
   }
 }

@@ -1,15 +1,21 @@
 package io.github.xgbcontainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,6 +107,75 @@ class ServeCommandIT {
     assertTrue(output.contains("ClientError: model file 'xgboost-model' is a Python pickle, not an XGBoost model"
         + " file, perhaps you should load it in Python (pickle.load) and re-save it with"
         + " booster.save_model('xgboost-model.ubj'), then rename that file to 'xgboost-model'"), output);
+  }
+
+  @Test
+  void sigterm_finishesTheRequestInFlight_refusesNewOnes_andExitsZero() throws Exception {
+    Path root = dir.resolve("sigterm");
+    Files.createDirectories(root.resolve("model"));
+    float[] x = new float[100 * 2];
+    float[] y = new float[100];
+    for (int i = 0; i < 100; i++) {
+      x[2 * i] = i % 10;
+      x[2 * i + 1] = i % 7;
+      y[i] = x[2 * i] > x[2 * i + 1] ? 1 : 0;
+    }
+    DMatrix train = new DMatrix(x, 100, 2, Float.NaN);
+    train.setLabel(y);
+    Booster booster = XGBoost.train(train, Map.of("objective", "binary:logistic", "nthread", 1), 3, Map.of(),
+        null, null);
+    Files.write(root.resolve("model/xgboost-model"), booster.toByteArray("ubj"));
+    train.dispose();
+    booster.dispose();
+
+    Path log = dir.resolve("sigterm-serve.txt");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", TrainJob.JAR.toAbsolutePath().toString(), "serve");
+    pb.environment().put("SAGEMAKER_BASE_DIR", root.toString());
+    pb.environment().put("SAGEMAKER_BIND_TO_PORT", "0");
+    pb.environment().put("XGBC_SERVE_STOP_GRACE_SECONDS", "20");
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
+    Process server = pb.start();
+    try {
+      int port = awaitPort(log, server);
+      // A first request loads the classes of the request path, so the slow one below is dispatched at once.
+      HttpResponse<String> warm = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/invocations")).header("Content-Type", "text/csv")
+          .POST(HttpRequest.BodyPublishers.ofString("1,2\n")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, warm.statusCode(), warm.body());
+      byte[] rows = "1,2\n3,1\n5,5\n".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(30_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /invocations HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n"
+            + "Content-Length: " + rows.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(rows, 0, rows.length / 2);
+        out.flush();
+        Thread.sleep(1000);
+        server.destroy(); // SIGTERM, as SageMaker stops an endpoint
+        for (int i = 0; i < 100 && !Files.readString(log).contains("SIGTERM received"); i++) {
+          Thread.sleep(100);
+        }
+        assertTrue(Files.readString(log).contains("SIGTERM received: no new connections; finishing the requests"
+            + " in progress (1), for up to 20 s"), Files.readString(log));
+        // Past Jetty's default shutdown idle timeout of 1 s: the request must still be waited for.
+        Thread.sleep(1500);
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close(),
+            "the port still accepts connections after SIGTERM");
+        out.write(rows, rows.length / 2, rows.length - rows.length / 2);
+        out.flush();
+        String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(response.startsWith("HTTP/1.1 200 "), response);
+        String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+        assertEquals(3000, body.lines().count(), body);
+      }
+      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "serve did not stop after SIGTERM");
+      assertEquals(0, server.exitValue(), Files.readString(log));
+      assertTrue(Files.readString(log).contains("every request answered"), Files.readString(log));
+    } finally {
+      server.destroyForcibly();
+    }
   }
 
   private static int awaitPort(Path log, Process server) throws Exception {
