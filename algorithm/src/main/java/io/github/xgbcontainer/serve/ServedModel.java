@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
+import io.github.xgbcontainer.output.ModelValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +31,9 @@ final class ServedModel implements AutoCloseable {
 
   private static final int[] ALL_TREES = {0, 0};
 
+  /** The largest model file loaded: a Java array's limit, and far above any real model. */
+  static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
+
   private final Booster booster;
   // Predictions hold the read lock, close the write lock: a request still predicting when the
   // stop grace runs out must not find its booster freed under it (a native crash).
@@ -54,6 +58,12 @@ final class ServedModel implements AutoCloseable {
   static ServedModel load(Path file) {
     byte[] bytes;
     try {
+      long size = Files.size(file);
+      if (size > MAX_MODEL_BYTES) {
+        throw new UserError("model file '" + file.getFileName() + "' is " + size + " bytes, over the "
+            + MAX_MODEL_BYTES + " bytes this server loads, perhaps you should check that it is the model"
+            + " the training job wrote");
+      }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new UserError("no model at " + file + ", perhaps you should point the model's"
@@ -72,6 +82,8 @@ final class ServedModel implements AutoCloseable {
           + " then rename that file to '" + name + "'");
       default -> { }
     }
+    // XGBoost's loader trusts the file: a damaged one can crash the JVM or allocate gigabytes.
+    ModelValidator.validate(name, bytes);
     Booster booster;
     try {
       booster = XGBoost.loadModel(bytes);
