@@ -49,6 +49,8 @@ class ModelLoadingFuzzTest {
       return;
     }
     try {
+      // As serve does; OpenMP threads spinning for each other would make each run take a second.
+      booster.setParam("nthread", 1);
       DMatrix rows = new DMatrix(new float[] {1, 2, 3, 4, 5, 6}, 2, 3, Float.NaN);
       try {
         booster.predict(rows);
