@@ -59,6 +59,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws InterruptedException {
       try (ModelServer server = ModelServer.start(SageMakerPaths.fromEnvironment(System.getenv()),
           ServeSettings.fromEnvironment(System.getenv()))) {
+        server.stopOnSigterm();
         server.join();
         return 0;
       } catch (ContainerException e) {

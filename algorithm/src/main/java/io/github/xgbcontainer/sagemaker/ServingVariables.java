@@ -30,4 +30,22 @@ public final class ServingVariables {
 
   /** The header SageMaker forwards from InvokeEndpoint's CustomAttributes. */
   public static final String CUSTOM_ATTRIBUTES_HEADER = "X-Amzn-SageMaker-Custom-Attributes";
+
+  /**
+   * Seconds a request body may take to arrive, from its headers to its last byte (ours, not
+   * SageMaker's): a client that stalls or trickles is answered 408 and cut off then.
+   */
+  public static final String BODY_SECONDS = "XGBC_SERVE_BODY_SECONDS";
+
+  /** The body deadline when {@link #BODY_SECONDS} is not set: 6 MB at 100 KB/s. */
+  public static final int DEFAULT_BODY_SECONDS = 60;
+
+  /**
+   * Seconds {@code serve} waits on SIGTERM for the requests it has accepted to finish (ours):
+   * it stops accepting at once, answers what it holds within this time, and exits 0.
+   */
+  public static final String STOP_GRACE_SECONDS = "XGBC_SERVE_STOP_GRACE_SECONDS";
+
+  /** The grace when {@link #STOP_GRACE_SECONDS} is not set. */
+  public static final int DEFAULT_STOP_GRACE_SECONDS = 30;
 }

@@ -4,15 +4,12 @@ import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.sagemaker.ServingVariables;
 import io.github.xgbcontainer.serve.RequestReader.RequestType;
 import io.github.xgbcontainer.serve.ResponseWriter.ResponseType;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -23,7 +20,9 @@ import org.eclipse.jetty.util.Callback;
  * {@code POST /invocations}. A bad request is answered with a status and a one-line
  * {@code text/plain} message and never stops the server: 204 for an empty body, 400 for rows that
  * do not parse or do not fit the model, 406 for an unsupported {@code Accept}, 413 for a body over
- * the payload limit, 415 for an unsupported {@code Content-Type}.
+ * the payload limit, 415 for an unsupported {@code Content-Type}, 408 for a body that does not
+ * arrive within its deadline. The body is read asynchronously ({@link BodyReader}), so a slow client
+ * never holds a request thread.
  *
  * @see <a href="https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-batch-code.html">Batch transform container contract</a>
  */
@@ -49,7 +48,7 @@ final class InferenceHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
-    try {
+    answer(request, response, callback, () -> {
       switch (path) {
         case "/ping" -> {
           requireMethod(method, "GET", path);
@@ -66,17 +65,24 @@ final class InferenceHandler extends Handler.Abstract {
         default -> throw new HttpFailure(404, "no such path " + path
             + ", perhaps you should use /ping, /execution-parameters or /invocations");
       }
+    });
+    return true;
+  }
+
+  /** Runs {@code work}, answering what it throws with a status and a one-line message. */
+  private static void answer(Request request, Response response, Callback callback, Runnable work) {
+    try {
+      work.run();
     } catch (HttpFailure e) {
-      fail(response, callback, e.status(), e.getMessage());
+      fail(request, response, callback, e.status(), e.getMessage());
     } catch (UserError e) {
-      fail(response, callback, 400, e.getMessage());
+      fail(request, response, callback, 400, e.getMessage());
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "request failed: " + e, e);
-      fail(response, callback, 500, e.getMessage());
+      fail(request, response, callback, 500, e.getMessage());
     } catch (OutOfMemoryError e) {
-      fail(response, callback, 503, "out of memory, perhaps you should send smaller requests");
+      fail(request, response, callback, 503, "out of memory, perhaps you should send smaller requests");
     }
-    return true;
   }
 
   private void invoke(Request request, Response response, Callback callback) {
@@ -94,7 +100,18 @@ final class InferenceHandler extends Handler.Abstract {
     }
     boolean contributions = wantsContributions(accept)
         || wantsContributions(request.getHeaders().get(ServingVariables.CUSTOM_ATTRIBUTES_HEADER));
-    byte[] body = body(request);
+    long declared = request.getLength();
+    if (declared > settings.maxPayloadBytes()) {
+      throw tooLarge(declared, settings.maxPayloadBytes());
+    }
+    BodyReader.read(request, settings.maxPayloadBytes(), settings.bodySeconds(),
+        body -> answer(request, response, callback,
+            () -> predict(response, callback, requestType, responseType, contributions, body)),
+        failure -> fail(request, response, callback, failure.status(), failure.getMessage()));
+  }
+
+  private void predict(Response response, Callback callback, RequestType requestType,
+      ResponseType responseType, boolean contributions, byte[] body) {
     Rows rows = body.length == 0 ? null : RequestReader.read(requestType, body);
     if (rows == null) {
       send(response, callback, 204, "text/plain", new byte[0]);
@@ -128,26 +145,9 @@ final class InferenceHandler extends Handler.Abstract {
     return false;
   }
 
-  private byte[] body(Request request) {
-    long limit = settings.maxPayloadBytes();
-    long declared = request.getLength();
-    if (declared > limit) {
-      throw tooLarge(declared);
-    }
-    try (InputStream in = Content.Source.asInputStream(request)) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-      if (body.length > limit) {
-        throw tooLarge(-1);
-      }
-      return body;
-    } catch (IOException e) {
-      throw new HttpFailure(400, "the request body could not be read: " + e.getMessage());
-    }
-  }
-
-  private HttpFailure tooLarge(long size) {
+  static HttpFailure tooLarge(long size, long limit) {
     return new HttpFailure(413, "the payload" + (size >= 0 ? " of " + size + " bytes" : "")
-        + " is over the limit of " + settings.maxPayloadMb() + " MB, perhaps you should send fewer"
+        + " is over the limit of " + (limit / (1024 * 1024)) + " MB, perhaps you should send fewer"
         + " rows per request (batch transform: a smaller MaxPayloadInMB)");
   }
 
@@ -157,7 +157,12 @@ final class InferenceHandler extends Handler.Abstract {
     }
   }
 
-  private static void fail(Response response, Callback callback, int status, String message) {
+  private static void fail(Request request, Response response, Callback callback, int status, String message) {
+    request.setAttribute(RequestFailureLog.REASON, message);
+    if (status == 408) {
+      // The rest of a late body may still come; nothing on this connection can be trusted after it.
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
     send(response, callback, status, "text/plain; charset=utf-8",
         (message + "\n").getBytes(StandardCharsets.UTF_8));
   }

@@ -3,10 +3,13 @@ package io.github.xgbcontainer.serve;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import sun.misc.Signal;
 
 /**
  * The running server: the model loaded once, Jetty listening on all interfaces. {@code /ping}
@@ -19,12 +22,16 @@ public final class ModelServer implements AutoCloseable {
 
   private final ServedModel model;
   private final Server server;
+  private final GracefulHandler graceful;
   private final int port;
+  private final int graceSeconds;
 
-  private ModelServer(ServedModel model, Server server, int port) {
+  private ModelServer(ServedModel model, Server server, GracefulHandler graceful, int port, int graceSeconds) {
     this.model = model;
     this.server = server;
+    this.graceful = graceful;
     this.port = port;
+    this.graceSeconds = graceSeconds;
   }
 
   /**
@@ -47,11 +54,19 @@ public final class ModelServer implements AutoCloseable {
       QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 4 * settings.threads() + 8), 4);
       threads.setName("serve");
       Server server = new Server(threads);
+      // On stop (SIGTERM, see stopOnSigterm) the connector stops accepting at once and the
+      // graceful handler waits up to this long for the requests already accepted.
+      server.setStopTimeout(TimeUnit.SECONDS.toMillis(settings.stopGraceSeconds()));
       server.setStopAtShutdown(true);
       ServerConnector connector = new ServerConnector(server);
       connector.setPort(settings.port());
       server.addConnector(connector);
-      server.setHandler(new InferenceHandler(model, settings, output));
+      GracefulHandler graceful = new GracefulHandler(
+          new RequestFailureLog(new InferenceHandler(model, settings, output)));
+      // Jetty cuts in-flight requests that go idle for a second during shutdown by default; a
+      // request whose body is still arriving gets the whole grace instead.
+      graceful.setShutdownIdleTimeout(Math.max(1, TimeUnit.SECONDS.toMillis(settings.stopGraceSeconds())));
+      server.setHandler(graceful);
       try {
         server.start();
       } catch (Exception e) {
@@ -65,7 +80,7 @@ public final class ModelServer implements AutoCloseable {
       int port = connector.getLocalPort();
       LOG.info("serving " + paths.modelFile() + " (" + model.objective() + ", " + model.features()
           + " features) on port " + port);
-      return new ModelServer(model, server, port);
+      return new ModelServer(model, server, graceful, port, settings.stopGraceSeconds());
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -80,6 +95,28 @@ public final class ModelServer implements AutoCloseable {
   /** Blocks until the server stops. */
   public void join() throws InterruptedException {
     server.join();
+  }
+
+  /**
+   * Makes SIGTERM stop the server gracefully instead of killing the JVM: SageMaker stops an
+   * endpoint (and scales one in) with SIGTERM, and the requests it has already sent must still be
+   * answered. The port closes at once, accepted requests get up to the grace to finish, then
+   * {@link #join} returns and the process can exit 0.
+   */
+  public void stopOnSigterm() {
+    Signal.handle(new Signal("TERM"), signal -> {
+      LOG.info("SIGTERM received: no new connections; finishing the requests in progress ("
+          + graceful.getCurrentRequestCount() + "), for up to " + graceSeconds + " s");
+      long start = System.nanoTime();
+      try {
+        server.stop();
+      } catch (Exception e) {
+        LOG.warning("stopping the server: " + e);
+      }
+      long left = graceful.getCurrentRequestCount();
+      LOG.info("stopped after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"
+          + (left > 0 ? ", " + left + " requests unanswered at the end of the grace" : ", every request answered"));
+    });
   }
 
   @Override

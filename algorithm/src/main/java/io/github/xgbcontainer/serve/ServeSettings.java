@@ -12,8 +12,12 @@ import java.util.Map;
  * @param inferenceOutput {@code SAGEMAKER_INFERENCE_OUTPUT}, or {@code null} for the score
  * @param batch whether this is a batch transform ({@code SAGEMAKER_BATCH} set)
  * @param threads requests predicted at once: the cores
+ * @param bodySeconds how long a request body may take to arrive, from its headers to its last byte;
+ *     default 60
+ * @param stopGraceSeconds how long SIGTERM waits for accepted requests to finish; default 30
  */
-public record ServeSettings(int port, int maxPayloadMb, String inferenceOutput, boolean batch, int threads) {
+public record ServeSettings(int port, int maxPayloadMb, String inferenceOutput, boolean batch, int threads,
+    int bodySeconds, int stopGraceSeconds) {
 
   public ServeSettings {
     if (port < 0 || port > 65535) {
@@ -26,6 +30,18 @@ public record ServeSettings(int port, int maxPayloadMb, String inferenceOutput, 
     if (threads < 1) {
       throw new IllegalArgumentException("threads " + threads);
     }
+    if (bodySeconds < 1) {
+      throw new UserError(ServingVariables.BODY_SECONDS + ": " + bodySeconds + " is not in [1, inf)");
+    }
+    if (stopGraceSeconds < 0) {
+      throw new UserError(ServingVariables.STOP_GRACE_SECONDS + ": " + stopGraceSeconds + " is not in [0, inf)");
+    }
+  }
+
+  /** The settings with the default body deadline and stop grace. */
+  public ServeSettings(int port, int maxPayloadMb, String inferenceOutput, boolean batch, int threads) {
+    this(port, maxPayloadMb, inferenceOutput, batch, threads, ServingVariables.DEFAULT_BODY_SECONDS,
+        ServingVariables.DEFAULT_STOP_GRACE_SECONDS);
   }
 
   /** Reads the variables, with their defaults. */
@@ -36,7 +52,9 @@ public record ServeSettings(int port, int maxPayloadMb, String inferenceOutput, 
     String batch = env.get(ServingVariables.BATCH);
     return new ServeSettings(port, mb, output == null || output.isBlank() ? null : output,
         batch != null && !batch.isBlank() && !batch.equalsIgnoreCase("false"),
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        integer(env, ServingVariables.BODY_SECONDS, ServingVariables.DEFAULT_BODY_SECONDS),
+        integer(env, ServingVariables.STOP_GRACE_SECONDS, ServingVariables.DEFAULT_STOP_GRACE_SECONDS));
   }
 
   /** The payload limit in bytes. */

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
+import io.github.xgbcontainer.output.ModelValidator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -29,7 +31,14 @@ final class ServedModel implements AutoCloseable {
 
   private static final int[] ALL_TREES = {0, 0};
 
+  /** The largest model file loaded: a Java array's limit, and far above any real model. */
+  static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
+
   private final Booster booster;
+  // Predictions hold the read lock, close the write lock: a request still predicting when the
+  // stop grace runs out must not find its booster freed under it (a native crash).
+  private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
+  private boolean closed;
   private final int features;
   private final String objective;
   private final int numClass;
@@ -49,6 +58,12 @@ final class ServedModel implements AutoCloseable {
   static ServedModel load(Path file) {
     byte[] bytes;
     try {
+      long size = Files.size(file);
+      if (size > MAX_MODEL_BYTES) {
+        throw new UserError("model file '" + file.getFileName() + "' is " + size + " bytes, over the "
+            + MAX_MODEL_BYTES + " bytes this server loads, perhaps you should check that it is the model"
+            + " the training job wrote");
+      }
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new UserError("no model at " + file + ", perhaps you should point the model's"
@@ -67,6 +82,8 @@ final class ServedModel implements AutoCloseable {
           + " then rename that file to '" + name + "'");
       default -> { }
     }
+    // XGBoost's loader trusts the file: a damaged one can crash the JVM or allocate gigabytes.
+    ModelValidator.validate(name, bytes);
     Booster booster;
     try {
       booster = XGBoost.loadModel(bytes);
@@ -110,6 +127,7 @@ final class ServedModel implements AutoCloseable {
    */
   float[][] predict(Rows rows, boolean margin) {
     checkFeatures(rows);
+    acquire();
     try {
       if (rows.isDense()) {
         return booster.inplace_predict(rows.values(), rows.rows(), rows.columns(), Float.NaN, ALL_TREES,
@@ -123,12 +141,15 @@ final class ServedModel implements AutoCloseable {
       }
     } catch (XGBoostError e) {
       throw new AlgorithmError("prediction failed: " + firstLine(e.getMessage()), e);
+    } finally {
+      use.readLock().unlock();
     }
   }
 
   /** SHAP contributions: per row, one value per feature and the bias last (per class for multi-class). */
   float[][] contributions(Rows rows) {
     checkFeatures(rows);
+    acquire();
     try {
       DMatrix matrix = matrix(rows);
       try {
@@ -138,6 +159,8 @@ final class ServedModel implements AutoCloseable {
       }
     } catch (XGBoostError e) {
       throw new AlgorithmError("contributions failed: " + firstLine(e.getMessage()), e);
+    } finally {
+      use.readLock().unlock();
     }
   }
 
@@ -172,8 +195,24 @@ final class ServedModel implements AutoCloseable {
     return text.strip();
   }
 
+  private void acquire() {
+    use.readLock().lock();
+    if (closed) {
+      use.readLock().unlock();
+      throw new HttpFailure(503, "the server is stopping, perhaps you should send the request again");
+    }
+  }
+
   @Override
   public void close() {
-    booster.dispose();
+    use.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        booster.dispose();
+      }
+    } finally {
+      use.writeLock().unlock();
+    }
   }
 }
