@@ -21,7 +21,6 @@ import io.github.xgbcontainer.data.recordio.ProtobufRecordReader;
 import io.github.xgbcontainer.distributed.Cluster;
 import io.github.xgbcontainer.distributed.ClusterSettings;
 import io.github.xgbcontainer.distributed.Training;
-import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.MatrixFactory;
@@ -370,11 +369,7 @@ public final class TrainingJob {
     return (booster, state, last) -> {
       int rounds = ((List<?>) state.get("history")).size();
       if (last || rounds % frequency == 0 || rounds == hp.numRound() || Boolean.TRUE.equals(state.get("stopped_early"))) {
-        try {
-          store.save(rounds, booster.toByteArray("ubj"), state);
-        } catch (XGBoostError e) {
-          throw new AlgorithmError("cannot serialise the checkpoint model: " + e.getMessage(), e);
-        }
+        store.save(rounds, ModelOutputs.modelBytes(booster), state);
       }
     };
   }
