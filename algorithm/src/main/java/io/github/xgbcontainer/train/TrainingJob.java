@@ -377,9 +377,7 @@ public final class TrainingJob {
   /** Quantised matrices serve the histogram tree methods; exact trees and linear boosters need raw values. */
   private MatrixOptions matrixOptions(Hyperparameters hp) {
     Object maxBin = hp.xgboostParams().getOrDefault("max_bin", 256);
-    boolean quantile = !hp.booster().equals("gblinear")
-        && (hp.treeMethod().equals("hist") || hp.treeMethod().equals("auto"));
-    return new MatrixOptions(Float.NaN, Integer.parseInt(maxBin.toString()), threads, quantile);
+    return new MatrixOptions(Float.NaN, Integer.parseInt(maxBin.toString()), threads, hp.quantileMatrix());
   }
 
   /** A File or FastFile channel's folder, listed on the first call for it and kept in {@code listed}. */

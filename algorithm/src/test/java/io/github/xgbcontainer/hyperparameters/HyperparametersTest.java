@@ -511,6 +511,20 @@ class HyperparametersTest {
   }
 
   @Test
+  void quantileMatrix_followsTheUpdaterBeforeTheTreeMethod() {
+    assertTrue(parse().quantileMatrix(), "auto is hist in XGBoost 3");
+    assertTrue(parse("tree_method", "hist").quantileMatrix());
+    assertFalse(parse("tree_method", "exact").quantileMatrix());
+    assertFalse(parse("tree_method", "approx").quantileMatrix());
+    assertFalse(parse("updater", "grow_colmaker,prune").quantileMatrix(), "exact trees, whatever tree_method says");
+    assertFalse(parse("tree_method", "hist", "updater", "grow_colmaker,prune").quantileMatrix());
+    assertFalse(parse("updater", "grow_histmaker").quantileMatrix());
+    assertTrue(parse("tree_method", "exact", "updater", "grow_quantile_histmaker").quantileMatrix());
+    assertFalse(parse("process_type", "update", "updater", "refresh,prune").quantileMatrix());
+    assertFalse(parse("booster", "gblinear").quantileMatrix());
+  }
+
+  @Test
   void parse_acceptsAndDropsParametersXgboostRemoved() {
     Hyperparameters h = parse("sketch_eps", "0.03", "predictor", "cpu_predictor");
 
