@@ -112,6 +112,7 @@ public final class TrainingJob {
     Timings timings = new Timings();
     Map<String, String> given = JsonFiles.readStringMap(paths.hyperparameters());
     Hyperparameters hp = Hyperparameters.parse(given);
+    hp.warnings().forEach(LOG::warning);
     InputDataConfig channels = InputDataConfig.load(paths.inputDataConfig(), paths.dataDir());
     ResourceConfig resources = ResourceConfig.load(paths.resourceConfig());
     hp.checkChannels(channels.validation().isPresent());

@@ -248,4 +248,33 @@ class TrainCommandIT {
     a.dispose();
     b.dispose();
   }
+
+  /**
+   * use_dask_gpu_training is the official image's switch to Dask on GPUs; here false trains as
+   * usual, and true, with no CUDA in this image's XGBoost, trains on the CPU and says so.
+   */
+  @Test
+  void useDaskGpuTraining_trainsOnTheCpuAndSaysWhy() throws Exception {
+    TrainJob plain = new TrainJob(dir.resolve("false"))
+        .hyperparameters("{\"num_round\": \"3\", \"use_dask_gpu_training\": \"false\"}")
+        .inputDataConfig("{\"train\": {\"ContentType\": \"text/libsvm\"}}")
+        .channel("train", TrainJob.ANCHOR.resolve("abalone/data/train"))
+        .run();
+    assertEquals(0, plain.exitCode, plain::toString);
+    assertFalse(plain.stderr.contains("use_dask_gpu_training"), plain.stderr);
+    assertEquals(3, plain.metricLines().size());
+
+    TrainJob dask = new TrainJob(dir.resolve("true"))
+        .hyperparameters("{\"num_round\": \"3\", \"use_dask_gpu_training\": \"true\"}")
+        .inputDataConfig("{\"train\": {\"ContentType\": \"text/libsvm\"}}")
+        .channel("train", TrainJob.ANCHOR.resolve("abalone/data/train"))
+        .run();
+    assertEquals(0, dask.exitCode, dask::toString);
+    assertTrue(dask.stderr.contains("WARNING hyperparameter 'use_dask_gpu_training': 'true' asks for Dask training on "
+        + "the GPUs, but this image's XGBoost (xgboost4j, CPU build) has no CUDA: training on the CPU, in one process "
+        + "per host, as with 'false'"), dask.stderr);
+    assertEquals(plain.metricLines(), dask.metricLines());
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(plain.model()), Files.readAllBytes(dask.model())),
+        "the same model as with false");
+  }
 }
