@@ -375,7 +375,7 @@ public final class TrainingJob {
     };
   }
 
-  /** Quantised matrices serve the histogram tree methods; exact trees and linear boosters need raw values. */
+  /** Only the hist updater reads a quantised matrix (see Hyperparameters.quantileMatrix); the others need raw values. */
   private MatrixOptions matrixOptions(Hyperparameters hp) {
     Object maxBin = hp.xgboostParams().getOrDefault("max_bin", 256);
     return new MatrixOptions(Float.NaN, Integer.parseInt(maxBin.toString()), threads, hp.quantileMatrix());
