@@ -52,6 +52,7 @@ final class CrossFieldRules {
     baseScore();
     updater();
     featureSelector();
+    daskGpuTraining();
     warnings();
   }
 
@@ -239,6 +240,18 @@ final class CrossFieldRules {
     if (!SHOTGUN_SELECTORS.contains(selector) && !updaters.equals(List.of("coord_descent"))) {
       v.fail("feature_selector", quote(selector)
           + " needs updater 'coord_descent'; the shotgun updater takes cyclic or shuffle");
+    }
+  }
+
+  /**
+   * The official image hands training to a Dask cluster of one worker per GPU when this is true.
+   * xgboost4j on Maven Central is built without CUDA (its {@code device=cuda} falls back to the CPU),
+   * so there is no GPU to train on here, with or without Dask: say what runs instead.
+   */
+  private void daskGpuTraining() {
+    if (v.usable("use_dask_gpu_training") && Boolean.TRUE.equals(v.effective("use_dask_gpu_training").orElseThrow())) {
+      v.warn("hyperparameter 'use_dask_gpu_training': 'true' asks for Dask training on the GPUs, but this image's "
+          + "XGBoost (xgboost4j, CPU build) has no CUDA: training on the CPU, in one process per host, as with 'false'");
     }
   }
 

@@ -142,6 +142,26 @@ public final class Hyperparameters {
     return method.equals("gpu_hist") ? "hist" : method;
   }
 
+  /**
+   * Whether the trees are grown from a quantised matrix (XGBoost's QuantileDMatrix), which only
+   * the hist updater ({@code grow_quantile_histmaker}) reads: exact ({@code grow_colmaker}) and
+   * approx ({@code grow_histmaker}) trees, the refresh and prune passes on their own, and linear
+   * boosters need the raw values. As in XGBoost, an {@code updater} list decides over
+   * {@code tree_method}: {@code updater=grow_colmaker,prune} grows exact trees whatever the method.
+   */
+  @SuppressWarnings("unchecked")
+  public boolean quantileMatrix() {
+    if (booster().equals("gblinear")) {
+      return false;
+    }
+    if (given.containsKey("updater")) {
+      List<String> updaters = (List<String>) given.get("updater");
+      return updaters.contains("grow_quantile_histmaker")
+          && !updaters.contains("grow_colmaker") && !updaters.contains("grow_histmaker");
+    }
+    return treeMethod().equals("hist") || treeMethod().equals("auto");
+  }
+
   /** The booster: gbtree, gblinear or dart. */
   public String booster() {
     return string("booster");

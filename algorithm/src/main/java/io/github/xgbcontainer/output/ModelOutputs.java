@@ -17,7 +17,7 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
  * Writes what a successful job leaves: {@code model/xgboost-model} (UBJSON, which Python's
- * {@code xgboost.Booster().load_model} reads) and, under {@code output/data/}, the evaluation
+ * {@code xgboost.Booster().load_model} reads, from XGBoost 1.7 on) and, under {@code output/data/}, the evaluation
  * history and the feature importance as JSON.
  */
 public final class ModelOutputs {
@@ -34,12 +34,27 @@ public final class ModelOutputs {
     this.paths = paths;
   }
 
-  /** Writes the model atomically. */
+  /** Writes the model atomically, in the form every XGBoost from 1.7 on reads (see {@link #modelBytes}). */
   public void writeModel(Booster booster) {
+    AtomicFiles.write(paths.modelFile(), modelBytes(booster));
+  }
+
+  /**
+   * The booster as every model file of a job holds it (the model, checkpoints, cross-validation
+   * folds): UBJSON, rewritten by {@link ModelRewriter} so that XGBoost 1.7, 2.x and 3.x load it and
+   * predict the same.
+   */
+  public static byte[] modelBytes(Booster booster) {
+    byte[] written;
     try {
-      AtomicFiles.write(paths.modelFile(), booster.toByteArray("ubj"));
+      written = booster.toByteArray("ubj");
     } catch (XGBoostError e) {
       throw new AlgorithmError("cannot serialise the model: " + e.getMessage(), e);
+    }
+    try {
+      return ModelRewriter.portable(written);
+    } catch (IllegalArgumentException e) {
+      throw new AlgorithmError("cannot rewrite the model for older XGBoost versions: " + e.getMessage(), e);
     }
   }
 

@@ -7,6 +7,7 @@ import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.hyperparameters.Objective;
 import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;
+import io.github.xgbcontainer.output.ModelOutputs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +98,7 @@ final class CrossValidation {
             for (int i = 0; i < heldOut.length; i++) {
               predictions[r][heldOut[i]] = predicted[i];
             }
-            models.add(booster.toByteArray("ubj"));
+            models.add(ModelOutputs.modelBytes(booster));
           } finally {
             booster.dispose();
           }

@@ -21,7 +21,6 @@ import io.github.xgbcontainer.data.recordio.ProtobufRecordReader;
 import io.github.xgbcontainer.distributed.Cluster;
 import io.github.xgbcontainer.distributed.ClusterSettings;
 import io.github.xgbcontainer.distributed.Training;
-import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.MatrixFactory;
@@ -113,6 +112,7 @@ public final class TrainingJob {
     Timings timings = new Timings();
     Map<String, String> given = JsonFiles.readStringMap(paths.hyperparameters());
     Hyperparameters hp = Hyperparameters.parse(given);
+    hp.warnings().forEach(LOG::warning);
     InputDataConfig channels = InputDataConfig.load(paths.inputDataConfig(), paths.dataDir());
     ResourceConfig resources = ResourceConfig.load(paths.resourceConfig());
     hp.checkChannels(channels.validation().isPresent());
@@ -372,21 +372,15 @@ public final class TrainingJob {
     return (booster, state, last) -> {
       int rounds = ((List<?>) state.get("history")).size();
       if (last || rounds % frequency == 0 || rounds == hp.numRound() || Boolean.TRUE.equals(state.get("stopped_early"))) {
-        try {
-          store.save(rounds, booster.toByteArray("ubj"), state);
-        } catch (XGBoostError e) {
-          throw new AlgorithmError("cannot serialise the checkpoint model: " + e.getMessage(), e);
-        }
+        store.save(rounds, ModelOutputs.modelBytes(booster), state);
       }
     };
   }
 
-  /** Quantised matrices serve the histogram tree methods; exact trees and linear boosters need raw values. */
+  /** Only the hist updater reads a quantised matrix (see Hyperparameters.quantileMatrix); the others need raw values. */
   private MatrixOptions matrixOptions(Hyperparameters hp) {
     Object maxBin = hp.xgboostParams().getOrDefault("max_bin", 256);
-    boolean quantile = !hp.booster().equals("gblinear")
-        && (hp.treeMethod().equals("hist") || hp.treeMethod().equals("auto"));
-    return new MatrixOptions(Float.NaN, Integer.parseInt(maxBin.toString()), threads, quantile);
+    return new MatrixOptions(Float.NaN, Integer.parseInt(maxBin.toString()), threads, hp.quantileMatrix());
   }
 
   /** A File or FastFile channel's folder, listed on the first call for it and kept in {@code listed}. */

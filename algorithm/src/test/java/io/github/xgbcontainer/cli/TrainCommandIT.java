@@ -382,4 +382,65 @@ class TrainCommandIT {
     assertEquals("ClientError: hyperparameter 'eta': '1.5' is not in [0, 1]\n", job.failure());
     assertFalse(Files.exists(job.model()));
   }
+
+  /**
+   * An updater list that grows exact trees (grow_colmaker) needs the raw values: the job must not
+   * build the quantised matrix that only hist reads (XGBoost refused it: "Only `hist` tree method
+   * can use `QuantileDMatrix`"), and it grows the trees tree_method exact grows.
+   */
+  @Test
+  void updaterColmaker_trainsTheTreesOfTheExactMethod() throws Exception {
+    String common = "\"num_round\": \"5\", \"max_depth\": \"3\", \"eta\": \"0.2\", ";
+    TrainJob updater = new TrainJob(dir.resolve("updater"))
+        .hyperparameters("{" + common + "\"updater\": \"grow_colmaker,prune\"}")
+        .inputDataConfig(LIBSVM_CHANNELS)
+        .channel("train", TrainJob.ANCHOR.resolve("abalone/data/train"))
+        .channel("validation", TrainJob.ANCHOR.resolve("abalone/data/validation"))
+        .run();
+    assertEquals(0, updater.exitCode, updater::toString);
+    assertTrue(updater.stderr.contains("training matrix: plain DMatrix"), updater.stderr);
+    TrainJob exact = new TrainJob(dir.resolve("exact"))
+        .hyperparameters("{" + common + "\"tree_method\": \"exact\"}")
+        .inputDataConfig(LIBSVM_CHANNELS)
+        .channel("train", TrainJob.ANCHOR.resolve("abalone/data/train"))
+        .channel("validation", TrainJob.ANCHOR.resolve("abalone/data/validation"))
+        .run();
+    assertEquals(0, exact.exitCode, exact::toString);
+    assertEquals(exact.metricLines(), updater.metricLines());
+    Booster a = XGBoost.loadModel(Files.readAllBytes(exact.model()));
+    Booster b = XGBoost.loadModel(Files.readAllBytes(updater.model()));
+    assertEquals(List.of(a.getModelDump((String) null, true)), List.of(b.getModelDump((String) null, true)),
+        "the same trees, split for split");
+    a.dispose();
+    b.dispose();
+  }
+
+  /**
+   * use_dask_gpu_training is the official image's switch to Dask on GPUs; here false trains as
+   * usual, and true, with no CUDA in this image's XGBoost, trains on the CPU and says so.
+   */
+  @Test
+  void useDaskGpuTraining_trainsOnTheCpuAndSaysWhy() throws Exception {
+    TrainJob plain = new TrainJob(dir.resolve("false"))
+        .hyperparameters("{\"num_round\": \"3\", \"use_dask_gpu_training\": \"false\"}")
+        .inputDataConfig("{\"train\": {\"ContentType\": \"text/libsvm\"}}")
+        .channel("train", TrainJob.ANCHOR.resolve("abalone/data/train"))
+        .run();
+    assertEquals(0, plain.exitCode, plain::toString);
+    assertFalse(plain.stderr.contains("use_dask_gpu_training"), plain.stderr);
+    assertEquals(3, plain.metricLines().size());
+
+    TrainJob dask = new TrainJob(dir.resolve("true"))
+        .hyperparameters("{\"num_round\": \"3\", \"use_dask_gpu_training\": \"true\"}")
+        .inputDataConfig("{\"train\": {\"ContentType\": \"text/libsvm\"}}")
+        .channel("train", TrainJob.ANCHOR.resolve("abalone/data/train"))
+        .run();
+    assertEquals(0, dask.exitCode, dask::toString);
+    assertTrue(dask.stderr.contains("WARNING hyperparameter 'use_dask_gpu_training': 'true' asks for Dask training on "
+        + "the GPUs, but this image's XGBoost (xgboost4j, CPU build) has no CUDA: training on the CPU, in one process "
+        + "per host, as with 'false'"), dask.stderr);
+    assertEquals(plain.metricLines(), dask.metricLines());
+    assertTrue(java.util.Arrays.equals(Files.readAllBytes(plain.model()), Files.readAllBytes(dask.model())),
+        "the same model as with false");
+  }
 }

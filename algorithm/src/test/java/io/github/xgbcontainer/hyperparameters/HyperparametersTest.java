@@ -511,6 +511,34 @@ class HyperparametersTest {
   }
 
   @Test
+  void quantileMatrix_followsTheUpdaterBeforeTheTreeMethod() {
+    assertTrue(parse().quantileMatrix(), "auto is hist in XGBoost 3");
+    assertTrue(parse("tree_method", "hist").quantileMatrix());
+    assertFalse(parse("tree_method", "exact").quantileMatrix());
+    assertFalse(parse("tree_method", "approx").quantileMatrix());
+    assertFalse(parse("updater", "grow_colmaker,prune").quantileMatrix(), "exact trees, whatever tree_method says");
+    assertFalse(parse("tree_method", "hist", "updater", "grow_colmaker,prune").quantileMatrix());
+    assertFalse(parse("updater", "grow_histmaker").quantileMatrix());
+    assertTrue(parse("tree_method", "exact", "updater", "grow_quantile_histmaker").quantileMatrix());
+    assertFalse(parse("process_type", "update", "updater", "refresh,prune").quantileMatrix());
+    assertFalse(parse("booster", "gblinear").quantileMatrix());
+  }
+
+  @Test
+  void useDaskGpuTraining_isAccepted_andTrueSaysItTrainsOnTheCpu() {
+    assertEquals(List.of(), parse("use_dask_gpu_training", "false").warnings());
+    Hyperparameters dask = parse("use_dask_gpu_training", "true", "tree_method", "gpu_hist");
+    assertEquals(
+        List.of("hyperparameter 'tree_method': 'gpu_hist' is deprecated; using tree_method 'hist' with device 'cuda'",
+            "hyperparameter 'use_dask_gpu_training': 'true' asks for Dask training on the GPUs, but this image's "
+                + "XGBoost (xgboost4j, CPU build) has no CUDA: training on the CPU, in one process per host, as with 'false'"),
+        dask.warnings());
+    assertFalse(dask.xgboostParams().containsKey("use_dask_gpu_training"), "not a native parameter");
+    assertEquals("hyperparameter 'use_dask_gpu_training': 'yes' is not true or false",
+        failure("use_dask_gpu_training", "yes"));
+  }
+
+  @Test
   void parse_acceptsAndDropsParametersXgboostRemoved() {
     Hyperparameters h = parse("sketch_eps", "0.03", "predictor", "cpu_predictor");
 
