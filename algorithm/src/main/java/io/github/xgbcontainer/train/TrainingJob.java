@@ -4,6 +4,7 @@ import io.github.xgbcontainer.channel.ChannelSource;
 import io.github.xgbcontainer.channel.FolderChannel;
 import io.github.xgbcontainer.channel.PipeChannel;
 import io.github.xgbcontainer.channel.RecordIoWrappedChannel;
+import io.github.xgbcontainer.checkpoint.Checkpoint;
 import io.github.xgbcontainer.checkpoint.CheckpointStore;
 import io.github.xgbcontainer.config.ChannelConfig;
 import io.github.xgbcontainer.config.CheckpointConfig;
@@ -49,7 +50,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
@@ -353,10 +356,45 @@ public final class TrainingJob {
   }
 
   private Optional<Trainer.Resume> resume(CheckpointStore store) {
-    return store.latest().map(c -> {
-      LOG.info("resuming from checkpoint " + store.dir().resolve("xgboost-checkpoint." + c.rounds()));
-      return new Trainer.Resume(c.rounds(), c.model(), c.state());
+    int[] heldRounds = new int[1];
+    return store.latest(plain -> {
+      heldRounds[0] = roundsIn(plain);
+      return heldRounds[0] > 0;
+    }).map(c -> {
+      if (c.withState()) {
+        LOG.info("resuming from checkpoint " + c.file());
+        return new Trainer.Resume(c.rounds(), c.model(), c.state());
+      }
+      // A plain model, as the official image leaves them: N in its name is the iteration of its
+      // last round, so it holds N + 1 rounds; the model itself says how many it really holds.
+      int rounds = heldRounds[0];
+      LOG.info("resuming from checkpoint " + c.file() + ", a plain model without trainer state (as the official"
+          + " image writes them): iteration " + (c.rounds() - 1) + ", " + rounds + " round(s) done"
+          + (rounds == c.rounds() ? "" : " (the model holds " + rounds + ", not " + c.rounds() + " as its name says)")
+          + "; earlier rounds' scores are not in the evaluation history");
+      return new Trainer.Resume(rounds, c.model(), Map.of());
     });
+  }
+
+  /** The rounds a plain checkpoint model holds, or 0 (with a warning) when XGBoost cannot load it. */
+  private static int roundsIn(Checkpoint plain) {
+    Booster booster = null;
+    try {
+      booster = XGBoost.loadModel(new java.io.ByteArrayInputStream(plain.model()));
+      int rounds = booster.getNumBoostedRound();
+      if (rounds < 1) {
+        LOG.warning("skipping checkpoint " + plain.file() + ": the model holds no rounds");
+      }
+      return rounds;
+    } catch (XGBoostError | java.io.IOException | RuntimeException e) {
+      LOG.warning("skipping checkpoint " + plain.file() + ": XGBoost cannot load it: "
+          + XgboostErrors.firstLine(e.getMessage()));
+      return 0;
+    } finally {
+      if (booster != null) {
+        booster.dispose();
+      }
+    }
   }
 
   /** Writes a checkpoint every {@code checkpoint_frequency} rounds, and always when stopping by request. */
@@ -368,13 +406,14 @@ public final class TrainingJob {
     CheckpointStore store = checkpoints.get();
     int frequency = hp.checkpointFrequency();
     return (booster, state, last) -> {
-      int rounds = ((List<?>) state.get("history")).size();
-      if (last || rounds % frequency == 0 || rounds == hp.numRound() || Boolean.TRUE.equals(state.get("stopped_early"))) {
-        try {
+      try {
+        // the booster's own count: after a resume without trainer state the history is shorter
+        int rounds = booster.getNumBoostedRound();
+        if (last || rounds % frequency == 0 || rounds == hp.numRound() || Boolean.TRUE.equals(state.get("stopped_early"))) {
           store.save(rounds, booster.toByteArray("ubj"), state);
-        } catch (XGBoostError e) {
-          throw new AlgorithmError("cannot serialise the checkpoint model: " + e.getMessage(), e);
         }
+      } catch (XGBoostError e) {
+        throw new AlgorithmError("cannot serialise the checkpoint model: " + e.getMessage(), e);
       }
     };
   }
