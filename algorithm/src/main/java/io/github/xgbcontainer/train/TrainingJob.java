@@ -206,9 +206,9 @@ public final class TrainingJob {
     ChannelData trainData = train;
     if (features != train.features()) {
       // LibSVM shards: the widest host decides; XGBoost agrees on the column count the same way
-      trainData = new ChannelData(train.channel(), train.batches(), features);
+      trainData = train.withFeatures(features);
       if (validationData != null) {
-        validationData = new ChannelData(validationData.channel(), validationData.batches(), features);
+        validationData = validationData.withFeatures(features);
       }
     }
     MatrixOptions options = matrixOptions(hp);
@@ -309,7 +309,18 @@ public final class TrainingJob {
     if (validation != null) {
       all.addAll(validation.batches());
     }
-    ChannelData data = new ChannelData(validation == null ? "train" : "train+validation", all, train.features());
+    int[] groups = train.groups();
+    if (validation != null && validation.hasGroups() != train.hasGroups()) {
+      throw new UserError("channel '" + (train.hasGroups() ? "validation" : "train") + "' has no query ids but channel '"
+          + (train.hasGroups() ? "train" : "validation") + "' has: cross-validation joins their rows, so either both"
+          + " need them or neither");
+    }
+    if (validation != null && groups != null) {
+      int[] more = validation.groups();
+      groups = java.util.Arrays.copyOf(groups, groups.length + more.length);
+      System.arraycopy(more, 0, groups, groups.length - more.length, more.length);
+    }
+    ChannelData data = new ChannelData(validation == null ? "train" : "train+validation", all, train.features(), groups);
     CrossValidation.Result result = new CrossValidation(hp, new MatrixFactory(), matrixOptions(hp), metricOut,
         LOG::info).run(data);
     ModelOutputs outputs = new ModelOutputs(paths);
@@ -464,7 +475,15 @@ public final class TrainingJob {
       case PARQUET -> new ChannelReader(type, new ParquetReader(spoolDir(), threads));
       case RECORDIO_PROTOBUF -> new ChannelReader(type, new ProtobufRecordReader());
     };
-    return reader.read(source);
+    if (hp.queryColumn().isPresent()) {
+      reader = reader.withQueryColumn(hp.queryColumn().getAsInt());
+    }
+    ChannelData data = reader.read(source);
+    if (hp.ranks() && !data.hasGroups()) {
+      LOG.warning("objective " + hp.objective() + " but channel '" + name + "' has no query ids: XGBoost ranks all"
+          + " its rows as one query; give LibSVM rows 'qid:' after the label, or set query_column for CSV and Parquet");
+    }
+    return data;
   }
 
   /** Where a piped Parquet stream is written before it is read: the JVM's temporary folder. */
@@ -478,7 +497,7 @@ public final class TrainingJob {
       return validation;
     }
     if (type != ContentType.CSV && type != ContentType.PARQUET && validation.features() < train.features()) {
-      return new ChannelData(validation.channel(), validation.batches(), train.features());
+      return validation.withFeatures(train.features());
     }
     throw new UserError("channel 'train' has " + train.features() + " features but channel 'validation' has "
         + validation.features() + ": both channels must have the same feature columns in the same order");
