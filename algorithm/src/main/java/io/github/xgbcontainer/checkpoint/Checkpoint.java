@@ -21,6 +21,7 @@ public record Checkpoint(int rounds, byte[] model, Map<String, Object> state, Pa
     if (rounds < 1) {
       throw new IllegalArgumentException("a checkpoint holds at least one round, got " + rounds);
     }
-    state = Map.copyOf(state);
+    // not Map.copyOf: a state read back from JSON may hold nulls
+    state = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(state));
   }
 }
