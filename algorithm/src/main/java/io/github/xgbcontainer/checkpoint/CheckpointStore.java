@@ -15,23 +15,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Checkpoints in one folder. Each is a pair written in this order, each file atomically (temporary
- * file, fsync, rename): {@code xgboost-checkpoint.<rounds>} — a plain XGBoost model any XGBoost
- * loads — then {@code xgboost-checkpoint.<rounds>.json}, the trainer's state with the model's
- * SHA-256. The state file is the commit mark: a model without one, or whose bytes do not match it
- * (a torn copy, a file damaged in transit), is skipped with a warning. The newest few are kept;
- * a file SageMaker is uploading (its {@code .sagemaker-uploading} marker exists) is never touched.
+ * Checkpoints in one folder, named as the official image names them: {@code xgboost-checkpoint.N},
+ * where {@code N} is the zero-based iteration of the model's last round, so the model holds
+ * {@code N + 1} rounds (the official image's {@code checkpointing.load_checkpoint} resumes from
+ * {@code N + 1} the same way). This image writes each as a pair, each file atomically (temporary
+ * file, fsync, rename): the model, a plain XGBoost model any XGBoost loads, then
+ * {@code xgboost-checkpoint.N.json}, the trainer's state with the model's SHA-256. The state file is
+ * the commit mark: among this image's checkpoints, a model without one, or whose bytes do not match
+ * it (a torn copy, a file damaged in transit), is skipped with a warning.
+ *
+ * <p>A folder with no state file at all holds checkpoints some other job wrote, such as the
+ * official image's plain models left in S3: the newest of those is resumed from, without trainer
+ * state. Only this image's own checkpoints (those with a state file) are ever deleted: the newest
+ * few are kept, and a file SageMaker is uploading (its {@code .sagemaker-uploading} marker exists)
+ * is never touched.
+ *
+ * @see <a href="https://github.com/aws/sagemaker-xgboost-container/blob/master/src/sagemaker_xgboost_container/checkpointing.py">the official image's checkpointing.py</a>
  */
 public final class CheckpointStore {
 
   static final String PREFIX = "xgboost-checkpoint.";
-  private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "([0-9]+)");
+  private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "([0-9]{1,9})");
   private static final String UPLOADING = ".sagemaker-uploading";
   private static final Logger LOG = Logger.getLogger(CheckpointStore.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +52,7 @@ public final class CheckpointStore {
 
   /**
    * @param dir the checkpoint folder
-   * @param keep how many of the newest checkpoints to keep
+   * @param keep how many of the newest checkpoints this image wrote to keep
    */
   public CheckpointStore(Path dir, int keep) {
     this.dir = dir;
@@ -52,9 +63,25 @@ public final class CheckpointStore {
     return dir;
   }
 
-  /** Writes the checkpoint of a model holding {@code rounds} rounds, then drops older ones. */
-  public void save(int rounds, byte[] model, Map<String, Object> state) {
-    Path modelFile = dir.resolve(PREFIX + rounds);
+  /** The model file of the checkpoint after {@code rounds} rounds: iteration {@code rounds - 1}. */
+  public Path modelFile(int rounds) {
+    return dir.resolve(PREFIX + (rounds - 1));
+  }
+
+  /**
+   * Writes the checkpoint of a model holding {@code rounds} rounds, then drops older ones of ours.
+   * A model of that name that this image did not write (no state file beside it) is left as it is,
+   * and this round gets no checkpoint (with a warning).
+   *
+   * @return whether the checkpoint was written
+   */
+  public boolean save(int rounds, byte[] model, Map<String, Object> state) {
+    Path modelFile = modelFile(rounds);
+    if (Files.exists(modelFile) && !Files.exists(stateFile(modelFile))) {
+      LOG.warning("not writing checkpoint " + modelFile + ": a model of that name that this job did not write is"
+          + " there (another job's checkpoint), and it is left as it is");
+      return false;
+    }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("rounds", rounds);
     doc.put("model_sha256", sha256(model));
@@ -66,14 +93,34 @@ public final class CheckpointStore {
       throw new PlatformError("cannot write checkpoint " + modelFile + ": " + e.getMessage(), e);
     }
     prune();
+    return true;
   }
 
-  /** The newest checkpoint whose model matches its state file; damaged ones are skipped with a warning. */
+  /** {@link #latest(Predicate)} accepting every checkpoint without a state file. */
   public Optional<Checkpoint> latest() {
-    for (int rounds : roundsNewestFirst()) {
-      Path modelFile = dir.resolve(PREFIX + rounds);
+    return latest(c -> true);
+  }
+
+  /**
+   * The newest usable checkpoint. When this image has written here (some model has its state file),
+   * that is the newest model matching its state file; damaged ones are skipped with a warning.
+   * Otherwise it is the newest plain model that {@code usable} accepts (the caller loads it to see
+   * whether XGBoost can read it).
+   */
+  public Optional<Checkpoint> latest(Predicate<Checkpoint> usable) {
+    List<Integer> iterations = iterationsNewestFirst();
+    boolean ours = iterations.stream().anyMatch(n -> Files.exists(stateFile(dir.resolve(PREFIX + n))));
+    for (int n : iterations) {
+      Path modelFile = dir.resolve(PREFIX + n);
       Path state = stateFile(modelFile);
       try {
+        if (!ours) {
+          Checkpoint plain = new Checkpoint(n + 1, Files.readAllBytes(modelFile), Map.of(), modelFile, false);
+          if (usable.test(plain)) {
+            return Optional.of(plain);
+          }
+          continue;
+        }
         if (!Files.exists(state)) {
           LOG.warning("skipping checkpoint " + modelFile + ": its state file " + state.getFileName()
               + " is missing (the job stopped while writing it)");
@@ -88,7 +135,7 @@ public final class CheckpointStore {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> trainerState = (Map<String, Object>) doc.getOrDefault("state", Map.of());
-        return Optional.of(new Checkpoint(rounds, model, trainerState));
+        return Optional.of(new Checkpoint(n + 1, model, trainerState, modelFile, true));
       } catch (IOException | RuntimeException e) {
         LOG.warning("skipping checkpoint " + modelFile + ": " + e.getMessage());
       }
@@ -96,30 +143,37 @@ public final class CheckpointStore {
     return Optional.empty();
   }
 
-  private List<Integer> roundsNewestFirst() {
-    List<Integer> rounds = new ArrayList<>();
+  private List<Integer> iterationsNewestFirst() {
+    List<Integer> iterations = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
-      return rounds;
+      return iterations;
     }
     try (Stream<Path> files = Files.list(dir)) {
       files.forEach(p -> {
         Matcher m = NAME.matcher(p.getFileName().toString());
-        if (m.matches()) {
-          rounds.add(Integer.parseInt(m.group(1)));
+        if (m.matches() && Files.isRegularFile(p)) {
+          iterations.add(Integer.parseInt(m.group(1)));
         }
       });
     } catch (IOException e) {
       throw new PlatformError("cannot list the checkpoint folder " + dir + ": " + e.getMessage(), e);
     }
-    rounds.sort((a, b) -> Integer.compare(b, a));
-    return rounds;
+    iterations.sort((a, b) -> Integer.compare(b, a));
+    return iterations;
   }
 
+  /**
+   * Deletes this image's checkpoints beyond the newest {@code keep}. A model without a state file
+   * is left alone: it may be another job's (the official image's), and this image deletes only
+   * what it wrote.
+   */
   private void prune() {
-    List<Integer> rounds = roundsNewestFirst();
-    for (int i = keep; i < rounds.size(); i++) {
-      Path modelFile = dir.resolve(PREFIX + rounds.get(i));
-      for (Path file : List.of(stateFile(modelFile), modelFile)) {
+    List<Integer> ours = iterationsNewestFirst().stream()
+        .filter(n -> Files.exists(stateFile(dir.resolve(PREFIX + n)))).toList();
+    for (int i = keep; i < ours.size(); i++) {
+      Path modelFile = dir.resolve(PREFIX + ours.get(i));
+      // the state file goes last: while it exists the model is known to be ours
+      for (Path file : List.of(modelFile, stateFile(modelFile))) {
         if (Files.exists(file.resolveSibling(file.getFileName() + UPLOADING))) {
           continue;
         }
@@ -131,7 +185,6 @@ public final class CheckpointStore {
       }
     }
   }
-
   private static Path stateFile(Path modelFile) {
     return modelFile.resolveSibling(modelFile.getFileName() + ".json");
   }

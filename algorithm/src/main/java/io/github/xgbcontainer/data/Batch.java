@@ -21,9 +21,15 @@ public final class Batch implements AutoCloseable {
   private final OffHeapBuffer values;
   private final OffHeapBuffer indptr;
   private final OffHeapBuffer indices;
+  private final QueryRuns queries;
 
   private Batch(int rows, int columns, long nonMissing, OffHeapBuffer labels, OffHeapBuffer weights,
       OffHeapBuffer values, OffHeapBuffer indptr, OffHeapBuffer indices) {
+    this(rows, columns, nonMissing, labels, weights, values, indptr, indices, null);
+  }
+
+  private Batch(int rows, int columns, long nonMissing, OffHeapBuffer labels, OffHeapBuffer weights,
+      OffHeapBuffer values, OffHeapBuffer indptr, OffHeapBuffer indices, QueryRuns queries) {
     this.rows = rows;
     this.columns = columns;
     this.nonMissing = nonMissing;
@@ -32,6 +38,21 @@ public final class Batch implements AutoCloseable {
     this.values = values;
     this.indptr = indptr;
     this.indices = indices;
+    this.queries = queries;
+  }
+
+  /** The same rows with their query ids; the batch hands over its memory to the new one. */
+  Batch withQueries(QueryRuns queries) {
+    if (queries != null && queries.firstRows()[queries.count() - 1] >= rows) {
+      throw new IllegalArgumentException("a query run starts at row " + queries.firstRows()[queries.count() - 1]
+          + " of a batch of " + rows);
+    }
+    return new Batch(rows, columns, nonMissing, labels, weights, values, indptr, indices, queries);
+  }
+
+  /** The query ids of the rows (learning to rank), or {@code null} when the rows have none. */
+  QueryRuns queries() {
+    return queries;
   }
 
   /** A dense batch: {@code values} holds {@code rows * columns} floats, row-major. */
@@ -111,7 +132,7 @@ public final class Batch implements AutoCloseable {
     for (int i = 0; i < rows; i++) {
       view.put(i, 1f);
     }
-    return new Batch(rows, columns, nonMissing, labels, ones, values, indptr, indices);
+    return new Batch(rows, columns, nonMissing, labels, ones, values, indptr, indices, queries);
   }
 
   /** The same rows as CSR, missing ({@code NaN}) values dropped; a sparse batch is copied as is. */
@@ -131,7 +152,7 @@ public final class Batch implements AutoCloseable {
       indices().get(idx);
       float[] val = new float[(int) nonMissing];
       values().get(val);
-      return ofSparse(labelCopy, weightCopy, ptr, idx, val, columns);
+      return ofSparse(labelCopy, weightCopy, ptr, idx, val, columns).withQueries(queries);
     }
     FloatBuffer dense = values();
     long[] ptr = new long[rows + 1];
@@ -148,7 +169,7 @@ public final class Batch implements AutoCloseable {
       }
       ptr[r + 1] = k;
     }
-    return ofSparse(labelCopy, weightCopy, ptr, idx, val, columns);
+    return ofSparse(labelCopy, weightCopy, ptr, idx, val, columns).withQueries(queries);
   }
 
   /** Number of rows. */

@@ -9,9 +9,12 @@ import java.util.List;
  * @param batches the parsed batches, in the order the rows appear in the channel's files
  * @param features the feature count: the widest batch (CSV) or the largest index plus one (LibSVM)
  * @param featureNames one name per feature (Parquet's column names), or empty when the data names none
+ * @param groups for learning to rank, the query groups: the sizes of consecutive runs of rows of
+ *     one query, in row order, summing to the row count (XGBoost's {@code group}); {@code null}
+ *     when the rows carry no query ids
  */
-public record ChannelData(String channel, List<Batch> batches, int features, List<String> featureNames)
-    implements AutoCloseable {
+public record ChannelData(String channel, List<Batch> batches, int features, List<String> featureNames,
+    int[] groups) implements AutoCloseable {
 
   public ChannelData {
     batches = List.copyOf(batches);
@@ -19,11 +22,39 @@ public record ChannelData(String channel, List<Batch> batches, int features, Lis
     if (!featureNames.isEmpty() && featureNames.size() != features) {
       throw new IllegalArgumentException(featureNames.size() + " feature names for " + features + " features");
     }
+    if (groups != null) {
+      long sum = 0;
+      for (int g : groups) {
+        if (g <= 0) {
+          throw new IllegalArgumentException("a query group of " + g + " rows");
+        }
+        sum += g;
+      }
+      long rows = batches.stream().mapToLong(Batch::rows).sum();
+      if (sum != rows) {
+        throw new IllegalArgumentException("query groups of " + sum + " rows for " + rows + " rows");
+      }
+      groups = groups.clone();
+    }
   }
 
-  /** A channel whose features have no names (XGBoost calls them {@code f0, f1, ...}). */
+  /** A channel whose features have no names (XGBoost calls them {@code f0, f1, ...}) and whose rows no queries. */
   public ChannelData(String channel, List<Batch> batches, int features) {
-    this(channel, batches, features, List.of());
+    this(channel, batches, features, List.of(), null);
+  }
+
+  /** A channel without feature names whose rows carry query groups ({@code null}: none). */
+  public ChannelData(String channel, List<Batch> batches, int features, int[] groups) {
+    this(channel, batches, features, List.of(), groups);
+  }
+
+  /**
+   * The same rows and groups with another feature count (LibSVM channels that do not use the highest
+   * indices); names are kept only where they still count the features.
+   */
+  public ChannelData withFeatures(int features) {
+    return new ChannelData(channel, batches, features, featureNames.size() == features ? featureNames : List.of(),
+        groups);
   }
 
   /** Total number of rows. */
@@ -34,6 +65,16 @@ public record ChannelData(String channel, List<Batch> batches, int features, Lis
   /** Whether the rows carry instance weights. */
   public boolean hasWeights() {
     return !batches.isEmpty() && batches.get(0).hasWeights();
+  }
+
+  /** Whether the rows carry query ids, and so {@link #groups()}. */
+  public boolean hasGroups() {
+    return groups != null;
+  }
+
+  @Override
+  public int[] groups() {
+    return groups == null ? null : groups.clone();
   }
 
   @Override

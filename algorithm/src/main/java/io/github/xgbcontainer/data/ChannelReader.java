@@ -36,6 +36,7 @@ public final class ChannelReader {
   private final int threads;
   private final int blockBytes;
   private final RecordReader records;
+  private final QueryColumn queryColumn;
 
   /**
    * @param contentType how to parse the bytes
@@ -62,6 +63,11 @@ public final class ChannelReader {
 
   private ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes,
       RecordReader records) {
+    this(contentType, csvWeights, threads, blockBytes, records, null);
+  }
+
+  private ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes,
+      RecordReader records, QueryColumn queryColumn) {
     if (contentType.isText() == (records != null)) {
       throw new IllegalArgumentException(contentType + (records == null ? " needs a record reader" : " is text"));
     }
@@ -70,6 +76,33 @@ public final class ChannelReader {
     this.threads = Math.max(1, threads);
     this.blockBytes = blockBytes;
     this.records = records;
+    this.queryColumn = queryColumn;
+  }
+
+  /**
+   * This reader, taking each row's query id (learning to rank) from a column of CSV or Parquet rows
+   * ({@code query_column}); that column is then not a feature. LibSVM rows carry theirs as
+   * {@code qid:}, whatever this says.
+   *
+   * @param fileColumn the column's 1-based number in the file: the label is column 1, and with
+   *     {@code csv_weights=1} a CSV file's weight is column 2
+   * @throws UserError when the content type has no such column or the column is the label or weight
+   */
+  public ChannelReader withQueryColumn(int fileColumn) {
+    if (contentType != ContentType.CSV && contentType != ContentType.PARQUET) {
+      throw new UserError("hyperparameter 'query_column' applies to CSV and Parquet channels, not "
+          + contentType.mimeType() + (contentType == ContentType.LIBSVM
+          ? ", perhaps you should remove it: LibSVM rows give their query as 'qid:' after the label"
+          : ", perhaps you should remove it"));
+    }
+    int leading = contentType == ContentType.CSV && csvWeights ? 2 : 1;
+    if (fileColumn <= leading) {
+      throw new UserError("hyperparameter 'query_column': column " + fileColumn + " holds the "
+          + (fileColumn == 1 ? "label" : "instance weight (csv_weights=1)")
+          + ", perhaps you should name the column of the query ids (counting the label as column 1)");
+    }
+    return new ChannelReader(contentType, csvWeights, threads, blockBytes, records,
+        new QueryColumn(fileColumn - leading - 1, fileColumn));
   }
 
   /**
@@ -100,6 +133,7 @@ public final class ChannelReader {
       BlockParser parser = null;
       int features = 0;
       long bytes = 0;
+      QueryGrouping grouping = new QueryGrouping(channel);
       for (DataStream stream : streams) {
         Deque<Future<BlockParser.ParsedBlock>> pending = new ArrayDeque<>();
         StreamTally tally = new StreamTally();
@@ -138,6 +172,14 @@ public final class ChannelReader {
               }
               if (parser instanceof CsvParser csv) {
                 features = csv.features();
+                if (queryColumn != null) {
+                  if (queryColumn.feature() >= features) {
+                    throw new UserError("channel '" + channel + "', file '" + stream.name() + "': hyperparameter"
+                        + " 'query_column' is " + queryColumn.fileColumn() + " but the rows have "
+                        + (features + queryColumn.fileColumn() - queryColumn.feature() - 1) + " columns");
+                  }
+                  features--;
+                }
               }
             }
             byte[] next = filled - cut > blockBytes ? new byte[buffer.length] : take(spare);
@@ -155,11 +197,11 @@ public final class ChannelReader {
             buffer = next;
             filled -= cut;
             while (pending.size() > threads * 2) {
-              collect(pending.removeFirst(), channel, stream, tally, batches);
+              collect(pending.removeFirst(), channel, stream, tally, batches, grouping);
             }
           }
           while (!pending.isEmpty()) {
-            collect(pending.removeFirst(), channel, stream, tally, batches);
+            collect(pending.removeFirst(), channel, stream, tally, batches, grouping);
           }
           tally.report(channel, stream);
         } catch (MalformedStreamException e) {
@@ -174,7 +216,7 @@ public final class ChannelReader {
           }
         }
       }
-      return finish(channel, streams, batches, features, bytes, start, List.of());
+      return finish(channel, streams, batches, features, bytes, start, grouping, List.of());
     } catch (RuntimeException e) {
       batches.forEach(Batch::close);
       throw e;
@@ -186,10 +228,25 @@ public final class ChannelReader {
   /** The binary path: one stream after another through the content type's record reader. */
   private ChannelData readRecords(String channel, List<DataStream> streams, long start) {
     List<Batch> batches = new ArrayList<>();
+    QueryGrouping grouping = new QueryGrouping(channel);
     try {
       for (DataStream stream : streams) {
+        long[] rowsBefore = {0};
         try {
-          records.read(channel, stream, batches::add);
+          records.read(channel, stream, batch -> {
+            long base = rowsBefore[0];
+            if (queryColumn != null) {
+              try {
+                batch = queryColumn.extract(batch);
+              } catch (DataFormatException d) {
+                throw new UserError("channel '" + channel + "', file '" + stream.name() + "', row "
+                    + (base + d.localLine()) + (d.column() > 0 ? ", column " + d.column() : "") + ": " + d.getMessage(), d);
+              }
+            }
+            batches.add(batch);
+            grouping.accept(batch, stream.name(), (row, line) -> -(base + row + 1));
+            rowsBefore[0] += batch.rows();
+          });
         } catch (MalformedStreamException e) {
           throw new UserError("channel '" + channel + "', file '" + stream.name() + "', " + e.getMessage(), e);
         } catch (IOException e) {
@@ -197,7 +254,7 @@ public final class ChannelReader {
               + e.getMessage(), e);
         }
       }
-      return finish(channel, streams, batches, 0, -1, start, records.featureNames());
+      return finish(channel, streams, batches, 0, -1, start, grouping, records.featureNames());
     } catch (RuntimeException e) {
       batches.forEach(Batch::close);
       throw e;
@@ -205,7 +262,7 @@ public final class ChannelReader {
   }
 
   private ChannelData finish(String channel, List<DataStream> streams, List<Batch> batches, int features,
-      long bytes, long start, List<String> names) {
+      long bytes, long start, QueryGrouping grouping, List<String> names) {
     batches.removeIf(b -> {
       if (b.rows() == 0) {
         b.close();
@@ -242,9 +299,11 @@ public final class ChannelReader {
         batches.set(i, b.withUnitWeights());
       }
     }
-    ChannelData data = new ChannelData(channel, batches, features, names.size() == features ? names : List.of());
-    LOG.info(String.format("channel '%s': %d rows, %d features, %s from %d file(s)%s in %.2f s",
-        channel, data.rows(), features, contentType.mimeType(), streams.size(),
+    ChannelData data = new ChannelData(channel, batches, features, names.size() == features ? names : List.of(),
+        grouping.groups());
+    LOG.info(String.format("channel '%s': %d rows, %d features%s, %s from %d file(s)%s in %.2f s",
+        channel, data.rows(), features, data.hasGroups() ? ", " + data.groups().length + " queries" : "",
+        contentType.mimeType(), streams.size(),
         bytes < 0 ? "" : String.format(", %.1f MB", bytes / 1e6), (System.nanoTime() - start) / 1e9));
     return data;
   }
@@ -294,12 +353,32 @@ public final class ChannelReader {
     return null;
   }
 
-  private static void collect(Future<BlockParser.ParsedBlock> future, String channel, DataStream stream,
-      StreamTally tally, List<Batch> batches) {
+  /** Takes the next parsed block of a stream, in order: its batch, its query ids, its lines. */
+  private void collect(Future<BlockParser.ParsedBlock> future, String channel, DataStream stream, StreamTally tally,
+      List<Batch> batches, QueryGrouping grouping) {
     try {
       BlockParser.ParsedBlock parsed = future.get();
-      if (parsed.batch() != null) {
-        batches.add(parsed.batch());
+      Batch batch = parsed.batch();
+      if (batch != null) {
+        long lineBase = tally.lines;
+        long rowBase = tally.rows;
+        // without empty lines a block's rows are its lines, so a row's line is known
+        boolean rowsAreLines = parsed.lines() == batch.rows();
+        QueryGrouping.Locator locator = (row, line) -> line > 0 ? lineBase + line
+            : rowsAreLines ? lineBase + row + 1 : -(rowBase + row + 1);
+        if (queryColumn != null && batch.isDense()) {
+          try {
+            batch = queryColumn.extract(batch);
+          } catch (DataFormatException d) {
+            long place = locator.at((int) d.localLine() - 1, 0);
+            throw new UserError("channel '" + channel + "', file '" + stream.name() + "', "
+                + (place > 0 ? "line " + place : "row " + -place) + (d.column() > 0 ? ", column " + d.column() : "")
+                + ": " + d.getMessage(), d);
+          }
+        }
+        batches.add(batch);
+        grouping.accept(batch, stream.name(), locator);
+        tally.rows += batch.rows();
       }
       tally.add(parsed);
     } catch (ExecutionException e) {
@@ -318,9 +397,10 @@ public final class ChannelReader {
     }
   }
 
-  /** What the blocks of one stream add up to: lines for error messages, and what to warn about once. */
+  /** What the blocks of one stream add up to: lines for error messages, rows, and what to warn about once. */
   private static final class StreamTally {
     long lines;
+    long rows;
     long valueless;
     long firstValueless;
     long blocks;

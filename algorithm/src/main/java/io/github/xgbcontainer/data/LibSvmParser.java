@@ -6,9 +6,11 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 
 /**
- * LibSVM text: {@code label[:weight] index:value ...}, separated by spaces or tabs. Indices are
- * taken as written (zero-based, as the official image reads them) and need not be sorted; a
- * {@code #} starts a comment. A pair without a value ({@code 8:}) is a missing value.
+ * LibSVM text: {@code label[:weight] [qid:id] index:value ...}, separated by spaces or tabs.
+ * Indices are taken as written (zero-based, as the official image reads them) and need not be
+ * sorted; a {@code #} starts a comment. {@code qid:} right after the label gives the row's query
+ * for learning to rank, as in XGBoost's own LibSVM reader: either every row has one or none does.
+ * A pair without a value ({@code 8:}) is a missing value.
  */
 final class LibSvmParser implements BlockParser {
 
@@ -54,6 +56,8 @@ final class LibSvmParser implements BlockParser {
       long line = 0;
       int pos = 0;
       indptr.put(0, 0);
+      QueryRuns.Builder queries = new QueryRuns.Builder();
+      int withQuery = 0; // rows of this block so far: 1 all with qid, -1 all without, 0 none yet
       while (pos < end) {
         line++;
         int lineEnd = pos;
@@ -66,6 +70,7 @@ final class LibSvmParser implements BlockParser {
         }
         int token = 0;
         int p = pos;
+        long queryId = -1;
         while (true) {
           while (p < contentEnd && isSpace(b[p])) {
             p++;
@@ -103,7 +108,11 @@ final class LibSvmParser implements BlockParser {
                 + "' is not an index:value pair");
           }
           if (colon - start == 3 && b[start] == 'q' && b[start + 1] == 'i' && b[start + 2] == 'd') {
-            throw new DataFormatException(line, token, "query ids ('qid:') are not supported yet; remove them");
+            if (token != 2 && !(labelOptional && token == 1)) {
+              throw new DataFormatException(line, token, "the query id ('qid:') must come right after the label");
+            }
+            queryId = queryId(b, colon + 1, p, line, token);
+            continue;
           }
           int index = index(b, start, colon, line, token);
           if (index > maxIndex) {
@@ -121,6 +130,19 @@ final class LibSvmParser implements BlockParser {
           values.put(nnz, parse(b, colon + 1, p, line, token, "value"));
           nnz++;
         }
+        if (token > 0 && !labelOptional) {
+          // (an inference payload may carry a qid too; it plays no part in a prediction)
+          int has = queryId >= 0 ? 1 : -1;
+          if (withQuery != 0 && withQuery != has) {
+            throw new DataFormatException(line, 0, has > 0
+                ? "this row has a query id ('qid:') but the rows before it have none; every row needs one, or none"
+                : "this row has no query id ('qid:') but the rows before it have one; every row needs one, or none");
+          }
+          withQuery = has;
+          if (has > 0) {
+            queries.row(rows, queryId, line);
+          }
+        }
         if (token > 0) {
           rows++;
           indptr.put(rows, nnz);
@@ -135,7 +157,7 @@ final class LibSvmParser implements BlockParser {
         weightMem.close();
       }
       Batch batch = Batch.sparse(rows, maxIndex + 1, labelMem, keepWeights ? weightMem : null,
-          valMem, ptrMem, idxMem);
+          valMem, ptrMem, idxMem).withQueries(queries.build(true));
       return new ParsedBlock(batch, line, valueless, firstValueless, false);
     } catch (DataFormatException | RuntimeException e) {
       closeAll(labelMem, weightMem, ptrMem, idxMem, valMem);
@@ -162,6 +184,21 @@ final class LibSvmParser implements BlockParser {
       throw new DataFormatException(line, token, "the " + what + " '" + BlockParser.snippet(b, start, stop)
           + "' is not a number");
     }
+  }
+
+  private static long queryId(byte[] b, int start, int stop, long line, int token) throws DataFormatException {
+    long value = 0;
+    boolean ok = start < stop && stop - start <= 18;
+    for (int i = start; ok && i < stop; i++) {
+      int d = b[i] - '0';
+      ok = d >= 0 && d <= 9;
+      value = value * 10 + d;
+    }
+    if (!ok) {
+      throw new DataFormatException(line, token, "the query id '" + BlockParser.snippet(b, start, stop)
+          + "' is not a non-negative integer");
+    }
+    return value;
   }
 
   private static int index(byte[] b, int start, int stop, long line, int token) throws DataFormatException {

@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * Copies chosen rows of a channel into a new one, for cross-validation folds. The copy is one
- * batch in the source's layout (dense or CSR), with the rows in the order given.
+ * batch in the source's layout (dense or CSR), with the rows in the order given. When the source
+ * has query groups, consecutive chosen rows of one source group form one group of the copy (folds
+ * that take whole queries keep them whole).
  */
 public final class RowSelection {
 
@@ -51,7 +53,8 @@ public final class RowSelection {
           values[i * columns + c] = Float.NaN;
         }
       }
-      return new ChannelData(name, List.of(Batch.ofDense(labels, weights, values, columns)), columns);
+      return new ChannelData(name, List.of(Batch.ofDense(labels, weights, values, columns)), columns,
+          groupsOf(source, rows));
     }
     long[] indptr = new long[rows.length + 1];
     for (int i = 0; i < rows.length; i++) {
@@ -75,7 +78,40 @@ public final class RowSelection {
         values[at] = val.get((int) e);
       }
     }
-    return new ChannelData(name, List.of(Batch.ofSparse(labels, weights, indptr, indices, values, columns)), columns);
+    return new ChannelData(name, List.of(Batch.ofSparse(labels, weights, indptr, indices, values, columns)), columns,
+        groupsOf(source, rows));
+  }
+
+  /** The query group of every row of a channel (its index in {@link ChannelData#groups()}), or null without groups. */
+  public static int[] groupOfRows(ChannelData data) {
+    int[] groups = data.groups();
+    if (groups == null) {
+      return null;
+    }
+    int[] of = new int[Math.toIntExact(data.rows())];
+    int row = 0;
+    for (int g = 0; g < groups.length; g++) {
+      for (int i = 0; i < groups[g]; i++) {
+        of[row++] = g;
+      }
+    }
+    return of;
+  }
+
+  private static int[] groupsOf(ChannelData source, int[] rows) {
+    int[] of = groupOfRows(source);
+    if (of == null || rows.length == 0) {
+      return null;
+    }
+    int[] sizes = new int[rows.length];
+    int count = 0;
+    for (int i = 0; i < rows.length; i++) {
+      if (i == 0 || of[rows[i]] != of[rows[i - 1]]) {
+        count++;
+      }
+      sizes[count - 1]++;
+    }
+    return java.util.Arrays.copyOf(sizes, count);
   }
 
   /** All labels of a channel, in row order. */

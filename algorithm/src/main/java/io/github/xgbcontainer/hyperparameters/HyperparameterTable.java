@@ -60,6 +60,9 @@ final class HyperparameterTable {
                   + "without eval_metric or _tuning_objective_metric."),
           of("csv_weights", FLAG).byDefault("0").use(Use.CONTAINER)
               .doc("Read the CSV column after the label as instance weights."),
+          of("query_column", INTEGER).range(Interval.atLeast(2)).use(Use.CONTAINER)
+              .whenUnset("none: CSV and Parquet rows have no query")
+              .doc("Learning to rank with CSV or Parquet: the column (1-based, the label is column 1) holding each row's query id, a whole number up to 2^24; it is not a feature. LibSVM rows use qid: instead."),
           of("save_model_on_termination", BOOLEAN).byDefault("false").use(Use.CONTAINER)
               .doc("Save the model trained so far when the job is stopped."),
           of("shap", BOOLEAN).byDefault("false").use(Use.CONTAINER)

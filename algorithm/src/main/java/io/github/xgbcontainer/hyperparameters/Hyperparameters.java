@@ -116,6 +116,19 @@ public final class Hyperparameters {
     return (Boolean) effective("csv_weights");
   }
 
+  /**
+   * The 1-based CSV or Parquet column holding each row's query id (learning to rank); empty when
+   * the rows have none there.
+   */
+  public OptionalInt queryColumn() {
+    return optionalInt("query_column");
+  }
+
+  /** Whether the objective ranks (rank:pairwise, rank:ndcg, rank:map), which needs query groups. */
+  public boolean ranks() {
+    return objective().startsWith("rank:");
+  }
+
   /** Whether to save the model trained so far when the job is stopped. */
   public boolean saveModelOnTermination() {
     return (Boolean) effective("save_model_on_termination");

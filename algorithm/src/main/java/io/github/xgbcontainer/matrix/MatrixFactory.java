@@ -56,9 +56,20 @@ public final class MatrixFactory {
       throw new UserError("channel '" + data.channel() + "' has no rows, perhaps you should check"
           + " that its files are not empty");
     }
-    if (plan(options) == MatrixPath.PLAIN) {
-      return named(plain(data, options), data);
+    DMatrix matrix = plan(options) == MatrixPath.PLAIN ? named(plain(data, options), data)
+        : quantileFor(data, options, reference);
+    if (data.hasGroups()) {
+      try {
+        setGroups(matrix, data);
+      } catch (RuntimeException e) {
+        matrix.dispose();
+        throw e;
+      }
     }
+    return matrix;
+  }
+
+  private static DMatrix quantileFor(ChannelData data, MatrixOptions options, DMatrix reference) {
     long features = data.features();
     long referenceHandle = 0;
     if (reference != null) {
@@ -90,6 +101,53 @@ public final class MatrixFactory {
       throw new AlgorithmError("channel '" + data.channel() + "': setting the feature names: "
           + withoutStackTrace(String.valueOf(e.getMessage())), e);
     }
+  }
+
+  /**
+   * Gives the matrix its query groups (learning to rank). The quantised matrix is built without
+   * them: XGBoost's sketch needs only the rows and their weights, and the groups are read when the
+   * ranking objective and metrics run. In ranking XGBoost weighs whole queries (one weight per
+   * group), so per-row weights must agree within each query and become the query's weight.
+   */
+  private static void setGroups(DMatrix matrix, ChannelData data) {
+    int[] groups = data.groups();
+    try {
+      matrix.setGroup(groups);
+      // always: xgboost4j's row iterator gives every row a weight, which ranking refuses
+      float[] weights = data.hasWeights() ? groupWeights(data, groups) : new float[groups.length];
+      if (!data.hasWeights()) {
+        java.util.Arrays.fill(weights, 1f);
+      }
+      matrix.setWeight(weights);
+    } catch (XGBoostError e) {
+      throw new AlgorithmError("channel '" + data.channel() + "': setting the query groups: "
+          + withoutStackTrace(String.valueOf(e.getMessage())), e);
+    }
+  }
+
+  private static float[] groupWeights(ChannelData data, int[] groups) {
+    float[] perGroup = new float[groups.length];
+    int group = 0;
+    int left = groups[0];
+    long row = 0;
+    for (Batch batch : data.batches()) {
+      java.nio.FloatBuffer weights = batch.weights();
+      for (int i = 0; i < batch.rows(); i++, row++) {
+        float w = weights.get(i);
+        if (left == groups[group]) {
+          perGroup[group] = w;
+        } else if (w != perGroup[group]) {
+          throw new UserError("channel '" + data.channel() + "', row " + (row + 1) + ": instance weight " + w
+              + " differs from the weight " + perGroup[group] + " of the earlier rows of its query (query "
+              + (group + 1) + " of the channel); in learning to rank XGBoost weighs whole queries, perhaps you"
+              + " should give every row of a query the same weight");
+        }
+        if (--left == 0 && group + 1 < groups.length) {
+          left = groups[++group];
+        }
+      }
+    }
+    return perGroup;
   }
 
   /** The quantile path without the reference checks of {@link #build}. */

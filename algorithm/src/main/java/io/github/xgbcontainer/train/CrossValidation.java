@@ -61,17 +61,20 @@ final class CrossValidation {
     int repeats = hp.numCvRound();
     float[] labels = RowSelection.labels(data);
     long seed = ((Number) hp.xgboostParams().getOrDefault("seed", 0)).longValue();
-    boolean stratified = Objective.of(hp.objective()).map(o -> o.isMultiClass()).orElse(false)
-        || hp.objective().startsWith("binary:");
+    int[] groupOfRow = RowSelection.groupOfRows(data);
+    boolean stratified = groupOfRow == null && (Objective.of(hp.objective()).map(o -> o.isMultiClass()).orElse(false)
+        || hp.objective().startsWith("binary:"));
     log.accept(String.format(Locale.ROOT, "cross-validation: %d repeat(s) of %d-fold%s on %d rows",
-        repeats, k, stratified ? ", stratified by label" : "", labels.length));
+        repeats, k, stratified ? ", stratified by label" : groupOfRow != null
+            ? ", whole queries per fold (" + data.groups().length + " queries)" : "", labels.length));
     List<byte[]> models = new ArrayList<>();
     List<Map<String, Double>> scores = new ArrayList<>();
     int[][] folds = new int[repeats][];
     float[][][] predictions = new float[repeats][labels.length][];
     MatrixOptions plain = new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), false);
     for (int r = 0; r < repeats; r++) {
-      folds[r] = assign(labels, k, new SplittableRandom(seed + r), stratified);
+      folds[r] = groupOfRow == null ? assign(labels, k, new SplittableRandom(seed + r), stratified)
+          : assignQueries(groupOfRow, data.groups().length, k, new SplittableRandom(seed + r));
       for (int f = 0; f < k; f++) {
         int[] trainRows = rows(folds[r], f, false);
         int[] heldOut = rows(folds[r], f, true);
@@ -204,6 +207,23 @@ final class CrossValidation {
       for (int row : rows) {
         fold[row] = next++ % k;
       }
+    }
+    return fold;
+  }
+
+  /**
+   * Deals whole queries to folds (learning to rank): a query split between a fold's training and
+   * held-out rows would leak, and its held-out part would be ranked without the rest.
+   */
+  static int[] assignQueries(int[] groupOfRow, int queries, int k, SplittableRandom random) {
+    if (queries < k) {
+      throw new io.github.xgbcontainer.error.UserError("hyperparameter '_kfold': " + k
+          + " folds need at least " + k + " queries, but the data has " + queries);
+    }
+    int[] foldOfQuery = assign(new float[queries], k, random, false);
+    int[] fold = new int[groupOfRow.length];
+    for (int row = 0; row < fold.length; row++) {
+      fold[row] = foldOfQuery[groupOfRow[row]];
     }
     return fold;
   }

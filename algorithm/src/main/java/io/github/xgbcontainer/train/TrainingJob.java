@@ -4,6 +4,7 @@ import io.github.xgbcontainer.channel.ChannelSource;
 import io.github.xgbcontainer.channel.FolderChannel;
 import io.github.xgbcontainer.channel.PipeChannel;
 import io.github.xgbcontainer.channel.RecordIoWrappedChannel;
+import io.github.xgbcontainer.checkpoint.Checkpoint;
 import io.github.xgbcontainer.checkpoint.CheckpointStore;
 import io.github.xgbcontainer.config.ChannelConfig;
 import io.github.xgbcontainer.config.CheckpointConfig;
@@ -48,7 +49,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
@@ -204,9 +207,9 @@ public final class TrainingJob {
     ChannelData trainData = train;
     if (features != train.features()) {
       // LibSVM shards: the widest host decides; XGBoost agrees on the column count the same way
-      trainData = new ChannelData(train.channel(), train.batches(), features);
+      trainData = train.withFeatures(features);
       if (validationData != null) {
-        validationData = new ChannelData(validationData.channel(), validationData.batches(), features);
+        validationData = validationData.withFeatures(features);
       }
     }
     MatrixOptions options = matrixOptions(hp);
@@ -308,7 +311,18 @@ public final class TrainingJob {
     if (validation != null) {
       all.addAll(validation.batches());
     }
-    ChannelData data = new ChannelData(validation == null ? "train" : "train+validation", all, train.features());
+    int[] groups = train.groups();
+    if (validation != null && validation.hasGroups() != train.hasGroups()) {
+      throw new UserError("channel '" + (train.hasGroups() ? "validation" : "train") + "' has no query ids but channel '"
+          + (train.hasGroups() ? "train" : "validation") + "' has: cross-validation joins their rows, so either both"
+          + " need them or neither");
+    }
+    if (validation != null && groups != null) {
+      int[] more = validation.groups();
+      groups = java.util.Arrays.copyOf(groups, groups.length + more.length);
+      System.arraycopy(more, 0, groups, groups.length - more.length, more.length);
+    }
+    ChannelData data = new ChannelData(validation == null ? "train" : "train+validation", all, train.features(), groups);
     CrossValidation.Result result = new CrossValidation(hp, new MatrixFactory(), matrixOptions(hp), metricOut,
         LOG::info).run(data);
     ModelOutputs outputs = new ModelOutputs(paths);
@@ -355,10 +369,45 @@ public final class TrainingJob {
   }
 
   private Optional<Trainer.Resume> resume(CheckpointStore store) {
-    return store.latest().map(c -> {
-      LOG.info("resuming from checkpoint " + store.dir().resolve("xgboost-checkpoint." + c.rounds()));
-      return new Trainer.Resume(c.rounds(), c.model(), c.state());
+    int[] heldRounds = new int[1];
+    return store.latest(plain -> {
+      heldRounds[0] = roundsIn(plain);
+      return heldRounds[0] > 0;
+    }).map(c -> {
+      if (c.withState()) {
+        LOG.info("resuming from checkpoint " + c.file());
+        return new Trainer.Resume(c.rounds(), c.model(), c.state());
+      }
+      // A plain model, as the official image leaves them: N in its name is the iteration of its
+      // last round, so it holds N + 1 rounds; the model itself says how many it really holds.
+      int rounds = heldRounds[0];
+      LOG.info("resuming from checkpoint " + c.file() + ", a plain model without trainer state (as the official"
+          + " image writes them): iteration " + (c.rounds() - 1) + ", " + rounds + " round(s) done"
+          + (rounds == c.rounds() ? "" : " (the model holds " + rounds + ", not " + c.rounds() + " as its name says)")
+          + "; earlier rounds' scores are not in the evaluation history");
+      return new Trainer.Resume(rounds, c.model(), Map.of());
     });
+  }
+
+  /** The rounds a plain checkpoint model holds, or 0 (with a warning) when XGBoost cannot load it. */
+  private static int roundsIn(Checkpoint plain) {
+    Booster booster = null;
+    try {
+      booster = XGBoost.loadModel(new java.io.ByteArrayInputStream(plain.model()));
+      int rounds = booster.getNumBoostedRound();
+      if (rounds < 1) {
+        LOG.warning("skipping checkpoint " + plain.file() + ": the model holds no rounds");
+      }
+      return rounds;
+    } catch (XGBoostError | java.io.IOException | RuntimeException e) {
+      LOG.warning("skipping checkpoint " + plain.file() + ": XGBoost cannot load it: "
+          + XgboostErrors.firstLine(e.getMessage()));
+      return 0;
+    } finally {
+      if (booster != null) {
+        booster.dispose();
+      }
+    }
   }
 
   /** Writes a checkpoint every {@code checkpoint_frequency} rounds, and always when stopping by request. */
@@ -370,9 +419,14 @@ public final class TrainingJob {
     CheckpointStore store = checkpoints.get();
     int frequency = hp.checkpointFrequency();
     return (booster, state, last) -> {
-      int rounds = ((List<?>) state.get("history")).size();
-      if (last || rounds % frequency == 0 || rounds == hp.numRound() || Boolean.TRUE.equals(state.get("stopped_early"))) {
-        store.save(rounds, ModelOutputs.modelBytes(booster), state);
+      try {
+        // the booster's own count: after a resume without trainer state the history is shorter
+        int rounds = booster.getNumBoostedRound();
+        if (last || rounds % frequency == 0 || rounds == hp.numRound() || Boolean.TRUE.equals(state.get("stopped_early"))) {
+          store.save(rounds, ModelOutputs.modelBytes(booster), state);
+        }
+      } catch (XGBoostError e) {
+        throw new AlgorithmError("cannot serialise the checkpoint model: " + e.getMessage(), e);
       }
     };
   }
@@ -421,7 +475,15 @@ public final class TrainingJob {
       case PARQUET -> new ChannelReader(type, new ParquetReader(spoolDir(), threads));
       case RECORDIO_PROTOBUF -> new ChannelReader(type, new ProtobufRecordReader());
     };
-    return reader.read(source);
+    if (hp.queryColumn().isPresent()) {
+      reader = reader.withQueryColumn(hp.queryColumn().getAsInt());
+    }
+    ChannelData data = reader.read(source);
+    if (hp.ranks() && !data.hasGroups()) {
+      LOG.warning("objective " + hp.objective() + " but channel '" + name + "' has no query ids: XGBoost ranks all"
+          + " its rows as one query; give LibSVM rows 'qid:' after the label, or set query_column for CSV and Parquet");
+    }
+    return data;
   }
 
   /** Where a piped Parquet stream is written before it is read: the JVM's temporary folder. */
@@ -435,7 +497,7 @@ public final class TrainingJob {
       return validation;
     }
     if (type != ContentType.CSV && type != ContentType.PARQUET && validation.features() < train.features()) {
-      return new ChannelData(validation.channel(), validation.batches(), train.features());
+      return validation.withFeatures(train.features());
     }
     throw new UserError("channel 'train' has " + train.features() + " features but channel 'validation' has "
         + validation.features() + ": both channels must have the same feature columns in the same order");

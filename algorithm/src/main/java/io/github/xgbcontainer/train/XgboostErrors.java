@@ -33,7 +33,7 @@ public final class XgboostErrors {
     return new AlgorithmError("XGBoost failed: " + message, e);
   }
 
-  private static String firstLine(String message) {
+  static String firstLine(String message) {
     if (message == null) {
       return "(no message)";
     }

@@ -10,8 +10,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,5 +114,52 @@ class CheckpointIT {
     assertEquals(a.get("rounds"), b.get("rounds"));
     assertEquals(a.get("metrics"), b.get("metrics"), "the history spans the interruption");
     assertArrayEquals(Files.readAllBytes(whole.model()), Files.readAllBytes(cut.model()));
+  }
+
+  /**
+   * The official image leaves plain models named {@code xgboost-checkpoint.N} (N the iteration of the
+   * last round, no state file beside them); its XGBoost 3 writes them as UBJSON. A job of this image
+   * given that folder resumes from the newest and never deletes them.
+   */
+  @Test
+  void officialImageCheckpoint_isResumedFromAndKept() throws Exception {
+    TrainJob job = job("official", "{\"num_round\": \"10\", \"eta\": \"0.2\", \"max_depth\": \"3\"}");
+    Path folder = job.root.resolve("checkpoints");
+    Files.createDirectories(folder);
+    byte[] four;
+    byte[] five;
+    DMatrix data = new DMatrix(TrainJob.ANCHOR.resolve("abalone/data/train/abalone.train_0") + "?format=libsvm");
+    try {
+      Map<String, Object> params = Map.of("eta", 0.2, "max_depth", 3, "objective", "reg:squarederror");
+      Booster booster = XGBoost.train(data, params, 4, Map.of(), null, null);
+      four = booster.toByteArray("ubj");
+      booster.update(data, 4);
+      five = booster.toByteArray("ubj");
+      booster.dispose();
+    } finally {
+      data.dispose();
+    }
+    Files.write(folder.resolve("xgboost-checkpoint.3"), four);
+    Files.write(folder.resolve("xgboost-checkpoint.4"), five);
+
+    job.run();
+    assertEquals(0, job.exitCode, job::toString);
+    assertTrue(job.stderr.contains("resuming from checkpoint " + folder.resolve("xgboost-checkpoint.4")
+        + ", a plain model without trainer state (as the official image writes them): iteration 4, 5 round(s) done;"
+        + " earlier rounds' scores are not in the evaluation history"), job.stderr);
+    assertTrue(job.stderr.contains("resuming after round 4 of 10"), job.stderr);
+    List<String> lines = job.metricLines();
+    assertEquals(5, lines.size(), "only rounds 5..9 run: " + lines);
+    assertTrue(lines.get(0).startsWith("[5]\t"), lines.get(0));
+    Booster trained = XGBoost.loadModel(Files.newInputStream(job.model()));
+    try {
+      assertEquals(10, trained.getNumBoostedRound(), "5 rounds from the checkpoint and 5 more");
+    } finally {
+      trained.dispose();
+    }
+    assertArrayEquals(four, Files.readAllBytes(folder.resolve("xgboost-checkpoint.3")), "not ours: never deleted");
+    assertArrayEquals(five, Files.readAllBytes(folder.resolve("xgboost-checkpoint.4")), "not ours: never deleted");
+    assertTrue(Files.exists(folder.resolve("xgboost-checkpoint.9.json")), "its own checkpoints, named alike");
+    assertFalse(Files.exists(folder.resolve("xgboost-checkpoint.5")), "its own old ones are pruned");
   }
 }

@@ -146,7 +146,7 @@ class DistributedTrainIT {
       assertExit(0, p, 120);
     }
     Path leaderCheckpoints = hosts.get(0).root.resolve("checkpoints");
-    assertTrue(Files.exists(leaderCheckpoints.resolve("xgboost-checkpoint.20.json")), hosts.get(0)::toString);
+    assertTrue(Files.exists(leaderCheckpoints.resolve("xgboost-checkpoint.19.json")), hosts.get(0)::toString);
     assertFalse(Files.exists(hosts.get(1).root.resolve("checkpoints")), "only the leader writes checkpoints");
 
     // the restart: every host gets the leader's checkpoints and a longer job
