@@ -22,6 +22,7 @@ import io.github.xgbcontainer.data.recordio.ProtobufRecordReader;
 import io.github.xgbcontainer.distributed.Cluster;
 import io.github.xgbcontainer.distributed.ClusterSettings;
 import io.github.xgbcontainer.distributed.Training;
+import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.MatrixFactory;
