@@ -129,6 +129,16 @@ class LocalJobIT {
   }
 
   @Test
+  void tooManyInstances_isRefusedBeforeAnythingIsWritten() throws Exception {
+    Run run = run(request("too-many-hosts", 1_000_000, "File", "s3://data/abalone/train/"));
+    assertEquals(1, run.exit(), run::toString);
+    assertEquals("ClientError: ResourceConfig.InstanceCount '1000000' is more than 254, the most hosts a local job runs "
+        + "(host N gets the loopback address 127.0.0.N); perhaps you should ask for fewer instances", run.stderr().strip());
+    assertFalse(Files.exists(dir.resolve("work/too-many-hosts")), "no host tree written");
+    assertFalse(Files.exists(dir.resolve("work/too-many-hosts.json")), "no summary: the request never became a job");
+  }
+
+  @Test
   void twoHosts_shardedByS3Key_trainAndUploadTheLeadersModel() throws Exception {
     Run run = run(request("two-hosts", 2, "File", "s3://data/abalone/train/"));
     assertEquals(0, run.exit(), run::toString);
