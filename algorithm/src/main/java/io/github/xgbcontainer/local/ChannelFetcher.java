@@ -34,7 +34,7 @@ public final class ChannelFetcher {
       List<Future<?>> futures = new ArrayList<>();
       for (ChannelObject o : objects) {
         Path target = o.under(dir, channel);
-        futures.add(pool.submit(() -> stores.forUri(o.uri()).download(o.uri(), target)));
+        futures.add(pool.submit(() -> stores.forUri(o.uri()).download(o.stored(), target)));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -42,6 +42,9 @@ public final class ChannelFetcher {
       long bytes = objects.stream().mapToLong(ChannelObject::size).sum();
       LOG.info(host.name() + ": channel '" + channel + "': " + objects.size() + " objects, " + bytes + " bytes in " + dir);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof PlatformError c) {
+        throw new PlatformError("channel '" + channel + "' of " + host.name() + ": " + c.getMessage(), c);
+      }
       if (e.getCause() instanceof ContainerException c) {
         throw c;
       }

@@ -12,6 +12,11 @@ import java.nio.file.Path;
  */
 public record ChannelObject(StoreUri uri, long size, String localName) {
 
+  /** The object as its store listed it: what a checked read compares the bytes with. */
+  public StoredObject stored() {
+    return new StoredObject(uri, size);
+  }
+
   /**
    * Where the object goes under the channel folder {@code dir}: File mode downloads it there,
    * FastFile mode makes its FIFO there.
