@@ -4,13 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.local.ScriptedS3Server.Fault;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Channels from a store that misbehaves ({@link ScriptedS3Server}, a real HTTP server on loopback
  * read through the AWS SDK, and {@code file://}): objects cut short, corrupt or broken off are
- * never passed on as whole ones, in File, Pipe and FastFile mode; keys that name one local path
- * are refused before any host starts.
+ * never passed on as whole ones, in File, Pipe and FastFile mode.
  */
 class FaultyStoreTest {
 
@@ -79,13 +84,13 @@ class FaultyStoreTest {
 
   @Test
   void fileMode_refusesAnObjectShorterThanListed() {
-    assertEquals("channel 'train' of algo-1: s3://bad/train/short_body.csv is 500 bytes long now, not the 1000 bytes "
+    assertEquals("channel 'train' of algo-1: s3://bad/train/short_body.csv is 494 bytes long now, not the 1000 bytes "
         + "it was listed with: the store cut it short, or it changed after it was listed; perhaps you should check the "
         + "store and run the job again", downloadError("short_body"));
-    assertEquals("channel 'train' of algo-1: s3://bad/train/close_early.csv ended after 500 of its 1000 bytes: the store cut it short; perhaps you should "
+    assertEquals("channel 'train' of algo-1: s3://bad/train/close_early.csv ended after 494 of its 1000 bytes: the store cut it short; perhaps you should "
         + "check the store and run the job again", downloadError("close_early"));
     assertEquals("channel 'train' of algo-1: s3://bad/train/corrupt.csv does not match its checksum: its 1000 bytes "
-        + "have the MD5 ba6f5ee7ae2094beab69eb2c10551ec1, its ETag says b115eb211433c17aeaa4e7593018082e; perhaps you "
+        + "have the MD5 d5ae73795e2045d65435aead332b82f1, its ETag says b115eb211433c17aeaa4e7593018082e; perhaps you "
         + "should check the store and run the job again", downloadError("corrupt"));
   }
 
@@ -97,5 +102,98 @@ class FaultyStoreTest {
     PlatformError e = assertThrows(PlatformError.class, () -> new FileStore().download(listed.get(0), dir.resolve("copy.csv")));
     assertEquals("file://" + file + " ended after 300 of its 1000 bytes: the store cut it short; perhaps you should "
         + "check the store and run the job again", e.getMessage());
+  }
+
+  /** Reads a FIFO on another thread until its end. */
+  private static CompletableFuture<byte[]> reader(Path fifo) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (InputStream in = Files.newInputStream(fifo)) {
+        return in.readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  private static PlatformError awaitFailure(FifoFeeder feeder) throws InterruptedException {
+    for (int i = 0; i < 300 && feeder.failure().isEmpty(); i++) {
+      Thread.sleep(100);
+    }
+    return feeder.failure().orElseThrow(() -> new AssertionError("the feeder did not fail"));
+  }
+
+  /**
+   * The store fails mid-object: the feeder reports it, and its reader does not get the end of the
+   * data (it would take what it has for the whole channel) until the feeder is stopped.
+   */
+  private static String pipeFailure(String fault) throws Exception {
+    Host host = host("pipe-" + fault);
+    FifoFeeder feeder = new PipeFeeder(host, "train", List.of(object("none"), object(fault)), new ObjectStores(store)).start();
+    try {
+      CompletableFuture<byte[]> read = reader(host.paths().channelPipe("train", 0));
+      PlatformError e = awaitFailure(feeder);
+      Thread.sleep(300);
+      assertFalse(read.isDone(), "the reader still waits: the FIFO was not closed as if the data were complete");
+      feeder.stop();
+      read.get(10, TimeUnit.SECONDS);
+      return e.getMessage();
+    } finally {
+      feeder.stop();
+    }
+  }
+
+  @Test
+  void pipeMode_storeFailuresFailTheFeederWithoutEndingTheData() throws Exception {
+    assertEquals("channel 'train' of algo-1: s3://bad/train/close_early.csv ended after 494 of its 1000 bytes: the store cut it short; perhaps you should "
+        + "check the store and run the job again", pipeFailure("close_early"));
+    assertEquals("channel 'train' of algo-1: cannot read s3://bad/train/reset.csv after 494 of its 1000 bytes: "
+        + "Connection reset", pipeFailure("reset"));
+    int before = server.gets("bad", "train/server_error.csv");
+    String serverError = pipeFailure("server_error");
+    int attempts = server.gets("bad", "train/server_error.csv") - before;
+    assertTrue(attempts > 1, "the SDK retried first: " + attempts);
+    assertEquals("channel 'train' of algo-1: cannot read s3://bad/train/server_error.csv: InternalError: We "
+        + "encountered an internal error. Please try again. (" + attempts + " attempts)", serverError);
+    assertEquals("channel 'train' of algo-1: s3://bad/train/short_body.csv is 494 bytes long now, not the 1000 "
+        + "bytes it was listed with: the store cut it short, or it changed after it was listed; perhaps you should check "
+        + "the store and run the job again", pipeFailure("short_body"));
+  }
+
+  private static final java.util.Map<String, String> FASTFILE_FAILURES = java.util.Map.of(
+      "server_error", "channel 'train' of algo-1: cannot read s3://bad/train/server_error.csv: InternalError: We "
+          + "encountered an internal error. Please try again. (4 attempts)",
+      "corrupt", "channel 'train' of algo-1: s3://bad/train/corrupt.csv does not match its checksum: its 1000 bytes "
+          + "have the MD5 d5ae73795e2045d65435aead332b82f1, its ETag says b115eb211433c17aeaa4e7593018082e; perhaps "
+          + "you should check the store and run the job again",
+      "close_early", "channel 'train' of algo-1: s3://bad/train/close_early.csv ended after 494 of its 1000 bytes: "
+          + "the store cut it short; perhaps you should check the store and run the job again");
+
+  @Test
+  void fastFileMode_storeFailuresFailTheFeederWithoutEndingTheFile() throws Exception {
+    for (String fault : List.of("server_error", "corrupt", "close_early")) {
+      Host host = host("fastfile-" + fault);
+      FifoFeeder feeder = new FastFileFeeder(host, "train", List.of(object(fault)), new ObjectStores(store)).start();
+      try {
+        CompletableFuture<byte[]> read = reader(host.paths().channelDir("train").resolve(fault + ".csv"));
+        PlatformError e = awaitFailure(feeder);
+        assertEquals(FASTFILE_FAILURES.get(fault), e.getMessage());
+        Thread.sleep(300);
+        assertFalse(read.isDone(), "the reader still waits for the rest of " + fault + ".csv");
+      } finally {
+        feeder.stop();
+      }
+    }
+  }
+
+  @Test
+  void pipeMode_aReaderHangingUpIsNoFailure() throws Exception {
+    Host host = host("pipe-hangup");
+    try (FifoFeeder feeder = new PipeFeeder(host, "train", List.of(object("none")), new ObjectStores(store)).start()) {
+      try (InputStream in = Files.newInputStream(host.paths().channelPipe("train", 0))) {
+        in.readNBytes(10);
+      }
+      Thread.sleep(500);
+      assertEquals(Optional.empty(), feeder.failure());
+    }
   }
 }

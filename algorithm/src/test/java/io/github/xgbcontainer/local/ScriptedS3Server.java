@@ -42,11 +42,11 @@ final class ScriptedS3Server implements AutoCloseable {
   enum Fault {
     /** The whole object. */
     NONE,
-    /** Half the bytes, with a Content-Length that says half: a clean, complete-looking response. */
+    /** The first half (whole lines), with a Content-Length that says so: a clean, complete-looking response. */
     SHORT_BODY,
-    /** The full Content-Length, half the bytes, then the connection is closed normally. */
+    /** The full Content-Length, the first half (whole lines), then the connection is closed normally. */
     CLOSE_EARLY,
-    /** The full Content-Length, half the bytes, then the connection is reset. */
+    /** The full Content-Length, the first half (whole lines), then the connection is reset. */
     RESET,
     /** {@code 500 InternalError} on every attempt. */
     SERVER_ERROR,
@@ -180,7 +180,7 @@ final class ScriptedS3Server implements AutoCloseable {
       return;
     }
     byte[] bytes = o.bytes();
-    int half = bytes.length / 2;
+    int half = cut(bytes);
     Map<String, String> etag = Map.of("ETag", "\"" + o.etag() + "\"");
     switch (o.fault()) {
       case NONE -> respond(out, 200, "application/octet-stream", etag, bytes);
@@ -200,6 +200,19 @@ final class ScriptedS3Server implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Where a cut-off body ends: after the last whole line of the first half, so what arrives is
+   * still valid CSV (the dangerous case: nothing but the byte count says it is incomplete).
+   */
+  static int cut(byte[] bytes) {
+    for (int i = bytes.length / 2; i > 0; i--) {
+      if (bytes[i - 1] == '\n') {
+        return i;
+      }
+    }
+    return bytes.length / 2;
   }
 
   private static void error(OutputStream out, int status, String code, String message) throws IOException {
