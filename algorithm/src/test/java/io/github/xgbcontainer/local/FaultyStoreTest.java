@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.local.ScriptedS3Server.Fault;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Channels from a store that misbehaves ({@link ScriptedS3Server}, a real HTTP server on loopback
  * read through the AWS SDK, and {@code file://}): objects cut short, corrupt or broken off are
- * never passed on as whole ones, in File, Pipe and FastFile mode.
+ * never passed on as whole ones, in File, Pipe and FastFile mode; keys that name one local path
+ * are refused before any host starts.
  */
 class FaultyStoreTest {
 
@@ -43,6 +45,15 @@ class FaultyStoreTest {
     for (Fault f : Fault.values()) {
       server.put("bad", "train/" + f.name().toLowerCase() + ".csv", ROWS, f);
     }
+    server.put("keys", "same/a.csv", ROWS);
+    server.put("keys", "same/./a.csv", ROWS);
+    server.put("keys", "same/b.csv", ROWS);
+    server.put("keys", "slashes/a.csv", ROWS);
+    server.put("keys", "slashes//a.csv", ROWS);
+    server.put("keys", "folder/a.csv", ROWS);
+    server.put("keys", "folder/x/..", ROWS);
+    server.put("keys", "nested/a", ROWS);
+    server.put("keys", "nested/a/b.csv", ROWS);
   }
 
   @AfterAll
@@ -195,5 +206,46 @@ class FaultyStoreTest {
       Thread.sleep(500);
       assertEquals(Optional.empty(), feeder.failure());
     }
+  }
+
+  private static String planError(String prefix, String mode) {
+    TrainingJobRequest.ChannelRequest channel = new TrainingJobRequest.ChannelRequest("train",
+        TrainingJobRequest.DataType.S3_PREFIX, new StoreUri("s3", "keys", prefix), false, Optional.of("text/csv"), false,
+        false, mode);
+    return assertThrows(UserError.class, () -> new ChannelPlanner(new ObjectStores(store)).plan(channel)).getMessage();
+  }
+
+  @Test
+  void plan_refusesKeysThatNameOneLocalPathInFileAndFastFileMode() {
+    for (String mode : List.of("File", "FastFile")) {
+      assertEquals("channel 'train': objects s3://keys/same/./a.csv and s3://keys/same/a.csv both map to 'a.csv' in the "
+          + "channel folder; perhaps you should rename or remove one of them", planError("same/", mode));
+      assertEquals("channel 'train': objects s3://keys/slashes//a.csv and s3://keys/slashes/a.csv both map to 'a.csv' in "
+          + "the channel folder; perhaps you should rename or remove one of them", planError("slashes/", mode));
+      assertEquals("channel 'train': object s3://keys/folder/x/.. names the channel folder itself, not a file in it; "
+          + "perhaps you should rename the object", planError("folder/", mode));
+      assertEquals("channel 'train': object s3://keys/nested/a is the file 'a' and object s3://keys/nested/a/b.csv needs "
+          + "'a' as a folder; perhaps you should rename one of them", planError("nested/", mode));
+    }
+  }
+
+  @Test
+  void plan_keepsSuchKeysInPipeMode_whereNamesMakeNoPaths() {
+    TrainingJobRequest.ChannelRequest channel = new TrainingJobRequest.ChannelRequest("train",
+        TrainingJobRequest.DataType.S3_PREFIX, new StoreUri("s3", "keys", "same/"), false, Optional.of("text/csv"), false,
+        false, "Pipe");
+    assertEquals(List.of("same/./a.csv", "same/a.csv", "same/b.csv"), new ChannelPlanner(new ObjectStores(store))
+        .plan(channel).objects().stream().map(o -> o.uri().key()).toList());
+  }
+
+  @Test
+  void plan_refusesAManifestListingOneKeyTwice() {
+    TrainingJobRequest.ChannelRequest channel = new TrainingJobRequest.ChannelRequest("train",
+        TrainingJobRequest.DataType.MANIFEST_FILE, new StoreUri("s3", "keys", "twice.manifest"), false, Optional.empty(),
+        false, false, "File");
+    server.put("keys", "twice.manifest", "[{\"prefix\": \"s3://keys/same/\"}, \"b.csv\", \"b.csv\"]".getBytes());
+    assertEquals("channel 'train': objects s3://keys/same/b.csv and s3://keys/same/b.csv both map to 'b.csv' in the "
+        + "channel folder; perhaps you should list each key only once in the manifest",
+        assertThrows(UserError.class, () -> new ChannelPlanner(new ObjectStores(store)).plan(channel)).getMessage());
   }
 }

@@ -75,6 +75,10 @@ class LocalJobIT {
     }
     scripted.put("data", "abalone/validation/validation.csv", Files.readAllBytes(SAMPLE.resolve("abalone/csv/validation/validation.csv")));
     scripted.put("data", "abalone/validation.manifest", "[{\"prefix\": \"s3://data/abalone/validation/\"}, \"validation.csv\"]".getBytes());
+    scripted.put("data", "same-path/train/a.csv", parts.get(0));
+    scripted.put("data", "same-path/train/./a.csv", parts.get(1));
+    scripted.put("data", "folder-itself/train/a.csv", parts.get(0));
+    scripted.put("data", "folder-itself/train/x/..", parts.get(1));
   }
 
   @AfterAll
@@ -338,5 +342,17 @@ class LocalJobIT {
     assertFailedOnTheStore(run, "fast-file-short", "PlatformError: channel 'train' of algo-1: s3://data/short_body/train/"
         + "part-1.csv is 22338 bytes long now, not the 44762 bytes it was listed with: the store cut it short, or it "
         + "changed after it was listed; perhaps you should check the store and run the job again", "{\"algo-1\": 137}");
+  }
+
+  @Test
+  void keysNamingOnePath_areRefusedBeforeAnyHostStarts() throws Exception {
+    Run run = run(scripted.environment(), request("same-path", 1, "File", "s3://data/same-path/train/")
+        .replace("s3://models/out", StoreUri.of(dir.resolve("out")).toString()));
+    assertEquals(1, run.exit(), run::toString);
+    assertEquals("ClientError: channel 'train': objects s3://data/same-path/train/./a.csv and s3://data/same-path/train/"
+        + "a.csv both map to 'a.csv' in the channel folder; perhaps you should rename or remove one of them",
+        run.summary().get("FailureReason").asText());
+    assertEquals(0, run.summary().get("Local").get("HostExitCodes").size());
+    assertFalse(Files.exists(dir.resolve("work/same-path")), "no host tree written, nothing downloaded");
   }
 }
