@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 
 /**
  * File mode: downloads a host's objects into {@code input/data/<channel>/} before the host starts,
- * several at a time, each at {@link ChannelObject#under}. FastFile channels are not downloaded:
+ * several at a time, each at {@link ChannelObject#under} and checked against its listed size and
+ * checksum ({@link ObjectStore#download}). FastFile channels are not downloaded:
  * {@link FastFileFeeder} makes a FIFO at the same place and streams the object into it when the host
  * reads it.
  */

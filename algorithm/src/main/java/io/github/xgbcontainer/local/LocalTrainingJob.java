@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * {@code <S3OutputPath>/<TrainingJobName>/output/}.
  *
  * <p>When a host fails, the others are stopped the same way and nothing is uploaded but the
- * checkpoints, which SageMaker syncs while the job runs.
+ * checkpoints, which SageMaker syncs while the job runs. When a Pipe or FastFile feeder fails on the
+ * store ({@link FifoFeeder#failure()}), the hosts are killed while their FIFO is still open, and
+ * the job fails with the feeder's reason.
  */
 public final class LocalTrainingJob {
 

@@ -115,6 +115,18 @@ class FaultyStoreTest {
         + "check the store and run the job again", e.getMessage());
   }
 
+  @Test
+  void fileMode_refusesALocalFileThatGrewAfterItWasListed() throws Exception {
+    Path file = Files.write(Files.createDirectories(dir.resolve("growing-store")).resolve("a.csv"), ROWS);
+    List<StoredObject> listed = new FileStore().list(StoreUri.of(file.getParent()).child(""));
+    Files.write(file, ROWS, java.nio.file.StandardOpenOption.APPEND);
+    Path copy = dir.resolve("grown-copy.csv");
+    PlatformError e = assertThrows(PlatformError.class, () -> new FileStore().download(listed.get(0), copy));
+    assertEquals("file://" + file + " sent more than the 1000 bytes it was listed with: it changed after it was listed; "
+        + "perhaps you should leave the data as it is while a job starts", e.getMessage());
+    assertFalse(Files.exists(copy), "no part of it is left");
+  }
+
   /** Reads a FIFO on another thread until its end. */
   private static CompletableFuture<byte[]> reader(Path fifo) {
     return CompletableFuture.supplyAsync(() -> {
