@@ -76,10 +76,14 @@ final class ScriptedS3Server implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + socket.getLocalPort());
   }
 
-  /** The environment a child JVM needs to reach this server with the standard AWS configuration. */
+  /**
+   * The environment a child JVM needs to reach this server with the standard AWS configuration;
+   * {@code AWS_MAX_ATTEMPTS} is the SDK's default, set so that a message naming the attempts does
+   * not depend on the caller's environment.
+   */
   Map<String, String> environment() {
     return Map.of("AWS_ACCESS_KEY_ID", "scripted", "AWS_SECRET_ACCESS_KEY", "scripted-secret", "AWS_REGION", "us-east-1",
-        "AWS_ENDPOINT_URL", endpoint().toString(), "AWS_EC2_METADATA_DISABLED", "true");
+        "AWS_ENDPOINT_URL", endpoint().toString(), "AWS_EC2_METADATA_DISABLED", "true", "AWS_MAX_ATTEMPTS", "4");
   }
 
   /** A store for the code under test, configured as {@link S3Store#create} configures one for an endpoint. */
@@ -97,9 +101,13 @@ final class ScriptedS3Server implements AutoCloseable {
     put(bucket, key, bytes, Fault.NONE);
   }
 
-  /** Stores an object (listed with its full size and MD5 ETag) that is served as {@code fault} says. */
+  /**
+   * Stores an object (listed with its full size and MD5 ETag) that is served as {@code fault} says,
+   * and counts its GETs from 0.
+   */
   void put(String bucket, String key, byte[] bytes, Fault fault) {
     buckets.computeIfAbsent(bucket, b -> new TreeMap<>()).put(key, new Stored(bytes.clone(), fault, md5(bytes)));
+    gets.remove(bucket + "/" + key);
   }
 
   /** How many GETs the object received, retries included. */
