@@ -13,7 +13,8 @@ import java.util.logging.Logger;
 
 /**
  * File mode: downloads a host's objects into {@code input/data/<channel>/} before the host starts,
- * several at a time, each at {@link ChannelObject#under}. FastFile channels are not downloaded:
+ * several at a time, each at {@link ChannelObject#under} and checked against its listed size and
+ * checksum ({@link ObjectStore#download}). FastFile channels are not downloaded:
  * {@link FastFileFeeder} makes a FIFO at the same place and streams the object into it when the host
  * reads it.
  */
@@ -34,7 +35,7 @@ public final class ChannelFetcher {
       List<Future<?>> futures = new ArrayList<>();
       for (ChannelObject o : objects) {
         Path target = o.under(dir, channel);
-        futures.add(pool.submit(() -> stores.forUri(o.uri()).download(o.uri(), target)));
+        futures.add(pool.submit(() -> stores.forUri(o.uri()).download(o.stored(), target)));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -42,6 +43,9 @@ public final class ChannelFetcher {
       long bytes = objects.stream().mapToLong(ChannelObject::size).sum();
       LOG.info(host.name() + ": channel '" + channel + "': " + objects.size() + " objects, " + bytes + " bytes in " + dir);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof PlatformError c) {
+        throw new PlatformError("channel '" + channel + "' of " + host.name() + ": " + c.getMessage(), c);
+      }
       if (e.getCause() instanceof ContainerException c) {
         throw c;
       }

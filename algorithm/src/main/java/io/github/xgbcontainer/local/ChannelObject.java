@@ -12,6 +12,20 @@ import java.nio.file.Path;
  */
 public record ChannelObject(StoreUri uri, long size, String localName) {
 
+  /** The object as its store listed it: what a checked read compares the bytes with. */
+  public StoredObject stored() {
+    return new StoredObject(uri, size);
+  }
+
+  /**
+   * The object's path under the channel folder: its name read as a path, as a file system reads
+   * {@code <folder>/<name>}, so {@code a//b}, {@code ./a/b} and {@code a/b} are one path, and
+   * {@code x/..} is the folder itself (empty).
+   */
+  public Path relativePath() {
+    return Path.of(localName.replaceFirst("^/+", "")).normalize();
+  }
+
   /**
    * Where the object goes under the channel folder {@code dir}: File mode downloads it there,
    * FastFile mode makes its FIFO there.
@@ -19,7 +33,7 @@ public record ChannelObject(StoreUri uri, long size, String localName) {
    * @throws UserError when the name leads out of the folder ({@code ..} in a manifest entry)
    */
   public Path under(Path dir, String channel) {
-    Path target = dir.resolve(localName).normalize();
+    Path target = dir.resolve(relativePath()).normalize();
     if (!target.startsWith(dir)) {
       throw new UserError("channel '" + channel + "': object name '" + localName + "' leaves the channel folder");
     }

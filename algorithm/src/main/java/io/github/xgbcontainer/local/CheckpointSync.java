@@ -74,7 +74,7 @@ public final class CheckpointSync implements AutoCloseable {
         if (!file.startsWith(dir)) {
           throw new PlatformError("checkpoint object " + o.uri() + " leaves the checkpoint folder " + dir);
         }
-        store.download(o.uri(), file);
+        store.download(o, file);
         remember(file);
       }
     }

@@ -80,10 +80,15 @@ public final class FastFileFeeder extends FifoFeeder {
       try {
         long n = write(s.fifo(), List.of(s.object()));
         bytes += n;
+        if (failure().isPresent()) {
+          LOG.warning(host.name() + ": channel '" + channel + "', file '" + s.relative() + "': held open after " + n
+              + " bytes, so that the host does not take them for the whole file: " + failure().get().getMessage());
+          return;
+        }
         if (n == s.object().size()) {
           done++;
         }
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) { // a write found no reader: the host closed the file
         bytes += written();
         if (!stopped()) {
           LOG.warning(host.name() + ": channel '" + channel + "', file '" + s.relative() + "': the host closed the "

@@ -1,5 +1,7 @@
 package io.github.xgbcontainer.local;
 
+import io.github.xgbcontainer.error.ContainerException;
+import io.github.xgbcontainer.error.PlatformError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Streams a host's channel objects from the store into FIFOs on one background thread, straight from
@@ -27,6 +30,8 @@ public abstract class FifoFeeder implements AutoCloseable {
   private volatile boolean stopped;
   private volatile Path current;
   private long written;
+  private volatile PlatformError failure;
+  private volatile OutputStream held;
 
   protected FifoFeeder(String kind, Host host, String channel, List<ChannelObject> objects, ObjectStores stores) {
     this.host = host;
@@ -56,8 +61,13 @@ public abstract class FifoFeeder implements AutoCloseable {
 
   /**
    * Opens {@code fifo} for writing, which blocks until the host opens it for reading, and streams
-   * {@code these} objects into it one after another; stops between objects once {@link #stop} was
-   * called. Returns the bytes written; when it throws, {@link #written()} says how many went through.
+   * {@code these} objects into it one after another, each checked as it arrives
+   * ({@link ObjectStore#read}); stops between objects once {@link #stop} was called. Returns the
+   * bytes written. An {@link IOException} is the host's side: it closed its end (a write found no
+   * reader). When the store fails instead (a short or corrupt object, a broken connection, an error
+   * after the SDK's retries), the FIFO is not closed, because its reader would take the end of the
+   * data for a whole channel and train on part of it: the failure is kept for {@link #failure()},
+   * the write end stays open until {@link #stop}, and this returns what got through.
    */
   protected final long write(Path fifo, List<ChannelObject> these) throws IOException {
     current = fifo;
@@ -65,21 +75,60 @@ public abstract class FifoFeeder implements AutoCloseable {
     if (stopped) {
       return 0;
     }
-    try (OutputStream out = Files.newOutputStream(fifo)) {
+    OutputStream out = Files.newOutputStream(fifo);
+    try {
       for (ChannelObject o : these) {
         if (stopped) {
           break;
         }
-        try (InputStream in = stores.forUri(o.uri()).open(o.uri())) {
+        InputStream in;
+        try {
+          in = stores.forUri(o.uri()).read(o.stored());
+        } catch (ContainerException e) {
+          hold(out, e);
+          return written;
+        }
+        try (in) {
           byte[] buffer = new byte[1 << 16];
-          for (int n; (n = in.read(buffer)) >= 0; ) {
+          while (true) {
+            int n;
+            try {
+              n = in.read(buffer);
+            } catch (ContainerException e) {
+              hold(out, e);
+              return written;
+            }
+            if (n < 0) {
+              break;
+            }
             out.write(buffer, 0, n);
             written += n;
           }
         }
       }
+    } finally {
+      if (held == null) {
+        out.close();
+      }
     }
     return written;
+  }
+
+  /** Keeps the FIFO's write end open and the store's failure, named for this channel; not once stopping. */
+  private void hold(OutputStream out, ContainerException e) {
+    if (stopped) {
+      return; // the job is ending anyway: whatever the store did, nobody reads on
+    }
+    held = out;
+    failure = new PlatformError("channel '" + channel + "' of " + host.name() + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * The store's failure that ended this feeder, if one did: the job must fail with it, and stop the
+   * host before {@link #stop} closes the FIFO it is still reading.
+   */
+  public final Optional<PlatformError> failure() {
+    return Optional.ofNullable(failure);
   }
 
   /** Bytes {@link #write} got into its FIFO so far. */
@@ -105,6 +154,14 @@ public abstract class FifoFeeder implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    OutputStream out = held;
+    if (out != null) {
+      try {
+        out.close(); // only now: the job has stopped the host that was reading it
+      } catch (IOException ignored) {
+        // nobody reads it any more
+      }
     }
   }
 

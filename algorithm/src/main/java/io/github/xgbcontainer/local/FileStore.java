@@ -53,17 +53,12 @@ public final class FileStore implements ObjectStore {
   }
 
   @Override
-  public void download(StoreUri object, Path target) {
-    try {
-      Files.createDirectories(target.getParent());
-      Files.copy(object.path(), target, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new PlatformError("cannot copy " + object + " to " + target + ": " + e.getMessage(), e);
-    }
-  }
-
-  @Override
   public void upload(Path file, StoreUri target) {
-    download(StoreUri.of(file), target.path());
+    try {
+      Files.createDirectories(target.path().getParent());
+      Files.copy(file, target.path(), StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new PlatformError("cannot copy " + file + " to " + target + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -31,7 +31,9 @@ import java.util.stream.Stream;
  * {@code <S3OutputPath>/<TrainingJobName>/output/}.
  *
  * <p>When a host fails, the others are stopped the same way and nothing is uploaded but the
- * checkpoints, which SageMaker syncs while the job runs.
+ * checkpoints, which SageMaker syncs while the job runs. When a Pipe or FastFile feeder fails on the
+ * store ({@link FifoFeeder#failure()}), the hosts are killed while their FIFO is still open, and
+ * the job fails with the feeder's reason.
  */
 public final class LocalTrainingJob {
 
@@ -94,7 +96,7 @@ public final class LocalTrainingJob {
       List<ChannelPlan> plans = planChannels();
       List<FifoFeeder> feeders = layOut(hosts, plans);
       try {
-        summary = runHosts(hosts, start, codes);
+        summary = runHosts(hosts, start, codes, feeders);
       } finally {
         feeders.forEach(FifoFeeder::stop); // releases feeders still waiting for a host that has exited
       }
@@ -158,7 +160,7 @@ public final class LocalTrainingJob {
     return feeders;
   }
 
-  private JobSummary runHosts(List<Host> hosts, Instant start, Map<String, Integer> codes) {
+  private JobSummary runHosts(List<Host> hosts, Instant start, Map<String, Integer> codes, List<FifoFeeder> feeders) {
     MetricScanner metrics = new MetricScanner(request.metrics());
     List<Process> processes = new ArrayList<>();
     List<Thread> pumps = new ArrayList<>();
@@ -178,7 +180,7 @@ public final class LocalTrainingJob {
     Optional<CheckpointSync> sync = checkpointSync(hosts);
     try {
       sync.ifPresent(s -> s.start(options.checkpointSyncInterval()));
-      timedOut = waitForHosts(processes, trainingStart.plusSeconds(request.maxRuntimeSeconds()));
+      timedOut = waitForHosts(processes, feeders, trainingStart.plusSeconds(request.maxRuntimeSeconds()));
       for (Thread t : pumps) {
         t.join(10_000);
       }
@@ -194,7 +196,9 @@ public final class LocalTrainingJob {
     }
 
     sync.ifPresent(CheckpointSync::syncOnce); // the final pass, after every host has exited
-    Optional<String> failure = failureReason(hosts, processes, timedOut);
+    // a feeder's failure comes first: the hosts were killed for it, and what they report is its echo
+    Optional<String> failure = timedOut ? Optional.empty() : feedFailure(feeders)
+        .map(e -> e.kind().label() + ": " + e.getMessage()).or(() -> failureReason(hosts, processes, false));
     String status = timedOut ? "Stopped" : failure.isPresent() ? "Failed" : "Completed";
     String secondary = timedOut ? "MaxRuntimeExceeded" : status;
     Optional<StoreUri> model = Optional.empty();
@@ -206,9 +210,26 @@ public final class LocalTrainingJob {
         : failure, model, metrics.finalValues(), start, Optional.of(trainingStart), Instant.now(), workDir().toString(), codes);
   }
 
-  /** Waits for every host; stops all when one fails or the deadline passes. True when it passed. */
-  private boolean waitForHosts(List<Process> processes, Instant deadline) throws InterruptedException {
+  /**
+   * Waits for every host; stops all when one fails or the deadline passes, and kills all when a
+   * feeder fails. True when the deadline passed.
+   */
+  private boolean waitForHosts(List<Process> processes, List<FifoFeeder> feeders, Instant deadline)
+      throws InterruptedException {
     while (processes.stream().anyMatch(Process::isAlive)) {
+      Optional<PlatformError> feed = feedFailure(feeders);
+      if (feed.isPresent()) {
+        // SIGKILL, not SIGTERM: a host told to stop would read on, and once its FIFO closes it takes
+        // the bytes it got for the whole channel and trains on them, maybe writing a checkpoint
+        LOG.warning(feed.get().getMessage() + ": killing the hosts, whose data would be incomplete");
+        for (Process p : processes) {
+          p.toHandle().destroyForcibly();
+        }
+        for (Process p : processes) {
+          p.waitFor();
+        }
+        return false;
+      }
       if (Instant.now().isAfter(deadline)) {
         LOG.warning("MaxRuntimeInSeconds (" + request.maxRuntimeSeconds() + ") reached: stopping the hosts");
         stopAll(processes);
@@ -222,6 +243,10 @@ public final class LocalTrainingJob {
       Thread.sleep(100);
     }
     return false;
+  }
+
+  private static Optional<PlatformError> feedFailure(List<FifoFeeder> feeders) {
+    return feeders.stream().map(FifoFeeder::failure).flatMap(Optional::stream).findFirst();
   }
 
   /**

@@ -35,11 +35,16 @@ public final class PipeFeeder extends FifoFeeder {
       }
       try {
         write(fifo, objects);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) { // a write found no reader: the host closed the pipe
         if (!stopped()) {
           LOG.warning(host.name() + ": " + fifo.getFileName() + ": the reader closed the pipe early after "
               + written() + " bytes (" + e.getMessage() + ")");
         }
+      }
+      if (failure().isPresent()) {
+        LOG.warning(host.name() + ": " + fifo.getFileName() + ": held open after " + written() + " bytes, so that the "
+            + "host does not take them for the whole channel: " + failure().get().getMessage());
+        return;
       }
       if (!stopped()) {
         LOG.info(host.name() + ": " + fifo.getFileName() + ": " + written() + " bytes streamed");

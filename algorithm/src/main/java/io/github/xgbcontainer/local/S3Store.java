@@ -8,12 +8,12 @@ import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -23,12 +23,15 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * S3 through the AWS SDK v2 with the JDK's HTTP client, the default credential chain and the
@@ -110,14 +113,46 @@ public final class S3Store implements ObjectStore, AutoCloseable {
     }
   }
 
+  /**
+   * Asks for the object's stored checksum ({@code x-amz-checksum-mode}), which the SDK then checks
+   * itself where the store returns one; otherwise the ETag is the object's MD5 when it is 32 hex
+   * digits and the object is not encrypted with KMS or a customer key (S3's rule for ETags:
+   * https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html), and that is checked here.
+   * A body whose Content-Length differs from the listed size fails before a byte is passed on.
+   */
   @Override
-  public void download(StoreUri object, Path target) {
-    try (InputStream in = open(object)) {
-      Files.createDirectories(target.getParent());
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException | SdkException e) {
-      throw new PlatformError("cannot download " + object + " to " + target + ": " + e.getMessage(), e);
+  public InputStream read(StoredObject object) {
+    StoreUri uri = object.uri();
+    ResponseInputStream<GetObjectResponse> in;
+    try {
+      in = client.getObject(r -> r.bucket(uri.bucket()).key(uri.key()).checksumMode(ChecksumMode.ENABLED));
+    } catch (NoSuchBucketException e) {
+      throw noBucket(uri, e);
+    } catch (NoSuchKeyException e) {
+      throw new UserError(uri + " does not exist any more: it was listed, then removed; perhaps you should leave the "
+          + "data as it is while a job starts", e);
+    } catch (SdkException e) {
+      throw failed("read", uri, e);
     }
+    GetObjectResponse response = in.response();
+    if (response.contentLength() != null && response.contentLength() != object.size()) {
+      in.abort();
+      throw new PlatformError(uri + " is " + response.contentLength() + " bytes long now, not the " + object.size()
+          + " bytes it was listed with: the store cut it short, or it changed after it was listed; perhaps you should "
+          + "check the store and run the job again");
+    }
+    return new CheckedObjectStream(in, object, plainMd5(response));
+  }
+
+  private static Optional<String> plainMd5(GetObjectResponse r) {
+    boolean checkedBySdk = r.checksumCRC32() != null || r.checksumCRC32C() != null || r.checksumCRC64NVME() != null
+        || r.checksumSHA1() != null || r.checksumSHA256() != null;
+    boolean kms = r.serverSideEncryption() != null && r.serverSideEncryption() != ServerSideEncryption.AES256;
+    String etag = r.eTag() == null ? "" : r.eTag().replace("\"", "");
+    if (checkedBySdk || kms || r.sseCustomerAlgorithm() != null || !etag.matches("[0-9a-fA-F]{32}")) {
+      return Optional.empty();
+    }
+    return Optional.of(etag);
   }
 
   @Override
@@ -173,7 +208,9 @@ public final class S3Store implements ObjectStore, AutoCloseable {
   private static PlatformError failed(String what, StoreUri uri, SdkException e) {
     String detail = e instanceof S3Exception s3 && s3.awsErrorDetails() != null
         ? s3.awsErrorDetails().errorCode() + ": " + s3.awsErrorDetails().errorMessage() : e.getMessage();
-    return new PlatformError("cannot " + what + " " + uri + ": " + detail, e);
+    Integer attempts = e.numAttempts();
+    return new PlatformError("cannot " + what + " " + uri + ": " + detail
+        + (attempts != null && attempts > 1 ? " (" + attempts + " attempts)" : ""), e);
   }
 
   @Override

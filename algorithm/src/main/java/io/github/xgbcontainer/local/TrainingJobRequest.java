@@ -3,6 +3,7 @@ package io.github.xgbcontainer.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.xgbcontainer.config.JsonFiles;
 import io.github.xgbcontainer.error.UserError;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -39,8 +40,18 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
   private static final Pattern JOB_NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
   private static final Pattern CHANNEL_NAME = Pattern.compile("[A-Za-z0-9\\.\\-_]{1,64}");
   static final long DEFAULT_MAX_RUNTIME = 86_400;
+  /**
+   * The most hosts a local job runs. The process runtime gives host N the loopback address
+   * {@code 127.0.0.N} ({@link Host#loopbackAddress()}), and that last octet ends at 254 (255 is
+   * left out, as a /24's broadcast address); every host also gets its own {@code /opt/ml} tree and,
+   * in File mode, its own copy of the data, so the count is checked before anything is written.
+   */
+  public static final int MAX_INSTANCES = 254;
 
   public TrainingJobRequest {
+    if (instanceCount < 1 || instanceCount > MAX_INSTANCES) {
+      throw new IllegalArgumentException("instanceCount " + instanceCount + " is not in [1, " + MAX_INSTANCES + "]");
+    }
     metrics = List.copyOf(metrics);
     hyperparameters = Map.copyOf(hyperparameters);
     channels = List.copyOf(channels);
@@ -138,8 +149,13 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
     JsonNode resources = object(root, "ResourceConfig", false);
     if (resources != null && resources.has("InstanceCount")) {
       JsonNode count = resources.get("InstanceCount");
-      if (!count.canConvertToInt() || !count.isIntegralNumber() || count.asInt() < 1) {
+      if (!count.isIntegralNumber() || count.bigIntegerValue().signum() < 1) {
         throw new UserError("ResourceConfig.InstanceCount '" + count + "' is not a whole number of at least 1");
+      }
+      if (count.bigIntegerValue().compareTo(BigInteger.valueOf(MAX_INSTANCES)) > 0) {
+        throw new UserError("ResourceConfig.InstanceCount '" + count + "' is more than " + MAX_INSTANCES
+            + ", the most hosts a local job runs (host N gets the loopback address 127.0.0.N); perhaps you should "
+            + "ask for fewer instances");
       }
       instances = count.asInt();
     }

@@ -30,6 +30,8 @@ class LocalJobIT {
 
   @TempDir static Path dir;
   static S3Server server;
+  /** A store that cuts objects short or fails on them, for the jobs that must fail on it. */
+  static ScriptedS3Server scripted;
 
   @BeforeAll
   static void start() throws Exception {
@@ -58,11 +60,31 @@ class LocalJobIT {
     }
     server.put("data", "abalone/validation/validation.csv", Files.readAllBytes(SAMPLE.resolve("abalone/csv/validation/validation.csv")));
     server.put("data", "abalone/validation.manifest", "[{\"prefix\": \"s3://data/abalone/validation/\"}, \"validation.csv\"]".getBytes());
+
+    scripted = ScriptedS3Server.start();
+    // plain CSV in whole lines, so that the first half of an object is valid data on its own
+    List<byte[]> parts = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      parts.add((String.join("\n", rows.subList(i * third, i == 2 ? rows.size() : (i + 1) * third)) + "\n").getBytes());
+    }
+    for (ScriptedS3Server.Fault fault : ScriptedS3Server.Fault.values()) {
+      for (int i = 0; i < 3; i++) {
+        scripted.put("data", fault.name().toLowerCase() + "/train/part-" + i + ".csv", parts.get(i),
+            i == 1 ? fault : ScriptedS3Server.Fault.NONE);
+      }
+    }
+    scripted.put("data", "abalone/validation/validation.csv", Files.readAllBytes(SAMPLE.resolve("abalone/csv/validation/validation.csv")));
+    scripted.put("data", "abalone/validation.manifest", "[{\"prefix\": \"s3://data/abalone/validation/\"}, \"validation.csv\"]".getBytes());
+    scripted.put("data", "same-path/train/a.csv", parts.get(0));
+    scripted.put("data", "same-path/train/./a.csv", parts.get(1));
+    scripted.put("data", "folder-itself/train/a.csv", parts.get(0));
+    scripted.put("data", "folder-itself/train/x/..", parts.get(1));
   }
 
   @AfterAll
   static void stop() throws Exception {
     server.close();
+    scripted.close();
   }
 
   private static String request(String name, int hosts, String trainMode, String trainUri) {
@@ -84,6 +106,10 @@ class LocalJobIT {
   private record Run(int exit, String stdout, String stderr, JsonNode summary) {}
 
   private static Run run(String request, String... options) throws Exception {
+    return run(server.environment(), request, options);
+  }
+
+  private static Run run(java.util.Map<String, String> environment, String request, String... options) throws Exception {
     Path file = Files.createTempFile(dir, "request", ".json");
     Files.writeString(file, request);
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -91,7 +117,7 @@ class LocalJobIT {
         "--work-dir", dir.resolve("work").toString()));
     command.addAll(List.of(options));
     ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().putAll(server.environment());
+    pb.environment().putAll(environment);
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -126,6 +152,16 @@ class LocalJobIT {
         + "S3Uri or upload the data first", run.summary().get("FailureReason").asText());
     assertEquals(List.of(), server.keys("models", "out/empty-prefix/"));
     assertEquals(0, run.summary().get("Local").get("HostExitCodes").size());
+  }
+
+  @Test
+  void tooManyInstances_isRefusedBeforeAnythingIsWritten() throws Exception {
+    Run run = run(request("too-many-hosts", 1_000_000, "File", "s3://data/abalone/train/"));
+    assertEquals(1, run.exit(), run::toString);
+    assertEquals("ClientError: ResourceConfig.InstanceCount '1000000' is more than 254, the most hosts a local job runs "
+        + "(host N gets the loopback address 127.0.0.N); perhaps you should ask for fewer instances", run.stderr().strip());
+    assertFalse(Files.exists(dir.resolve("work/too-many-hosts")), "no host tree written");
+    assertFalse(Files.exists(dir.resolve("work/too-many-hosts.json")), "no summary: the request never became a job");
   }
 
   @Test
@@ -248,5 +284,75 @@ class LocalJobIT {
     assertTrue(run.stderr().contains("algo-1: channel 'train': 0 of 3 objects, 0 bytes streamed on demand (the host "
         + "stopped reading first)"), run.stderr());
     assertEquals(List.of(), server.keys("models", "out/fast-file-bad-eta/"));
+  }
+
+  /** A job on plain CSV from the scripted store, whose object part-1.csv is served as {@code fault} says. */
+  private static Run runOnFaultyStore(String name, String mode, ScriptedS3Server.Fault fault) throws Exception {
+    return run(scripted.environment(), request(name, 1, mode, "s3://data/" + fault.name().toLowerCase() + "/train/")
+        .replace("\"CompressionType\": \"Gzip\"", "\"CompressionType\": \"None\"")
+        .replace("s3://models/out", StoreUri.of(dir.resolve("out")).toString()));
+  }
+
+  /** The job failed with {@code reason}, uploaded nothing, and its host (if it started) was killed. */
+  private static void assertFailedOnTheStore(Run run, String name, String reason, String hostExit) throws Exception {
+    assertEquals(1, run.exit(), run::toString);
+    JsonNode s = run.summary();
+    assertEquals("Failed", s.get("TrainingJobStatus").asText(), s::toString);
+    assertEquals(reason, s.get("FailureReason").asText());
+    assertEquals(JSON.readTree(hostExit), s.get("Local").get("HostExitCodes"), s::toString);
+    assertFalse(s.has("ModelArtifacts"), s::toString);
+    assertFalse(Files.exists(dir.resolve("out/" + name)), "nothing uploaded");
+  }
+
+  @Test
+  void fileMode_objectCutShort_failsTheJobBeforeAnyHostStarts() throws Exception {
+    Run run = runOnFaultyStore("file-cut-short", "File", ScriptedS3Server.Fault.CLOSE_EARLY);
+    assertFailedOnTheStore(run, "file-cut-short", "PlatformError: channel 'train' of algo-1: s3://data/close_early/train/"
+        + "part-1.csv ended after 22338 of its 44762 bytes: the store cut it short; "
+        + "perhaps you should check the store and run the job again", "{}");
+  }
+
+  @Test
+  void pipeMode_objectCutShort_killsTheHostAndFailsTheJob() throws Exception {
+    Run run = runOnFaultyStore("pipe-cut-short", "Pipe", ScriptedS3Server.Fault.CLOSE_EARLY);
+    assertFailedOnTheStore(run, "pipe-cut-short", "PlatformError: channel 'train' of algo-1: s3://data/close_early/train/"
+        + "part-1.csv ended after 22338 of its 44762 bytes: the store cut it short; "
+        + "perhaps you should check the store and run the job again", "{\"algo-1\": 137}");
+    assertTrue(run.stderr().contains("train_0: held open after "), run.stderr());
+  }
+
+  @Test
+  void pipeMode_connectionReset_killsTheHostAndFailsTheJob() throws Exception {
+    Run run = runOnFaultyStore("pipe-reset", "Pipe", ScriptedS3Server.Fault.RESET);
+    assertFailedOnTheStore(run, "pipe-reset", "PlatformError: channel 'train' of algo-1: cannot read s3://data/reset/"
+        + "train/part-1.csv after 22338 of its 44762 bytes: Connection reset", "{\"algo-1\": 137}");
+  }
+
+  @Test
+  void fastFileMode_serverError_killsTheHostAndFailsTheJob() throws Exception {
+    Run run = runOnFaultyStore("fast-file-500", "FastFile", ScriptedS3Server.Fault.SERVER_ERROR);
+    assertFailedOnTheStore(run, "fast-file-500", "PlatformError: channel 'train' of algo-1: cannot read s3://data/"
+        + "server_error/train/part-1.csv: InternalError: We encountered an internal error. Please try again. "
+        + "(4 attempts)", "{\"algo-1\": 137}");
+  }
+
+  @Test
+  void fastFileMode_objectCutShort_killsTheHostAndFailsTheJob() throws Exception {
+    Run run = runOnFaultyStore("fast-file-short", "FastFile", ScriptedS3Server.Fault.SHORT_BODY);
+    assertFailedOnTheStore(run, "fast-file-short", "PlatformError: channel 'train' of algo-1: s3://data/short_body/train/"
+        + "part-1.csv is 22338 bytes long now, not the 44762 bytes it was listed with: the store cut it short, or it "
+        + "changed after it was listed; perhaps you should check the store and run the job again", "{\"algo-1\": 137}");
+  }
+
+  @Test
+  void keysNamingOnePath_areRefusedBeforeAnyHostStarts() throws Exception {
+    Run run = run(scripted.environment(), request("same-path", 1, "File", "s3://data/same-path/train/")
+        .replace("s3://models/out", StoreUri.of(dir.resolve("out")).toString()));
+    assertEquals(1, run.exit(), run::toString);
+    assertEquals("ClientError: channel 'train': objects s3://data/same-path/train/./a.csv and s3://data/same-path/train/"
+        + "a.csv both map to 'a.csv' in the channel folder; perhaps you should rename or remove one of them",
+        run.summary().get("FailureReason").asText());
+    assertEquals(0, run.summary().get("Local").get("HostExitCodes").size());
+    assertFalse(Files.exists(dir.resolve("work/same-path")), "no host tree written, nothing downloaded");
   }
 }

@@ -62,4 +62,22 @@ class TrainingJobRequestTest {
     assertEquals("ResourceConfig.InstanceCount '0' is not a whole number of at least 1", error(request(
         "{\"S3DataType\": \"S3Prefix\", \"S3Uri\": \"s3://d/t/\"}").replaceFirst("}$", ", \"ResourceConfig\": {\"InstanceCount\": 0}}")));
   }
+
+  private static String withInstances(String count) {
+    return request("{\"S3DataType\": \"S3Prefix\", \"S3Uri\": \"s3://d/t/\"}")
+        .replaceFirst("}$", ", \"ResourceConfig\": {\"InstanceCount\": " + count + "}}");
+  }
+
+  @Test
+  void parse_refusesMoreInstancesThanALocalJobRuns() throws Exception {
+    assertEquals(254, TrainingJobRequest.parse(JSON.readTree(withInstances("254"))).instanceCount());
+    assertEquals("ResourceConfig.InstanceCount '255' is more than 254, the most hosts a local job runs (host N gets "
+        + "the loopback address 127.0.0.N); perhaps you should ask for fewer instances", error(withInstances("255")));
+    assertEquals("ResourceConfig.InstanceCount '1000000' is more than 254, the most hosts a local job runs (host N "
+        + "gets the loopback address 127.0.0.N); perhaps you should ask for fewer instances", error(withInstances("1000000")));
+    assertEquals("ResourceConfig.InstanceCount '10000000000' is more than 254, the most hosts a local job runs (host N "
+        + "gets the loopback address 127.0.0.N); perhaps you should ask for fewer instances",
+        error(withInstances("10000000000")));
+    assertEquals("ResourceConfig.InstanceCount '2.5' is not a whole number of at least 1", error(withInstances("2.5")));
+  }
 }
