@@ -155,19 +155,21 @@ final class LibSvmParser implements BlockParser {
   }
 
   private static int index(byte[] b, int start, int stop, long line, int token) throws DataFormatException {
-    long value = 0;
-    if (start == stop || stop - start > 10) {
+    if (start == stop) {
       throw badIndex(b, start, stop, line, token);
     }
+    long value = 0;
     for (int i = start; i < stop; i++) {
       int d = b[i] - '0';
       if (d < 0 || d > 9) {
         throw badIndex(b, start, stop, line, token);
       }
-      value = value * 10 + d;
+      value = Math.min(value * 10 + d, Integer.MAX_VALUE); // saturates: no overflow on long digit runs
     }
+    // XGBoost's CSR indices are int32, and the width (largest index + 1) must be one too
     if (value > Integer.MAX_VALUE - 1) {
-      throw badIndex(b, start, stop, line, token);
+      throw new DataFormatException(line, token, "feature index '" + BlockParser.snippet(b, start, stop)
+          + "' is over the largest index " + (Integer.MAX_VALUE - 1));
     }
     return (int) value;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.PayloadParser;
+import io.github.xgbcontainer.data.recordio.ProtobufPayloadParser;
 import io.github.xgbcontainer.error.UserError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,8 +13,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns a request body of one content type into {@link Rows}. CSV and LibSVM go through the
- * {@code data} parsers; JSON, JSON Lines and RecordIO-protobuf are read here.
+ * Turns a request body of one content type into {@link Rows}. CSV, LibSVM and RecordIO-protobuf go
+ * through the parsers that read training channels ({@code data}, {@code data.recordio}); JSON and
+ * JSON Lines are read here.
  */
 final class RequestReader {
 
@@ -85,7 +87,7 @@ final class RequestReader {
       case LIBSVM -> fromBatch(PayloadParser.libsvm(body, body.length));
       case JSON -> json(body);
       case JSON_LINES -> jsonLines(body);
-      case RECORDIO_PROTOBUF -> RecordIoProtobuf.read(body);
+      case RECORDIO_PROTOBUF -> fromBatch(ProtobufPayloadParser.parse(body, body.length));
     };
   }
 
