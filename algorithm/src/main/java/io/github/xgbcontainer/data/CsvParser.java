@@ -44,7 +44,7 @@ final class CsvParser implements BlockParser {
   public ParsedBlock parse(TextBlock block) throws DataFormatException {
     byte[] b = block.bytes();
     int end = block.length();
-    int capacity = block.lineFeeds() + 1;
+    int capacity = rowBound(b, end);
     OffHeapBuffer labelMem = new OffHeapBuffer(4L * capacity);
     OffHeapBuffer weightMem = weighted ? new OffHeapBuffer(4L * capacity) : null;
     OffHeapBuffer valueMem = new OffHeapBuffer(4L * capacity * features);
@@ -67,6 +67,10 @@ final class CsvParser implements BlockParser {
           contentEnd--;
         }
         if (contentEnd > pos) {
+          if (rows == capacity) {
+            // past the bound only a line short of commas can come: it is ragged
+            throw ragged(block, b, pos, contentEnd, line);
+          }
           int base = rows * features;
           int field = 0;
           int start = pos;
@@ -126,6 +130,35 @@ final class CsvParser implements BlockParser {
       }
       throw e;
     }
+  }
+
+  /**
+   * The most rows the block can hold that parse, to size the buffers by: no more than its
+   * non-empty lines, and, as every row holds {@code fields - 1} commas, no more than its commas
+   * divided by that. Sizing by line count alone let a wide first line and a run of blank lines
+   * (or of one-field lines) ask for gigabytes from a few hundred kilobytes; this way the values
+   * take at most about 8 bytes per byte of the block.
+   */
+  private int rowBound(byte[] b, int end) {
+    long lines = 0;
+    long commas = 0;
+    int lineStart = 0;
+    for (int i = 0; i < end; i++) {
+      byte c = b[i];
+      if (c == '\n') {
+        if (i > lineStart && !(i - lineStart == 1 && b[lineStart] == '\r')) {
+          lines++;
+        }
+        lineStart = i + 1;
+      } else if (c == ',') {
+        commas++;
+      }
+    }
+    if (end > lineStart && !(end - lineStart == 1 && b[lineStart] == '\r')) {
+      lines++;
+    }
+    long bound = fields > 1 ? Math.min(lines, commas / (fields - 1)) : lines;
+    return (int) bound;
   }
 
   private float number(TextBlock block, byte[] b, int start, int stop, long line, int field,

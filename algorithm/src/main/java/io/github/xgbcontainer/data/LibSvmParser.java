@@ -32,7 +32,7 @@ final class LibSvmParser implements BlockParser {
   public ParsedBlock parse(TextBlock block) throws DataFormatException {
     byte[] b = block.bytes();
     int end = block.length();
-    int rowCapacity = block.lineFeeds() + 1;
+    int rowCapacity = rowBound(b, end);
     long entryCapacity = block.count((byte) ':');
     OffHeapBuffer labelMem = new OffHeapBuffer(4L * rowCapacity);
     OffHeapBuffer weightMem = new OffHeapBuffer(4L * rowCapacity);
@@ -131,6 +131,29 @@ final class LibSvmParser implements BlockParser {
       closeAll(labelMem, weightMem, ptrMem, idxMem, valMem);
       throw e;
     }
+  }
+
+  /**
+   * The lines that hold a token (a row each), to size the row buffers by: blank and comment-only
+   * lines take none, so a run of them cannot ask for more memory than the rows they do not make.
+   */
+  private static int rowBound(byte[] b, int end) {
+    int lines = 0;
+    boolean token = false;
+    boolean comment = false;
+    for (int i = 0; i < end; i++) {
+      byte c = b[i];
+      if (c == '\n') {
+        lines += token ? 1 : 0;
+        token = false;
+        comment = false;
+      } else if (c == '#') {
+        comment = true;
+      } else if (!comment && !isSpace(c)) {
+        token = true;
+      }
+    }
+    return lines + (token ? 1 : 0);
   }
 
   private static boolean isSpace(byte c) {
