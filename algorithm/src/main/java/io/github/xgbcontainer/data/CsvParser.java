@@ -1,12 +1,11 @@
 package io.github.xgbcontainer.data;
 
-import ch.randelshofer.fastdoubleparser.JavaFloatParser;
 import java.nio.FloatBuffer;
 
 /**
  * SageMaker's CSV: no header, the label in column 1, the instance weight in column 2 when
  * {@code csv_weights=1}, features after. An empty field is a missing value; {@code \r\n} endings
- * are accepted. Numbers go through fastdoubleparser, which rounds to {@code float} correctly.
+ * are accepted. Numbers are read as {@link NumberSyntax} says.
  */
 final class CsvParser implements BlockParser {
 
@@ -173,7 +172,7 @@ final class CsvParser implements BlockParser {
       return Float.NaN;
     }
     try {
-      return JavaFloatParser.parseFloat(b, start, stop - start);
+      return NumberSyntax.parseFloat(b, start, stop);
     } catch (NumberFormatException e) {
       // Inference payloads are rows of features only: a word on the first line is a bad value there.
       if (labelled && block.firstInStream() && line == 1) {

@@ -1,6 +1,5 @@
 package io.github.xgbcontainer.data;
 
-import ch.randelshofer.fastdoubleparser.JavaFloatParser;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -166,7 +165,7 @@ final class LibSvmParser implements BlockParser {
       throw new DataFormatException(line, token, "the " + what + " is empty");
     }
     try {
-      float v = JavaFloatParser.parseFloat(b, start, stop - start);
+      float v = NumberSyntax.parseFloat(b, start, stop);
       if (Float.isNaN(v) && what.equals("label")) {
         throw new NumberFormatException();
       }

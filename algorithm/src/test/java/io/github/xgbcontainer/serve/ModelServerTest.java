@@ -431,6 +431,66 @@ class ModelServerTest {
   }
 
   @Test
+  void json_textAfterTheValue_isA400() throws Exception {
+    String row = jsonRow(0);
+    String fix = ", perhaps you should send one JSON document (several rows go in one list, or in application/jsonlines)\n";
+    HttpResponse<String> word = post(binaryServer, "application/json", null, ("[" + row + "] xyz").getBytes());
+    assertEquals(400, word.statusCode());
+    int end = row.length() + 4;
+    assertEquals("the body holds more than one JSON value: text follows the first at line 1, column " + end + fix,
+        word.body());
+    assertEquals("the body holds more than one JSON value: text follows the first at line 1, column "
+        + (row.length() + 3) + fix, post(binaryServer, "application/json", null, ("[" + row + "][" + row + "]").getBytes()).body());
+    assertEquals("the body holds more than one JSON value: text follows the first at line 2, column 1" + fix,
+        post(binaryServer, "application/json", null, ("{\"instances\":[" + row + "]}\n{}").getBytes()).body());
+    assertEquals("line 2 holds more than one JSON value: text follows the first at line 1, column "
+        + (row.length() + 2) + ", perhaps you should send one JSON document per line\n",
+        post(binaryServer, "application/jsonlines", null, (row + "\n" + row + " " + row + "\n").getBytes()).body());
+    assertEquals(200, post(binaryServer, "application/json", null, ("[" + row + "]  \n").getBytes()).statusCode());
+  }
+
+  @Test
+  void numbers_haveOneSyntaxInCsvLibsvmAndJson() throws Exception {
+    assertEquals("row 1, column 2: '0x1p3' is not a number (leave the field empty for a missing value)\n",
+        post(binaryServer, "text/csv", null, "1,0x1p3,2,3\n".getBytes()).body());
+    assertEquals("row 1, column 3: '1f' is not a number (leave the field empty for a missing value)\n",
+        post(binaryServer, "text/csv", null, "1,2,1f,3\n".getBytes()).body());
+    assertEquals("row 1, column 2: the value '2d' is not a number\n",
+        post(binaryServer, "text/libsvm", null, "0:1 1:2d\n".getBytes()).body());
+    assertEquals("instance 1, feature 2: \"0x1p3\" is not a number (use null for a missing value)\n",
+        post(binaryServer, "application/json", null, "[[1,\"0x1p3\",2,3]]".getBytes()).body());
+    assertEquals("instance 1, feature 4: \"2d\" is not a number (use null for a missing value)\n",
+        post(binaryServer, "application/json", null, "[[1,2,3,\"2d\"]]".getBytes()).body());
+    // nan is missing in every format, whatever the letter case
+    String expected = post(binaryServer, "text/csv", null, ",2.5,,-1e30\n".getBytes()).body();
+    for (String csv : new String[] {"nan,2.5,NaN,-1e30\n", "NAN,2.5,,-1e30\n", ",2.5,-nan,-1e30\n"}) {
+      HttpResponse<String> response = post(binaryServer, "text/csv", null, csv.getBytes());
+      assertEquals(200, response.statusCode(), csv + ": " + response.body());
+      assertEquals(expected, response.body(), csv);
+    }
+    assertEquals(expected, post(binaryServer, "text/libsvm", null, "0:nan 1:2.5 3:-1e30\n".getBytes()).body());
+    assertEquals(expected, post(binaryServer, "text/libsvm", null, "1:2.5 2:NaN 3:-1e30\n".getBytes()).body());
+    assertEquals(expected, post(binaryServer, "application/json", null,
+        "[[\"nan\", 2.5, null, -1e30]]".getBytes()).body());
+    assertEquals(expected, post(binaryServer, "application/json", null,
+        "[[\"NaN\", \"2.5\", \" NAN \", \"-1e30\"]]".getBytes()).body());
+    // inf is read in every spelling, and refused in every format (XGBoost's DMatrix takes none)
+    String infinite = ": -inf is not a finite number (or is beyond the float range), perhaps you should send"
+        + " a missing value instead (XGBoost takes no infinite feature values)\n";
+    for (String csv : new String[] {"1,2.5,3,-inf\n", "1,2.5,3,-Infinity\n", "1,2.5,3,-INF\n", "1,2.5,3,-1e39\n"}) {
+      HttpResponse<String> response = post(binaryServer, "text/csv", null, csv.getBytes());
+      assertEquals(400, response.statusCode(), csv);
+      assertEquals("row 1, feature 4" + infinite, response.body(), csv);
+    }
+    assertEquals("row 2, feature index 3" + infinite,
+        post(binaryServer, "text/libsvm", null, "0:1\n1:2.5 3:-infinity\n".getBytes()).body());
+    assertEquals("row 1, feature 4" + infinite,
+        post(binaryServer, "application/json", null, "[[1, 2.5, 3, \"-Inf\"]]".getBytes()).body());
+    assertEquals("row 1, feature 4" + infinite,
+        post(binaryServer, "application/json", null, "[[1, 2.5, 3, -1e39]]".getBytes()).body());
+  }
+
+  @Test
   void defaultCsv_isOnePredictionALine() throws Exception {
     float[][] expected = expected(binary);
     StringBuilder lines = new StringBuilder();
