@@ -117,7 +117,8 @@ public final class ProtobufRecordReader implements RecordReader {
       // an all-zero sparse row has no keys and no values, only its shape
       boolean rowSparse = features.keyCount > 0 || (features.count == 0 && features.shape.length > 0);
       int rowWidth = rowSparse ? sparseWidth(where, features) : denseWidth(where, features);
-      if (count > 0 && (rowSparse != sparse || (!sparse && rowWidth != width) || count == BATCH_ROWS)) {
+      boolean newLayout = rowSparse != sparse || (!sparse && rowWidth != width);
+      if (count > 0 && (newLayout || (!oneBatch && count == BATCH_ROWS))) {
         if (!oneBatch) {
           flush();
         } else if (!sparse && !rowSparse) {
