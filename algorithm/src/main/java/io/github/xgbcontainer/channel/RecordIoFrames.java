@@ -60,8 +60,8 @@ public final class RecordIoFrames {
       int magic = littleEndian(header, 0);
       if (magic != MAGIC) {
         throw new MalformedStreamException(frameOffset, String.format(
-            "not a RecordIO frame: magic is 0x%08X, expected 0xCED7230A; is the channel's "
-                + "RecordWrapperType or ContentType right?", magic));
+            "not a RecordIO frame: magic is 0x%08X, expected 0xCED7230A", magic),
+            "is the channel's RecordWrapperType or ContentType right?");
       }
       int word = littleEndian(header, 4);
       int flag = word >>> 29;

@@ -1,6 +1,5 @@
 package io.github.xgbcontainer.data;
 
-import ch.randelshofer.fastdoubleparser.JavaFloatParser;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +8,7 @@ import java.util.List;
 /**
  * SageMaker's CSV: no header, the label in column 1, the instance weight in column 2 when
  * {@code csv_weights=1}, features after. An empty field is a missing value; {@code \r\n} endings
- * are accepted. Numbers go through fastdoubleparser, which rounds to {@code float} correctly.
+ * are accepted. Numbers are read as {@link NumberSyntax} says.
  *
  * <p>Two paths. Plain numeric CSV, whatever its {@link CsvDialect delimiter}, goes through a
  * byte scanner that never allocates per field. A block where a field does not parse and holds a
@@ -88,7 +87,7 @@ final class CsvParser implements BlockParser {
   private ParsedBlock parse(TextBlock block, boolean quoted) throws DataFormatException {
     byte[] b = block.bytes();
     int end = block.length();
-    Rows out = new Rows(block.lineFeeds() + 1);
+    Rows out = new Rows(rowBound(b, end));
     try {
       long line = 0;
       int pos = 0;
@@ -103,6 +102,10 @@ final class CsvParser implements BlockParser {
           contentEnd--;
         }
         if (contentEnd > pos) {
+          if (out.rows == out.capacity) {
+            // past the bound only a line short of delimiters can come: it is ragged
+            throw ragged(line, countFields(b, pos, contentEnd));
+          }
           if (quoted) {
             quotedRow(block, b, pos, contentEnd, line, out);
           } else {
@@ -173,10 +176,12 @@ final class CsvParser implements BlockParser {
     final FloatBuffer labels;
     final FloatBuffer weights;
     final FloatBuffer values;
+    final int capacity;
     int rows;
     long present;
 
     Rows(int capacity) {
+      this.capacity = capacity;
       labelMem = new OffHeapBuffer(4L * capacity);
       weightMem = weighted ? new OffHeapBuffer(4L * capacity) : null;
       valueMem = new OffHeapBuffer(4L * capacity * features);
@@ -224,6 +229,35 @@ final class CsvParser implements BlockParser {
   }
 
   /**
+   * The most rows the block can hold that parse, to size the buffers by: no more than its
+   * non-empty lines, and, as every row holds {@code fields - 1} delimiters (more where a quoted
+   * field holds one), no more than its delimiters divided by that. Sizing by line count alone let
+   * a wide first line and a run of blank lines (or of one-field lines) ask for gigabytes from a few
+   * hundred kilobytes; this way the values take at most about 8 bytes per byte of the block.
+   */
+  private int rowBound(byte[] b, int end) {
+    long lines = 0;
+    long delimiters = 0;
+    int lineStart = 0;
+    for (int i = 0; i < end; i++) {
+      byte c = b[i];
+      if (c == '\n') {
+        if (i > lineStart && !(i - lineStart == 1 && b[lineStart] == '\r')) {
+          lines++;
+        }
+        lineStart = i + 1;
+      } else if (c == delimiter) {
+        delimiters++;
+      }
+    }
+    if (end > lineStart && !(end - lineStart == 1 && b[lineStart] == '\r')) {
+      lines++;
+    }
+    long bound = fields > 1 ? Math.min(lines, delimiters / (fields - 1)) : lines;
+    return (int) bound;
+  }
+
+  /**
    * Parses {@code b[start, stop)}, spaces and tabs around it ignored; empty is missing.
    *
    * @param lineBytes the line the field is from, {@code [lineStart, lineEnd)}, for messages
@@ -241,7 +275,7 @@ final class CsvParser implements BlockParser {
       return Float.NaN;
     }
     try {
-      return JavaFloatParser.parseFloat(b, start, stop - start);
+      return NumberSyntax.parseFloat(b, start, stop);
     } catch (NumberFormatException e) {
       if (plain && hasQuote(lineBytes, lineStart, lineEnd)) {
         throw QUOTED_FIELD;

@@ -1,6 +1,5 @@
 package io.github.xgbcontainer.data;
 
-import ch.randelshofer.fastdoubleparser.JavaFloatParser;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -34,7 +33,7 @@ final class LibSvmParser implements BlockParser {
   public ParsedBlock parse(TextBlock block) throws DataFormatException {
     byte[] b = block.bytes();
     int end = block.length();
-    int rowCapacity = block.lineFeeds() + 1;
+    int rowCapacity = rowBound(b, end);
     long entryCapacity = block.count((byte) ':');
     OffHeapBuffer labelMem = new OffHeapBuffer(4L * rowCapacity);
     OffHeapBuffer weightMem = new OffHeapBuffer(4L * rowCapacity);
@@ -165,6 +164,29 @@ final class LibSvmParser implements BlockParser {
     }
   }
 
+  /**
+   * The lines that hold a token (a row each), to size the row buffers by: blank and comment-only
+   * lines take none, so a run of them cannot ask for more memory than the rows they do not make.
+   */
+  private static int rowBound(byte[] b, int end) {
+    int lines = 0;
+    boolean token = false;
+    boolean comment = false;
+    for (int i = 0; i < end; i++) {
+      byte c = b[i];
+      if (c == '\n') {
+        lines += token ? 1 : 0;
+        token = false;
+        comment = false;
+      } else if (c == '#') {
+        comment = true;
+      } else if (!comment && !isSpace(c)) {
+        token = true;
+      }
+    }
+    return lines + (token ? 1 : 0);
+  }
+
   private static boolean isSpace(byte c) {
     return c == ' ' || c == '\t' || c == '\r';
   }
@@ -175,7 +197,7 @@ final class LibSvmParser implements BlockParser {
       throw new DataFormatException(line, token, "the " + what + " is empty");
     }
     try {
-      float v = JavaFloatParser.parseFloat(b, start, stop - start);
+      float v = NumberSyntax.parseFloat(b, start, stop);
       if (Float.isNaN(v) && what.equals("label")) {
         throw new NumberFormatException();
       }
@@ -202,19 +224,21 @@ final class LibSvmParser implements BlockParser {
   }
 
   private static int index(byte[] b, int start, int stop, long line, int token) throws DataFormatException {
-    long value = 0;
-    if (start == stop || stop - start > 10) {
+    if (start == stop) {
       throw badIndex(b, start, stop, line, token);
     }
+    long value = 0;
     for (int i = start; i < stop; i++) {
       int d = b[i] - '0';
       if (d < 0 || d > 9) {
         throw badIndex(b, start, stop, line, token);
       }
-      value = value * 10 + d;
+      value = Math.min(value * 10 + d, Integer.MAX_VALUE); // saturates: no overflow on long digit runs
     }
+    // XGBoost's CSR indices are int32, and the width (largest index + 1) must be one too
     if (value > Integer.MAX_VALUE - 1) {
-      throw badIndex(b, start, stop, line, token);
+      throw new DataFormatException(line, token, "feature index '" + BlockParser.snippet(b, start, stop)
+          + "' is over the largest index " + (Integer.MAX_VALUE - 1));
     }
     return (int) value;
   }

@@ -280,6 +280,49 @@ class ServeCommandIT {
     return damaged;
   }
 
+  @Test
+  void wideFirstLineThenBlankLines_isA400_withinAFewMegabytesOfMemory() throws Exception {
+    Path root = dir.resolve("wide");
+    Files.createDirectories(root.resolve("model"));
+    DMatrix train = new DMatrix(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 4, 2, Float.NaN);
+    train.setLabel(new float[] {0, 1, 0, 1});
+    Booster booster = XGBoost.train(train, java.util.Map.of("objective", "binary:logistic", "nthread", 1), 2,
+        java.util.Map.of(), null, null);
+    Files.write(root.resolve("model/xgboost-model"), booster.toByteArray("ubj"));
+    booster.dispose();
+    train.dispose();
+    // 64 MB of direct memory: sizing by line count asked for 1 GB (1,000 fields) or 4 GB (2,000) per request
+    Path err = dir.resolve("wide-err.txt");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:MaxDirectMemorySize=64m", "-jar", TrainJob.JAR.toAbsolutePath().toString(), "serve");
+    pb.environment().put("SAGEMAKER_BASE_DIR", root.toString());
+    pb.environment().put("SAGEMAKER_BIND_TO_PORT", "0");
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(err.toFile());
+    Process server = pb.start();
+    try {
+      int port = awaitPort(err, server);
+      HttpClient http = HttpClient.newHttpClient();
+      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+      for (int fields : new int[] {1000, 2000, 1000, 2000}) {
+        String body = "1" + ",1".repeat(fields - 1) + "\n" + "\n".repeat(fields == 1000 ? 250_000 : 534_000);
+        answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/invocations"))
+            .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      int i = 0;
+      for (java.util.concurrent.CompletableFuture<HttpResponse<String>> answer : answers) {
+        HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
+        assertEquals(400, response.statusCode(), response.body());
+        assertEquals("expected 2 features, found " + (i++ % 2 == 0 ? 1000 : 2000) + ", perhaps you should send"
+            + " the columns the model was trained on\n", response.body());
+      }
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+    }
+  }
+
   private static int awaitPort(Path log, Process server) throws Exception {
     Pattern port = Pattern.compile("features\\) on port ([0-9]+)");
     for (int i = 0; i < 600; i++) {

@@ -238,6 +238,39 @@ class ModelServerTest {
     return out.toByteArray();
   }
 
+  /** One RecordIO frame of a Record whose float32 features['values'] tensor has these values, uint64 keys and shape. */
+  static byte[] tensorRecord(float[] values, long[] keys, long[] shape) {
+    ByteArrayOutputStream floats = new ByteArrayOutputStream();
+    for (float v : values) {
+      floats.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(v).array());
+    }
+    byte[] tensor = field(1, floats.toByteArray());
+    if (keys != null) {
+      tensor = concat(tensor, field(2, varints(keys)));
+    }
+    if (shape != null) {
+      tensor = concat(tensor, field(3, varints(shape)));
+    }
+    byte[] entry = concat(field(1, "values".getBytes()), field(2, field(2, tensor)));
+    byte[] record = field(1, entry);
+    ByteBuffer frame = ByteBuffer.allocate(8 + ((record.length + 3) & ~3)).order(ByteOrder.LITTLE_ENDIAN);
+    frame.putInt(0xCED7230A).putInt(record.length).put(record);
+    return frame.array();
+  }
+
+  /** Packed protobuf varints; a negative long is a uint64 at or above 2^63. */
+  static byte[] varints(long[] numbers) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (long n : numbers) {
+      while ((n & ~0x7fL) != 0) {
+        out.write((int) (n & 0x7f) | 0x80);
+        n >>>= 7;
+      }
+      out.write((int) n);
+    }
+    return out.toByteArray();
+  }
+
   static byte[] field(int number, byte[] payload) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(number << 3 | 2);
@@ -312,6 +345,149 @@ class ModelServerTest {
     HttpResponse<String> response = post(binaryServer, "application/x-recordio-protobuf", null, sparseRecordIo());
     assertEquals(200, response.statusCode(), response.body());
     assertArrayEquals(expected(binary), numbers("text/csv", response.body()));
+  }
+
+  @Test
+  void recordIo_keysAndShapesOutsideInt32_are400s_andTheServerGoesOn() throws Exception {
+    String fix = " (keys are 0-based column indices)\n";
+    // 2^63 and 2^64 - 1 are negative as Java longs: once they reached XGBoost as negative indices
+    HttpResponse<String> huge = post(binaryServer, "application/x-recordio-protobuf", null,
+        tensorRecord(new float[] {1f}, new long[] {Long.MIN_VALUE}, null));
+    assertEquals(400, huge.statusCode());
+    assertEquals("record 1 (byte offset 0): feature key 9223372036854775808 is not in [0, 2147483645]" + fix,
+        huge.body());
+    assertEquals("record 1 (byte offset 0): feature key 18446744073709551615 is not in [0, 2147483645]" + fix,
+        post(binaryServer, "application/x-recordio-protobuf", null,
+            tensorRecord(new float[] {1f, 2f}, new long[] {0, -1L}, null)).body());
+    assertEquals("record 2 (byte offset 36): feature key 18446744073709551615 is outside the shape [4]"
+        + " (keys are 0-based column indices below the width)\n",
+        post(binaryServer, "application/x-recordio-protobuf", null,
+            concat(tensorRecord(new float[] {1f}, new long[] {0}, new long[] {4}),
+                tensorRecord(new float[] {1f}, new long[] {-1L}, new long[] {4}))).body());
+    assertEquals("record 1 (byte offset 0): feature key 2147483648 is not in [0, 2147483645]" + fix,
+        post(binaryServer, "application/x-recordio-protobuf", null,
+            tensorRecord(new float[] {1f}, new long[] {1L << 31}, null)).body());
+    HttpResponse<String> wide = post(binaryServer, "application/x-recordio-protobuf", null,
+        tensorRecord(new float[] {1f}, new long[] {0}, new long[] {1L << 31}));
+    assertEquals(400, wide.statusCode());
+    assertEquals("record 1 (byte offset 0): the features tensor's width 2147483648 is not in [1, 2147483646]\n",
+        wide.body());
+    assertEquals("record 1 (byte offset 0): the features tensor has 1 values but shape [18446744073709551615];"
+        + " a dense tensor's values must fill its shape\n",
+        post(binaryServer, "application/x-recordio-protobuf", null,
+            tensorRecord(new float[] {1f}, null, new long[] {-1L})).body());
+    assertEquals("record 2 (byte offset 40): the features tensor has 3 values but the first record's has 4,"
+        + " perhaps you should give every record the same features\n",
+        post(binaryServer, "application/x-recordio-protobuf", null,
+            concat(tensorRecord(new float[] {1, 2, 3, 4}, null, null), tensorRecord(new float[] {1, 2, 3}, null, null)))
+            .body());
+    assertEquals("expected 4 features (indices 0 to 3), found index 4, perhaps you should number features as in"
+        + " the training data (zero-based)\n",
+        post(binaryServer, "application/x-recordio-protobuf", null,
+            tensorRecord(new float[] {1f}, new long[] {4}, null)).body());
+    assertArrayEquals(expected(binary), numbers("text/csv",
+        post(binaryServer, "application/x-recordio-protobuf", null, sparseRecordIo()).body()));
+  }
+
+  @Test
+  void recordIo_denseAndSparseRecordsInOneRequest_predictAsOneMatrix() throws Exception {
+    byte[] dense = recordIo();
+    byte[] sparse = sparseRecordIo();
+    // rows 1-3 dense, then 4-6 sparse, as the frames of each body are
+    int half = 0;
+    for (int i = 0, pos = 0; i < 3; i++) {
+      int length = ByteBuffer.wrap(dense, pos + 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+      pos += 8 + ((length + 3) & ~3);
+      half = pos;
+    }
+    int sparseHalf = 0;
+    for (int i = 0, pos = 0; i < 3; i++) {
+      int length = ByteBuffer.wrap(sparse, pos + 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+      pos += 8 + ((length + 3) & ~3);
+      sparseHalf = pos;
+    }
+    byte[] mixed = concat(java.util.Arrays.copyOf(dense, half),
+        java.util.Arrays.copyOfRange(sparse, sparseHalf, sparse.length));
+    HttpResponse<String> response = post(binaryServer, "application/x-recordio-protobuf", null, mixed);
+    assertEquals(200, response.statusCode(), response.body());
+    assertArrayEquals(expected(binary), numbers("text/csv", response.body()));
+    byte[] sparseFirst = concat(java.util.Arrays.copyOf(sparse, sparseHalf),
+        java.util.Arrays.copyOfRange(dense, half, dense.length));
+    assertArrayEquals(expected(binary), numbers("text/csv",
+        post(binaryServer, "application/x-recordio-protobuf", null, sparseFirst).body()));
+  }
+
+  @Test
+  void libsvm_indicesOutsideInt32_are400s() throws Exception {
+    assertEquals("row 1, column 2: feature index '-1' is not a non-negative integer\n",
+        post(binaryServer, "text/libsvm", null, "0 -1:1\n".getBytes()).body());
+    assertEquals("row 1, column 2: feature index '2147483647' is over the largest index 2147483646\n",
+        post(binaryServer, "text/libsvm", null, "0 2147483647:1\n".getBytes()).body());
+    assertEquals("row 1, column 2: feature index '18446744073709551615' is over the largest index 2147483646\n",
+        post(binaryServer, "text/libsvm", null, "0 18446744073709551615:1\n".getBytes()).body());
+    assertEquals("expected 4 features (indices 0 to 3), found index 2147483646, perhaps you should number"
+        + " features as in the training data (zero-based)\n",
+        post(binaryServer, "text/libsvm", null, "0 2147483646:1\n".getBytes()).body());
+  }
+
+  @Test
+  void json_textAfterTheValue_isA400() throws Exception {
+    String row = jsonRow(0);
+    String fix = ", perhaps you should send one JSON document (several rows go in one list, or in application/jsonlines)\n";
+    HttpResponse<String> word = post(binaryServer, "application/json", null, ("[" + row + "] xyz").getBytes());
+    assertEquals(400, word.statusCode());
+    int end = row.length() + 4;
+    assertEquals("the body holds more than one JSON value: text follows the first at line 1, column " + end + fix,
+        word.body());
+    assertEquals("the body holds more than one JSON value: text follows the first at line 1, column "
+        + (row.length() + 3) + fix, post(binaryServer, "application/json", null, ("[" + row + "][" + row + "]").getBytes()).body());
+    assertEquals("the body holds more than one JSON value: text follows the first at line 2, column 1" + fix,
+        post(binaryServer, "application/json", null, ("{\"instances\":[" + row + "]}\n{}").getBytes()).body());
+    assertEquals("line 2 holds more than one JSON value: text follows the first at line 1, column "
+        + (row.length() + 2) + ", perhaps you should send one JSON document per line\n",
+        post(binaryServer, "application/jsonlines", null, (row + "\n" + row + " " + row + "\n").getBytes()).body());
+    assertEquals(200, post(binaryServer, "application/json", null, ("[" + row + "]  \n").getBytes()).statusCode());
+  }
+
+  @Test
+  void numbers_haveOneSyntaxInCsvLibsvmAndJson() throws Exception {
+    assertEquals("row 1, column 2: '0x1p3' is not a number (leave the field empty for a missing value)\n",
+        post(binaryServer, "text/csv", null, "1,0x1p3,2,3\n".getBytes()).body());
+    assertEquals("row 1, column 3: '1f' is not a number (leave the field empty for a missing value)\n",
+        post(binaryServer, "text/csv", null, "1,2,1f,3\n".getBytes()).body());
+    assertEquals("row 1, column 2: the value '2d' is not a number\n",
+        post(binaryServer, "text/libsvm", null, "0:1 1:2d\n".getBytes()).body());
+    assertEquals("instance 1, feature 2: \"0x1p3\" is not a number (use null for a missing value)\n",
+        post(binaryServer, "application/json", null, "[[1,\"0x1p3\",2,3]]".getBytes()).body());
+    assertEquals("instance 1, feature 4: \"2d\" is not a number (use null for a missing value)\n",
+        post(binaryServer, "application/json", null, "[[1,2,3,\"2d\"]]".getBytes()).body());
+    // nan is missing in every format, whatever the letter case
+    String expected = post(binaryServer, "text/csv", null, ",2.5,,-1e30\n".getBytes()).body();
+    for (String csv : new String[] {"nan,2.5,NaN,-1e30\n", "NAN,2.5,,-1e30\n", ",2.5,-nan,-1e30\n"}) {
+      HttpResponse<String> response = post(binaryServer, "text/csv", null, csv.getBytes());
+      assertEquals(200, response.statusCode(), csv + ": " + response.body());
+      assertEquals(expected, response.body(), csv);
+    }
+    assertEquals(expected, post(binaryServer, "text/libsvm", null, "0:nan 1:2.5 3:-1e30\n".getBytes()).body());
+    assertEquals(expected, post(binaryServer, "text/libsvm", null, "1:2.5 2:NaN 3:-1e30\n".getBytes()).body());
+    assertEquals(expected, post(binaryServer, "application/json", null,
+        "[[\"nan\", 2.5, null, -1e30]]".getBytes()).body());
+    assertEquals(expected, post(binaryServer, "application/json", null,
+        "[[\"NaN\", \"2.5\", \" NAN \", \"-1e30\"]]".getBytes()).body());
+    // inf is read in every spelling, and refused in every format (XGBoost's DMatrix takes none)
+    String infinite = ": -inf is not a finite number (or is beyond the float range), perhaps you should send"
+        + " a missing value instead (XGBoost takes no infinite feature values)\n";
+    for (String csv : new String[] {"1,2.5,3,-inf\n", "1,2.5,3,-Infinity\n", "1,2.5,3,-INF\n", "1,2.5,3,-1e39\n"}) {
+      HttpResponse<String> response = post(binaryServer, "text/csv", null, csv.getBytes());
+      assertEquals(400, response.statusCode(), csv);
+      assertEquals("row 1, feature 4" + infinite, response.body(), csv);
+    }
+    assertEquals("row 2, feature index 3" + infinite,
+        post(binaryServer, "text/libsvm", null, "0:1\n1:2.5 3:-infinity\n".getBytes()).body());
+    assertEquals("row 1, feature 4" + infinite,
+        post(binaryServer, "application/json", null, "[[1, 2.5, 3, \"-Inf\"]]".getBytes()).body());
+    assertEquals("row 1, feature 4" + infinite,
+        post(binaryServer, "application/json", null, "[[1, 2.5, 3, -1e39]]".getBytes()).body());
   }
 
   @Test
@@ -432,10 +608,10 @@ class ModelServerTest {
     assertEquals("the body is not valid JSON at line 1, column 6: Unexpected end-of-input: expected close"
         + " marker for Array\n",
         post(binaryServer, "application/json", null, "[[1,2".getBytes()).body());
-    assertEquals("record 1 (byte 0) does not start with the RecordIO magic number 0xCED7230A, perhaps you"
-        + " should send the body as SageMaker's RecordIO-protobuf"
+    assertEquals("record 1 (byte offset 0): not a RecordIO frame: magic is 0x2C322C31, expected 0xCED7230A,"
+        + " perhaps you should send the body as SageMaker's RecordIO-protobuf"
         + " (sagemaker.amazon.common.write_numpy_to_dense_tensor)\n",
-        post(binaryServer, "application/x-recordio-protobuf", null, "1,2,3,4".getBytes()).body());
+        post(binaryServer, "application/x-recordio-protobuf", null, "1,2,3,4\n".getBytes()).body());
 
     try (ModelServer small = serve("small", binary, settings(null, 1))) {
       HttpResponse<String> large = post(small, "text/csv", null, new byte[1024 * 1024 + 1]);

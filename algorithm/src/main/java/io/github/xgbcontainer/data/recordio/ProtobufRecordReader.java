@@ -30,7 +30,7 @@ public final class ProtobufRecordReader implements RecordReader {
   public void read(String channel, DataStream stream, Consumer<Batch> sink) throws IOException {
     try (InputStream in = stream.open()) {
       RecordIoFrames frames = new RecordIoFrames(in);
-      Rows rows = new Rows(sink);
+      Rows rows = new Rows(sink, false);
       RecordDecoder decoder = new RecordDecoder();
       long index = 0;
       try {
@@ -62,7 +62,7 @@ public final class ProtobufRecordReader implements RecordReader {
    */
   record Tensor(float[] values, int count, long[] keys, int keyCount, long[] shape) {}
 
-  private static Tensor tensor(Supplier<String> where, boolean present, RecordDecoder.Slot slot, String map) {
+  static Tensor tensor(Supplier<String> where, boolean present, RecordDecoder.Slot slot, String map) {
     if (!present) {
       throw new UserError(where.get() + ": has no " + map + " tensor named 'values'; SageMaker's RecordIO-protobuf "
           + "keeps a row's " + map + " under the key 'values'");
@@ -86,9 +86,14 @@ public final class ProtobufRecordReader implements RecordReader {
     return t.values[0];
   }
 
-  /** Collects rows into dense or CSR batches of at most {@link #BATCH_ROWS} rows. */
+  /**
+   * Collects rows into dense or CSR batches of at most {@link #BATCH_ROWS} rows; or, for an
+   * inference request, into exactly one batch: dense when every record is dense, else CSR, as the
+   * official image stacks a request's records into one matrix.
+   */
   static final class Rows {
     private final Consumer<Batch> sink;
+    private final boolean oneBatch;
     private float[] labels = new float[1024];
     private int count;
     private boolean sparse;
@@ -99,16 +104,29 @@ public final class ProtobufRecordReader implements RecordReader {
     private long[] indptr = new long[1025];
     private int stored;
 
-    Rows(Consumer<Batch> sink) {
+    /**
+     * @param oneBatch whether every row goes into one batch (an inference request) rather than
+     *     into runs of one layout and width, {@link #BATCH_ROWS} at most (a training channel)
+     */
+    Rows(Consumer<Batch> sink, boolean oneBatch) {
       this.sink = sink;
+      this.oneBatch = oneBatch;
     }
 
     void add(Supplier<String> where, Tensor features, float label) {
       // an all-zero sparse row has no keys and no values, only its shape
       boolean rowSparse = features.keyCount > 0 || (features.count == 0 && features.shape.length > 0);
       int rowWidth = rowSparse ? sparseWidth(where, features) : denseWidth(where, features);
-      if (count > 0 && (rowSparse != sparse || (!sparse && rowWidth != width) || count == BATCH_ROWS)) {
-        flush();
+      boolean newLayout = rowSparse != sparse || (!sparse && rowWidth != width);
+      if (count > 0 && (newLayout || (!oneBatch && count == BATCH_ROWS))) {
+        if (!oneBatch) {
+          flush();
+        } else if (!sparse && !rowSparse) {
+          throw new UserError(where.get() + ": the features tensor has " + rowWidth + " values but the first"
+              + " record's has " + width + ", perhaps you should give every record the same features");
+        } else if (!sparse) {
+          toSparse();
+        }
       }
       if (count == 0) {
         sparse = rowSparse;
@@ -122,7 +140,14 @@ public final class ProtobufRecordReader implements RecordReader {
       labels[count] = label;
       int n = features.count;
       ensure(n);
-      if (sparse) {
+      if (sparse && !rowSparse) {
+        // a dense row among sparse ones: its positions are its keys
+        for (int j = 0; j < n; j++) {
+          indices[stored] = j;
+          values[stored++] = features.values[j];
+        }
+        indptr[count + 1] = stored;
+      } else if (sparse) {
         long[] keys = features.keys;
         int[] order = ascending(keys, n) ? null : order(keys, n);
         for (int i = 0; i < n; i++) {
@@ -155,6 +180,20 @@ public final class ProtobufRecordReader implements RecordReader {
       }
     }
 
+    /** Turns the dense rows collected so far into CSR, each value keyed by its position. */
+    private void toSparse() {
+      if (indices.length < values.length) {
+        indices = new int[values.length];
+      }
+      for (int k = 0; k < stored; k++) {
+        indices[k] = k % width;
+      }
+      for (int i = 0; i <= count; i++) {
+        indptr[i] = (long) i * width;
+      }
+      sparse = true;
+    }
+
     void flush() {
       if (count == 0) {
         return;
@@ -183,7 +222,7 @@ public final class ProtobufRecordReader implements RecordReader {
       }
       if (t.shape.length > 0 && product(t.shape) != n) {
         throw new UserError(where.get() + ": the features tensor has " + n + " values but shape "
-            + Arrays.toString(t.shape) + "; a dense tensor's values must fill its shape");
+            + shape(t.shape) + "; a dense tensor's values must fill its shape");
       }
       return n;
     }
@@ -195,12 +234,21 @@ public final class ProtobufRecordReader implements RecordReader {
       }
       long width;
       if (t.shape.length == 0) {
+        // keys are uint64: one at or above 2^63 is a negative long, and no key may reach past the
+        // largest column index XGBoost's int32 CSR indices hold
+        for (int i = 0; i < t.keyCount; i++) {
+          long key = t.keys[i];
+          if (key < 0 || key > Integer.MAX_VALUE - 2) {
+            throw new UserError(where.get() + ": feature key " + Long.toUnsignedString(key) + " is not in [0, "
+                + (Integer.MAX_VALUE - 2) + "] (keys are 0-based column indices)");
+          }
+        }
         width = Arrays.stream(t.keys, 0, t.keyCount).max().orElse(-1) + 1;
       } else {
         width = t.shape[t.shape.length - 1];
         long leading = product(Arrays.copyOf(t.shape, t.shape.length - 1));
         if (leading != 1) {
-          throw new UserError(where.get() + ": the features tensor has shape " + Arrays.toString(t.shape)
+          throw new UserError(where.get() + ": the features tensor has shape " + shape(t.shape)
               + "; one record must be one row, so all but the last dimension must be 1");
         }
       }
@@ -212,10 +260,19 @@ public final class ProtobufRecordReader implements RecordReader {
         long key = t.keys[i];
         if (key < 0 || key >= width) {
           throw new UserError(where.get() + ": feature key " + Long.toUnsignedString(key) + " is outside the shape "
-              + Arrays.toString(t.shape) + " (keys are 0-based column indices below the width)");
+              + shape(t.shape) + " (keys are 0-based column indices below the width)");
         }
       }
       return (int) width;
+    }
+
+    /** A shape as written: its dimensions are uint64. */
+    private static String shape(long[] dims) {
+      StringBuilder s = new StringBuilder("[");
+      for (int i = 0; i < dims.length; i++) {
+        s.append(i > 0 ? ", " : "").append(Long.toUnsignedString(dims[i]));
+      }
+      return s.append(']').toString();
     }
 
     private static long product(long[] dims) {

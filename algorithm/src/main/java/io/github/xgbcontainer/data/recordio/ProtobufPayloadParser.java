@@ -1,0 +1,63 @@
+package io.github.xgbcontainer.data.recordio;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.github.xgbcontainer.channel.MalformedStreamException;
+import io.github.xgbcontainer.channel.RecordIoFrames;
+import io.github.xgbcontainer.data.Batch;
+import io.github.xgbcontainer.error.UserError;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * Parses one inference request body in SageMaker's RecordIO-protobuf (the {@code serve} command's
+ * {@code application/x-recordio-protobuf} payloads) with the frame reader and record decoder that
+ * read training channels, so a record is refused or read the same way in both; the checks on keys
+ * and shapes (every key a column index below the width, every width below 2^31) are the training
+ * reader's. Inference records need no label; one they carry is ignored, as the official image does.
+ *
+ * @see <a href="https://docs.aws.amazon.com/sagemaker/latest/dg/cdf-inference.html">Common data formats for inference</a>
+ */
+public final class ProtobufPayloadParser {
+
+  private ProtobufPayloadParser() {}
+
+  /**
+   * @param body the payload; only {@code [0, length)} is read
+   * @return one batch, dense when every record is dense, else CSR; {@code null} when the payload
+   *     holds no records
+   * @throws UserError naming the record and its byte offset
+   */
+  public static Batch parse(byte[] body, int length) {
+    RecordIoFrames frames = new RecordIoFrames(new ByteArrayInputStream(body, 0, length));
+    Batch[] out = new Batch[1];
+    ProtobufRecordReader.Rows rows = new ProtobufRecordReader.Rows(batch -> out[0] = batch, true);
+    RecordDecoder decoder = new RecordDecoder();
+    long index = 0;
+    try {
+      while (frames.next()) {
+        long record = ++index;
+        long offset = frames.recordOffset();
+        Supplier<String> where = () -> "record " + record + " (byte offset " + offset + ")";
+        try {
+          decoder.decode(frames.buffer(), frames.length());
+        } catch (InvalidProtocolBufferException e) {
+          throw new UserError(where.get() + ": not a SageMaker Record protobuf (" + e.getMessage()
+              + "), perhaps you should send the body as SageMaker's RecordIO-protobuf"
+              + " (sagemaker.amazon.common.write_numpy_to_dense_tensor)", e);
+        }
+        rows.add(where, ProtobufRecordReader.tensor(where, decoder.hasFeatures, decoder.features, "features"), 0f);
+      }
+      rows.flush();
+      return out[0];
+    } catch (MalformedStreamException e) {
+      throw new UserError("record " + (index + 1) + " (byte offset " + e.offset() + "): " + e.detail()
+          + ", perhaps you should send the body as SageMaker's RecordIO-protobuf"
+          + " (sagemaker.amazon.common.write_numpy_to_dense_tensor)", e);
+    } catch (IOException e) {
+      throw new IllegalStateException("reading a byte array failed", e);
+    } finally {
+      rows.release();
+    }
+  }
+}
