@@ -2,7 +2,6 @@ package io.github.xgbcontainer.cli;
 
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.ContainerException;
-import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.output.FailureFile;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import io.github.xgbcontainer.train.Termination;
@@ -88,12 +87,14 @@ public final class Main implements Callable<Integer> {
       }, threads, termination).run();
       return 0;
     } catch (ContainerException e) {
-      return fail(failure, e);
+      // an AlgorithmError around XGBoost's std::bad_alloc is still the machine's
+      return fail(failure, e.kind() == ContainerException.Kind.USER ? e
+          : PlatformDiagnosis.of(e, paths).<ContainerException>map(p -> p).orElse(e));
     } catch (OutOfMemoryError e) {
-      return fail(failure, new PlatformError("out of memory: " + e.getMessage()
-          + "; use an instance type with more memory", e));
+      return fail(failure, PlatformDiagnosis.outOfMemory(paths, e));
     } catch (RuntimeException | LinkageError e) {
-      return fail(failure, new AlgorithmError("unexpected " + e, e));
+      return fail(failure, PlatformDiagnosis.of(e, paths).<ContainerException>map(p -> p)
+          .orElseGet(() -> new AlgorithmError("unexpected " + e, e)));
     }
   }
 

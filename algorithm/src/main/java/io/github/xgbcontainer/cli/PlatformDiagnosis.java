@@ -1,0 +1,104 @@
+package io.github.xgbcontainer.cli;
+
+import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.sagemaker.SageMakerPaths;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Recognises, among failures that reach the top-level catch, those of the machine rather than of
+ * XGBoost: out of memory, and a temporary folder too full for xgboost4j to unpack its native
+ * library. Both surface far from their cause (an {@code OutOfMemoryError} in a parser thread, XGBoost's
+ * {@code std::bad_alloc}, a {@code NoClassDefFoundError} for {@code XGBoostJNI} after a failed static
+ * initialiser), so the whole cause chain is searched.
+ */
+final class PlatformDiagnosis {
+
+  private static final String NO_SPACE = "No space left on device";
+  private static final String NATIVE_CLASS = "ml.dmlc.xgboost4j.java.XGBoostJNI";
+
+  private PlatformDiagnosis() {}
+
+  /** The platform error behind {@code failure}, when the machine is what failed. */
+  static Optional<PlatformError> of(Throwable failure, SageMakerPaths paths) {
+    boolean outOfMemory = false;
+    boolean noSpace = false;
+    boolean nativeLibrary = false;
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+      String message = t.getMessage() == null ? "" : t.getMessage();
+      outOfMemory |= t instanceof OutOfMemoryError || message.contains("std::bad_alloc");
+      noSpace |= message.contains(NO_SPACE);
+      nativeLibrary |= t instanceof LinkageError && message.contains(NATIVE_CLASS);
+    }
+    if (outOfMemory) {
+      return Optional.of(outOfMemory(paths, failure));
+    }
+    if (nativeLibrary && noSpace) {
+      return Optional.of(new PlatformError(NO_SPACE + " in " + System.getProperty("java.io.tmpdir")
+          + ", where xgboost4j unpacks its native library at every start; perhaps you should free space there, "
+          + "give the container a larger /tmp, or point -Djava.io.tmpdir in JAVA_OPTS at a folder with room",
+          failure));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Out of memory, with the three numbers that decide it: what the data takes, what the JVM may take
+   * (its maximum heap, which is also the limit of the direct buffers the parsed rows live in), and
+   * what the instance has.
+   */
+  static PlatformError outOfMemory(SageMakerPaths paths, Throwable cause) {
+    long data = dataBytes(paths.dataDir());
+    long jvm = Runtime.getRuntime().maxMemory();
+    long instance = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
+    return new PlatformError("out of memory: the job needs about " + size(data) + " (its files in "
+        + paths.dataDir() + ", parsed into memory before XGBoost builds its matrices), the JVM may use " + size(jvm)
+        + " (JAVA_OPTS / MaxRAMPercentage: the maximum heap, which also bounds the parsed data), the instance has "
+        + size(instance) + "; perhaps you should raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, or use an "
+        + "instance type with more memory", cause);
+  }
+
+  /** The bytes of the regular files under {@code dir}; 0 when it cannot be listed (Pipe mode has FIFOs there). */
+  static long dataBytes(Path dir) {
+    long[] total = {0};
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          if (attrs.isRegularFile()) {
+            total[0] += attrs.size();
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      // the estimate stays what was counted
+    }
+    return total[0];
+  }
+
+  /** A byte count for people: {@code 512 KiB}, {@code 38.1 MiB}, {@code 15.6 GiB}. */
+  static String size(long bytes) {
+    if (bytes < 1L << 20) {
+      return (bytes + 1023) / 1024 + " KiB";
+    }
+    if (bytes < 1L << 30) {
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+    }
+    return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+  }
+}

@@ -1,0 +1,96 @@
+package io.github.xgbcontainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The machine failing under {@code train}, for real, in a child JVM: a heap smaller than the data,
+ * and a temporary folder with no room for xgboost4j's native library. Both are the platform's
+ * fault (exit 2), and the failure file says which limit was hit.
+ */
+class PlatformFailureIT {
+
+  private static final String CSV_TRAIN = "{\"train\": {\"ContentType\": \"text/csv\"}}";
+
+  @TempDir Path dir;
+
+  private TrainJob job() throws IOException {
+    return new TrainJob(dir.resolve("opt_ml")).hyperparameters("{\"num_round\": \"2\"}").inputDataConfig(CSV_TRAIN);
+  }
+
+  private static String size(long bytes) {
+    double mib = bytes / 1048576.0;
+    return mib < 1024 ? String.format(Locale.ROOT, "%.1f MiB", mib) : String.format(Locale.ROOT, "%.1f GiB", mib / 1024);
+  }
+
+  /** 40 MB of CSV against a 32 MiB JVM: the parser threads run out of memory, which is exit 2, not 3. */
+  @Test
+  void dataLargerThanTheJvm_isAPlatformErrorWithTheThreeSizes() throws Exception {
+    TrainJob job = job();
+    Path csv = job.root.resolve("input/data/train/big.csv");
+    Files.createDirectories(csv.getParent());
+    Random random = new Random(7);
+    try (Writer out = Files.newBufferedWriter(csv)) {
+      for (int row = 0; row < 400_000; row++) {
+        out.write(Integer.toString(row % 2));
+        for (int c = 0; c < 12; c++) {
+          out.write(String.format(Locale.ROOT, ",%.4f", random.nextDouble()));
+        }
+        out.write('\n');
+      }
+    }
+    long instance = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
+    // G1 reports -Xmx as the maximum heap exactly; the default collector depends on the machine
+    job.jvmOptions.addAll(List.of("-XX:+UseG1GC", "-Xmx32m"));
+    job.run();
+    assertEquals(2, job.exitCode, job::toString);
+    assertEquals("PlatformError: out of memory: the job needs about " + size(Files.size(csv)) + " (its files in "
+        + job.root.resolve("input/data") + ", parsed into memory before XGBoost builds its matrices), the JVM may "
+        + "use 32.0 MiB (JAVA_OPTS / MaxRAMPercentage: the maximum heap, which also bounds the parsed data), the "
+        + "instance has " + size(instance) + "; perhaps you should raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, "
+        + "or use an instance type with more memory\n", job.failure(), job::toString);
+    assertEquals(List.of(), job.modelDirEntries());
+  }
+
+  /**
+   * A temporary folder that is really full: a 1 MiB tmpfs, too small for xgboost4j's native library
+   * (mounting needs root; elsewhere the test is skipped, saying so).
+   */
+  @Test
+  void fullTemporaryFolder_isAPlatformErrorNamingIt() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", tmp.toString()) == 0,
+        "mounting a 1 MiB tmpfs needs root (CAP_SYS_ADMIN); without it no real full disk can be made here");
+    try {
+      TrainJob job = job().channelText("train", "a.csv", "1,2,3\n0,1,4\n1,3,5\n");
+      job.jvmOptions.add("-Djava.io.tmpdir=" + tmp);
+      job.run();
+      assertEquals(2, job.exitCode, job::toString);
+      assertEquals("PlatformError: No space left on device in " + tmp + ", where xgboost4j unpacks its native "
+          + "library at every start; perhaps you should free space there, give the container a larger /tmp, or "
+          + "point -Djava.io.tmpdir in JAVA_OPTS at a folder with room\n", job.failure(), job::toString);
+      assertEquals(List.of(), job.modelDirEntries());
+    } finally {
+      run("umount", tmp.toString());
+    }
+  }
+
+  private static int run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
+  }
+}
