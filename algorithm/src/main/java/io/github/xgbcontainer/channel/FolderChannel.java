@@ -133,6 +133,14 @@ public final class FolderChannel implements ChannelSource {
     return streams;
   }
 
+  /**
+   * Whether the folder holds files and every one of them is a regular file of 0 bytes when listed
+   * (Spark's {@code part-} file of an empty partition). A FIFO's size says nothing: it is not empty.
+   */
+  public boolean onlyEmptyFiles() {
+    return !streams.isEmpty() && streams.stream().allMatch(s -> s instanceof FileStream f && f.size() == 0);
+  }
+
   /** How many of the streams are FIFOs (FastFile served on demand); 0 in File mode. */
   public int fifos() {
     return fifos;

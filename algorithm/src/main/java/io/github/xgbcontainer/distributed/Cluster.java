@@ -1,6 +1,9 @@
 package io.github.xgbcontainer.distributed;
 
 import io.github.xgbcontainer.config.ResourceConfig;
+import io.github.xgbcontainer.error.AlgorithmError;
+import io.github.xgbcontainer.error.ContainerException;
+import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -37,15 +40,21 @@ public final class Cluster {
    * @param hasData whether it has rows in every channel the job uses
    * @param missing why not, e.g. {@code no files in channel 'train' (ShardedByS3Key)}; empty when it has data
    * @param features its feature count (0 without data)
+   * @param failed how this host failed before the training group formed, or null
    */
-  public record Shard(boolean hasData, String missing, int features) {
+  public record Shard(boolean hasData, String missing, int features, ContainerException.Kind failed) {
 
     public static Shard of(int features) {
-      return new Shard(true, "", features);
+      return new Shard(true, "", features, null);
     }
 
     public static Shard without(String missing) {
-      return new Shard(false, missing, 0);
+      return new Shard(false, missing, 0, null);
+    }
+
+    /** A host that failed (reading its data, say): it still joins the roster, to tell the others. */
+    public static Shard failed(ContainerException.Kind kind) {
+      return new Shard(false, "failed", 0, kind);
     }
   }
 
@@ -75,10 +84,38 @@ public final class Cluster {
     long wait = settings.hostWait().toSeconds();
     try (CollectiveGroup roster = CollectiveGroup.join("roster", everyone, me, settings.trackerPort(),
         (int) Math.min(Integer.MAX_VALUE, wait), wait, log)) {
-      float[] mine = new float[2 * n];
+      float[] mine = new float[3 * n];
       mine[me] = shard.hasData() ? 1f : 0f;
       mine[n + me] = shard.features();
+      mine[2 * n + me] = shard.failed() == null ? 0f : shard.failed().exitCode();
       sums = roster.sum(mine);
+    }
+    List<String> failed = new ArrayList<>();
+    ContainerException.Kind kind = null;
+    for (int i = 0; i < n; i++) {
+      int code = Math.round(sums[2 * n + i]);
+      if (code != 0) {
+        failed.add(hosts.get(i));
+        for (ContainerException.Kind k : ContainerException.Kind.values()) {
+          if (k.exitCode() == code && kind == null) {
+            kind = k;
+          }
+        }
+      }
+    }
+    if (shard.failed() != null) {
+      return new Leave("host " + resources.currentHost() + " failed before the training group formed and told "
+          + "the other hosts");
+    }
+    if (!failed.isEmpty()) {
+      String message = String.format(Locale.ROOT, "host%s %s failed before the training group formed (%s; its "
+          + "failure file says why), so the job cannot train and host %s stops too", failed.size() == 1 ? "" : "s",
+          String.join(", ", failed), kind == null ? "an error" : kind.label(), resources.currentHost());
+      throw switch (kind == null ? ContainerException.Kind.PLATFORM : kind) {
+        case USER -> new UserError(message);
+        case PLATFORM -> new PlatformError(message);
+        case ALGORITHM -> new AlgorithmError(message);
+      };
     }
     List<Member> withData = new ArrayList<>();
     List<String> without = new ArrayList<>();
@@ -126,6 +163,21 @@ public final class Cluster {
         probe[0].close();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Tells the other hosts that this one failed before the training group formed, so that they stop
+   * as soon as they reach the roster instead of waiting out the host wait for it. The roster still
+   * waits for hosts that are reading; a failure to join it is logged, and the caller reports its
+   * own failure either way.
+   */
+  public static void reportFailure(ResourceConfig resources, ClusterSettings settings, ContainerException.Kind kind,
+      Consumer<String> log) {
+    try {
+      log.accept(form(resources, settings, Shard.failed(kind), log) instanceof Leave leave ? leave.reason() : "");
+    } catch (RuntimeException e) {
+      log.accept("could not tell the other hosts that this one failed: " + e.getMessage());
     }
   }
 }

@@ -23,6 +23,7 @@ import io.github.xgbcontainer.distributed.Cluster;
 import io.github.xgbcontainer.distributed.ClusterSettings;
 import io.github.xgbcontainer.distributed.Training;
 import io.github.xgbcontainer.error.AlgorithmError;
+import io.github.xgbcontainer.error.ContainerException;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.MatrixFactory;
@@ -141,6 +142,7 @@ public final class TrainingJob {
     Optional<CheckpointStore> checkpoints = CheckpointConfig.load(paths.checkpointConfig())
         .map(c -> new CheckpointStore(c.localPath(), KEEP_CHECKPOINTS));
 
+    boolean grouped = false; // whether this host reached the roster: before that, a failure is told to the others
     try (ChannelData train = read(channels.train(), hp, listed);
          ChannelData validation = channels.validation().map(c -> read(c, hp, listed)).orElse(null)) {
       LOG.info("channels read: " + MemoryUsage.describe());
@@ -163,6 +165,7 @@ public final class TrainingJob {
       }
       Training cluster = null;
       if (distributed) {
+        grouped = true;
         cluster = (Training) Cluster.form(resources, ClusterSettings.fromEnvironment(env),
             Cluster.Shard.of(train.features()), LOG::info);
       }
@@ -174,6 +177,14 @@ public final class TrainingJob {
       if (cluster != null) {
         cluster.close();
       }
+    } catch (RuntimeException | OutOfMemoryError e) {
+      if (distributed && !grouped) {
+        // the others would wait for this host in the roster until SM_HOST_WAIT_SECONDS
+        Cluster.reportFailure(resources, ClusterSettings.fromEnvironment(env), e instanceof ContainerException c
+            ? c.kind() : e instanceof OutOfMemoryError ? ContainerException.Kind.PLATFORM
+            : ContainerException.Kind.ALGORITHM, LOG::info);
+      }
+      throw e;
     }
   }
 
@@ -189,6 +200,10 @@ public final class TrainingJob {
       Path folder = paths.channelDir(channel.name());
       if (!Files.isDirectory(folder) || folder(channel, listed).streams().isEmpty()) {
         return Optional.of("no files in channel '" + channel.name() + "' (ShardedByS3Key)");
+      }
+      if (folder(channel, listed).onlyEmptyFiles()) {
+        // Spark writes an empty part- file for an empty partition: that host has no rows either
+        return Optional.of("only empty files in channel '" + channel.name() + "' (ShardedByS3Key)");
       }
     }
     return Optional.empty();

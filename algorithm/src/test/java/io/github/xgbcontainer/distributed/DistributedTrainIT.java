@@ -312,6 +312,50 @@ class DistributedTrainIT {
     assertFalse(Files.exists(hosts.get(2).model()));
   }
 
+  /** Spark writes a 0-byte part- file for an empty partition: a host given only such files leaves too. */
+  @Test
+  void shardOfEmptyFiles_thatHostLeavesAsAHostWithoutFilesDoes() throws Exception {
+    List<String> two = HOSTS.subList(0, 2);
+    HostProcess leader = host("algo-1", two, HP, CHANNELS).channel("train", "part-00000", trainRows);
+    HostProcess empty = host("algo-2", two, HP, CHANNELS).channel("train", "part-00001", List.of())
+        .channel("train", "part-00002", List.of());
+    start(leader, Map.of());
+    start(empty, Map.of());
+    assertExit(0, empty, 120);
+    assertExit(0, leader, 120);
+    assertTrue(empty.stderr().contains("host algo-2 has only empty files in channel 'train' (ShardedByS3Key): it "
+        + "leaves the job, and algo-1 trains without it"), empty::toString);
+    assertNull(empty.failure());
+    assertEquals(20, leader.metricLines().size(), leader::toString);
+    assertTrue(Files.exists(leader.model()));
+  }
+
+  /**
+   * A host whose shard is malformed fails before the training group forms; it still joins the
+   * roster to say so, and the others stop at once instead of waiting for it until the host wait
+   * (60 s here) runs out.
+   */
+  @Test
+  void hostFailingBeforeTheGroupForms_theOthersStopWithinTheTimeout() throws Exception {
+    List<HostProcess> hosts = threeShards();
+    hosts.get(1).channel("train", "part-1", List.of("1 0:0.5", "2 0:x"));
+    for (HostProcess p : hosts) {
+      start(p, Map.of());
+    }
+    HostProcess failing = hosts.get(1);
+    assertExit(1, failing, 120);
+    assertEquals("ClientError: channel 'train', file 'part-1', line 2, column 2: the value 'x' is not a number\n",
+        failing.failure(), failing::toString);
+    for (HostProcess p : List.of(hosts.get(0), hosts.get(2))) {
+      int code = p.await(TIMEOUT + 10);
+      assertNotEquals(-1, code, () -> "still waiting " + (TIMEOUT + 10) + " s after algo-2 failed: " + p);
+      assertEquals(1, code, p::toString);
+      assertEquals("ClientError: host algo-2 failed before the training group formed (ClientError; its failure "
+          + "file says why), so the job cannot train and host " + p.host + " stops too\n", p.failure(), p::toString);
+      assertFalse(Files.exists(p.model()), p::toString);
+    }
+  }
+
   @Test
   void noHostHasData_isAUserError() throws Exception {
     List<HostProcess> hosts = new ArrayList<>();
