@@ -13,7 +13,15 @@ final class Decompression {
   private Decompression() {}
 
   static InputStream unwrap(InputStream raw) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
+    return unwrap(raw, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #unwrap(InputStream)}, for a stream of {@code size} bytes: its read buffer is no larger
+   * than the stream, so a channel of many small files does not allocate 64 KiB for each.
+   */
+  static InputStream unwrap(InputStream raw, long size) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, (int) Math.max(16, Math.min(BUFFER, size)));
     in.mark(2);
     int b0 = in.read();
     int b1 = in.read();

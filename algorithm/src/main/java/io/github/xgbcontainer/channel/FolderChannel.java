@@ -15,9 +15,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -66,6 +64,7 @@ public final class FolderChannel implements ChannelSource {
           + "SageMaker puts " + mode.wireName() + "-mode channel data there (check the channel's S3 location)");
     }
     List<Path> files = new ArrayList<>();
+    List<Long> sizes = new ArrayList<>();
     List<Path> pipes = new ArrayList<>();
     try {
       Files.walkFileTree(folder, new SimpleFileVisitor<>() {
@@ -82,6 +81,7 @@ public final class FolderChannel implements ChannelSource {
           }
           if (attrs.isRegularFile()) {
             files.add(file);
+            sizes.add(attrs.size());
           } else if (attrs.isOther() && isFifo(file)) {
             pipes.add(file);
           }
@@ -98,15 +98,18 @@ public final class FolderChannel implements ChannelSource {
       }
       pipes.clear();
     }
-    List<Path> all = new ArrayList<>(files);
-    all.addAll(pipes);
-    all.sort(Comparator.comparing(p -> folder.relativize(p).toString(), ChannelFiles.READ_ORDER));
-    Set<Path> fifos = new HashSet<>(pipes);
-    List<DataStream> streams = new ArrayList<>(all.size());
-    for (Path file : all) {
-      String name = folder.relativize(file).toString();
-      streams.add(fifos.contains(file) ? new FifoStream(name, file) : new FileStream(name, file));
+    // Each name is made once, not once per comparison, and by cutting the folder off the path
+    // (the walk resolves every path against it): Path.relativize costs more than the file's stat,
+    // and a channel may hold 100,000 files.
+    int prefix = folder.toString().length() + (folder.toString().endsWith("/") ? 0 : 1);
+    List<DataStream> streams = new ArrayList<>(files.size() + pipes.size());
+    for (int i = 0; i < files.size(); i++) {
+      streams.add(new FileStream(files.get(i).toString().substring(prefix), files.get(i), sizes.get(i)));
     }
+    for (Path pipe : pipes) {
+      streams.add(new FifoStream(pipe.toString().substring(prefix), pipe));
+    }
+    streams.sort(Comparator.comparing(DataStream::name, ChannelFiles.READ_ORDER));
     return new FolderChannel(channel, streams, pipes.size());
   }
 
@@ -146,10 +149,11 @@ public final class FolderChannel implements ChannelSource {
     return fifos;
   }
 
-  private record FileStream(String name, Path path) implements DataStream {
+  /** A regular file of {@code size} bytes when listed. */
+  private record FileStream(String name, Path path, long size) implements DataStream {
     @Override
     public InputStream open() throws IOException {
-      return Decompression.unwrap(Files.newInputStream(path));
+      return Decompression.unwrap(Files.newInputStream(path), size);
     }
 
     @Override
