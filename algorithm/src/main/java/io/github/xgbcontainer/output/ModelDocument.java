@@ -5,9 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,17 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An XGBoost model file (JSON or UBJSON) decoded into plain values, with every size bounded by the
- * bytes actually present, so a damaged file cannot make the decoder allocate more than a small
- * multiple of its own size: objects are {@link Map}s, arrays of numbers {@code double[]}, other
+ * An XGBoost model file (JSON or UBJSON) decoded with every size bounded by the bytes actually
+ * present, so a damaged file cannot make the decoder allocate more than a small multiple of its own
+ * size. UBJSON goes through the project's one UBJSON decoder, {@link Ubjson}, into its values (they
+ * keep each value's type marker; {@link Ubjson#plain} reads them as plain Java); JSON goes through
+ * Jackson into plain values: objects are {@link Map}s, arrays of numbers {@code double[]}, other
  * arrays {@link List}s, and strings, numbers ({@link Double} or {@link Long}), booleans and
  * {@code null}.
- *
- * <p>The UBJSON decoder accepts only the forms XGBoost writes (objects with length-prefixed keys,
- * plain, counted and typed arrays; no no-op markers, no huge-number type), so whatever passes it
- * reads the same in XGBoost's own parser.
- *
- * @see <a href="https://ubjson.org/type-reference/">UBJSON type reference</a>
  */
 final class ModelDocument {
 
@@ -41,19 +34,25 @@ final class ModelDocument {
     }
   }
 
-  /** Decodes UBJSON. */
-  static Object ubjson(byte[] bytes) throws Malformed {
-    Ubjson reader = new Ubjson(bytes);
-    Object value = reader.value(reader.marker(), 0);
-    if (reader.pos != bytes.length) {
-      throw new Malformed("byte offset " + reader.pos + ": " + (bytes.length - reader.pos)
-          + " bytes after the end of the model");
+  /** Decodes {@code bytes} as JSON when they start like a JSON object, as UBJSON otherwise. */
+  static Object read(byte[] bytes) throws Malformed {
+    return isJson(bytes) ? json(bytes) : Ubjson.read(bytes);
+  }
+
+  private static boolean isJson(byte[] bytes) {
+    int i = 0;
+    while (i < bytes.length && Character.isWhitespace(bytes[i])) {
+      i++;
     }
-    return value;
+    int j = i + 1;
+    while (j < bytes.length && Character.isWhitespace(bytes[j])) {
+      j++;
+    }
+    return i < bytes.length && bytes[i] == '{' && j < bytes.length && (bytes[j] == '"' || bytes[j] == '}');
   }
 
   /** Decodes JSON. */
-  static Object json(byte[] bytes) throws Malformed {
+  private static Object json(byte[] bytes) throws Malformed {
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
             .maxNumberLength(64).build())
@@ -145,193 +144,6 @@ final class ModelDocument {
 
     Object result() {
       return others != null ? others : Arrays.copyOf(numbers, count);
-    }
-  }
-
-  private static final class Ubjson {
-    private final byte[] bytes;
-    int pos;
-
-    Ubjson(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    byte marker() throws Malformed {
-      need(1);
-      return bytes[pos++];
-    }
-
-    private void need(long n) throws Malformed {
-      if (n > bytes.length - pos) {
-        throw new Malformed("byte offset " + pos + ": the file ends " + (n == 1 ? "here" : "within "
-            + n + " bytes") + " (" + (bytes.length - pos) + " left), in the middle of a value");
-      }
-    }
-
-    Object value(byte marker, int depth) throws Malformed {
-      if (depth > MAX_DEPTH) {
-        throw new Malformed("byte offset " + pos + ": nested deeper than " + MAX_DEPTH + " levels");
-      }
-      return switch (marker) {
-        case '{' -> object(depth);
-        case '[' -> array(depth);
-        case 'S' -> string();
-        case 'T' -> Boolean.TRUE;
-        case 'F' -> Boolean.FALSE;
-        case 'Z' -> null;
-        case 'i', 'U', 'I', 'l', 'L' -> integer(marker);
-        case 'd', 'D' -> real(marker);
-        default -> throw new Malformed("byte offset " + (pos - 1) + ": '" + printable(marker)
-            + "' is not a UBJSON value marker");
-      };
-    }
-
-    private Map<String, Object> object(int depth) throws Malformed {
-      Map<String, Object> map = new LinkedHashMap<>();
-      while (true) {
-        byte marker = marker();
-        if (marker == '}') {
-          return map;
-        }
-        String key = text(marker);
-        Object value = value(marker(), depth + 1);
-        if (map.put(key, value) != null) {
-          throw new Malformed("byte offset " + pos + ": key '" + key + "' appears twice in one object");
-        }
-      }
-    }
-
-    private Object array(int depth) throws Malformed {
-      int start = pos - 1;
-      byte marker = marker();
-      byte type = 0;
-      if (marker == '$') {
-        type = marker();
-        marker = marker();
-        if (marker != '#') {
-          throw new Malformed("byte offset " + (pos - 1) + ": a typed array needs a count ('#')");
-        }
-      }
-      if (marker == '#') {
-        long count = length(marker());
-        if (type != 0) {
-          return typed(type, count, start);
-        }
-        // Every element takes at least one byte.
-        need(count);
-        Values values = new Values();
-        for (long i = 0; i < count; i++) {
-          values.add(value(marker(), depth + 1));
-        }
-        return values.result();
-      }
-      Values values = new Values();
-      while (marker != ']') {
-        values.add(value(marker, depth + 1));
-        marker = marker();
-      }
-      return values.result();
-    }
-
-    private double[] typed(byte type, long count, int start) throws Malformed {
-      int size = switch (type) {
-        case 'i', 'U' -> 1;
-        case 'I' -> 2;
-        case 'l', 'd' -> 4;
-        case 'L', 'D' -> 8;
-        default -> throw new Malformed("byte offset " + (pos - 1) + ": '" + printable(type)
-            + "' is not a type XGBoost writes in a typed array");
-      };
-      if (count > (bytes.length - pos) / size) {
-        throw new Malformed("byte offset " + start + ": an array of " + count + " values of " + size
-            + " bytes, but only " + (bytes.length - pos) + " bytes are left in the file");
-      }
-      double[] values = new double[(int) count];
-      for (int i = 0; i < count; i++) {
-        values[i] = type == 'd' || type == 'D' ? ((Number) real(type)).doubleValue() : integer(type);
-      }
-      return values;
-    }
-
-    private String string() throws Malformed {
-      return text(marker());
-    }
-
-    private String text(byte lengthMarker) throws Malformed {
-      int at = pos - 1;
-      long length = length(lengthMarker);
-      need(length);
-      try {
-        String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(java.nio.ByteBuffer.wrap(bytes, pos, (int) length)).toString();
-        pos += (int) length;
-        return s;
-      } catch (CharacterCodingException e) {
-        throw new Malformed("byte offset " + at + ": a string that is not UTF-8");
-      }
-    }
-
-    private long length(byte marker) throws Malformed {
-      int at = pos - 1;
-      if (marker != 'i' && marker != 'U' && marker != 'I' && marker != 'l' && marker != 'L') {
-        throw new Malformed("byte offset " + at + ": '" + printable(marker) + "' is not a length marker");
-      }
-      long length = integer(marker);
-      if (length < 0 || length > bytes.length) {
-        throw new Malformed("byte offset " + at + ": a length of " + length + " in a file of "
-            + bytes.length + " bytes");
-      }
-      return length;
-    }
-
-    private long integer(byte marker) throws Malformed {
-      switch (marker) {
-        case 'i' -> {
-          need(1);
-          return bytes[pos++];
-        }
-        case 'U' -> {
-          need(1);
-          return bytes[pos++] & 0xff;
-        }
-        case 'I' -> {
-          need(2);
-          long v = (short) (((bytes[pos] & 0xff) << 8) | (bytes[pos + 1] & 0xff));
-          pos += 2;
-          return v;
-        }
-        case 'l' -> {
-          need(4);
-          long v = big(4);
-          return (int) v;
-        }
-        default -> {
-          need(8);
-          return big(8);
-        }
-      }
-    }
-
-    private Double real(byte marker) throws Malformed {
-      if (marker == 'd') {
-        need(4);
-        return (double) Float.intBitsToFloat((int) big(4));
-      }
-      need(8);
-      return Double.longBitsToDouble(big(8));
-    }
-
-    private long big(int n) {
-      long v = 0;
-      for (int i = 0; i < n; i++) {
-        v = (v << 8) | (bytes[pos++] & 0xff);
-      }
-      return v;
-    }
-
-    private static String printable(byte b) {
-      return b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("0x%02X", b & 0xff);
     }
   }
 }

@@ -53,7 +53,12 @@ public final class ModelRewriter {
    * @throws IllegalArgumentException when {@code model} is not a UBJSON XGBoost model
    */
   public static byte[] portable(byte[] model) {
-    Object doc = Ubjson.read(model);
+    Object doc;
+    try {
+      doc = Ubjson.read(model);
+    } catch (ModelDocument.Malformed e) {
+      throw new IllegalArgumentException("not a UBJSON model: " + e.getMessage(), e);
+    }
     Map<String, Object> learner = object(object(doc, "document"), "learner");
     Map<String, Object> param = object(learner, "learner_model_param");
     Object baseScore = param.get("base_score");

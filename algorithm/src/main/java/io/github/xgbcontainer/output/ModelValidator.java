@@ -51,7 +51,7 @@ public final class ModelValidator {
   private void check(byte[] bytes) {
     Object document;
     try {
-      document = isJson(bytes) ? ModelDocument.json(bytes) : ModelDocument.ubjson(bytes);
+      document = ModelDocument.read(bytes);
     } catch (ModelDocument.Malformed e) {
       throw damaged(e.getMessage());
     } catch (StackOverflowError e) {
@@ -276,20 +276,9 @@ public final class ModelValidator {
     }
   }
 
-  private static boolean isJson(byte[] bytes) {
-    int i = 0;
-    while (i < bytes.length && Character.isWhitespace(bytes[i])) {
-      i++;
-    }
-    int j = i + 1;
-    while (j < bytes.length && Character.isWhitespace(bytes[j])) {
-      j++;
-    }
-    return i < bytes.length && bytes[i] == '{' && j < bytes.length && (bytes[j] == '"' || bytes[j] == '}');
-  }
-
   @SuppressWarnings("unchecked")
   private Map<String, Object> object(Object value, String what) {
+    value = Ubjson.plain(value);
     if (value instanceof Map<?, ?> map) {
       return (Map<String, Object>) map;
     }
@@ -297,6 +286,7 @@ public final class ModelValidator {
   }
 
   private List<?> list(Object value, String what) {
+    value = Ubjson.plain(value);
     if (value instanceof List<?> list) {
       return list;
     }
@@ -307,6 +297,7 @@ public final class ModelValidator {
   }
 
   private int length(Object value, String what) {
+    value = Ubjson.plain(value);
     if (value instanceof List<?> list) {
       return list.size();
     }
@@ -317,6 +308,7 @@ public final class ModelValidator {
   }
 
   private double[] numbers(Object value, String what) {
+    value = Ubjson.plain(value);
     if (value instanceof double[] numbers) {
       return numbers;
     }
@@ -327,6 +319,7 @@ public final class ModelValidator {
   }
 
   private String string(Object value, String what) {
+    value = Ubjson.plain(value);
     if (value instanceof String s) {
       return s;
     }
@@ -334,6 +327,7 @@ public final class ModelValidator {
   }
 
   private double number(Object value, String what) {
+    value = Ubjson.plain(value);
     if (value instanceof Number n) {
       return n.doubleValue();
     }
@@ -342,6 +336,7 @@ public final class ModelValidator {
 
   /** A count XGBoost stores as a decimal string (or, in older files, a number), in [min, max]. */
   private long count(Object value, String what, long min, long max) {
+    value = Ubjson.plain(value);
     long n;
     if (value instanceof String s && !s.isEmpty() && s.length() <= 19 && s.chars().allMatch(Character::isDigit)) {
       n = Long.parseLong(s);

@@ -1,25 +1,43 @@
 package io.github.xgbcontainer.output;
 
+import io.github.xgbcontainer.output.ModelDocument.Malformed;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A UBJSON document as XGBoost writes its models (https://ubjson.org), read into plain values and
- * written back byte for byte: objects become {@code LinkedHashMap<String, Object>}, strings
- * {@code String}, arrays of mixed values {@link Array}, arrays of one numeric type (tree nodes,
- * leaf values) {@link TypedArray} with their big-endian bytes untouched, and other scalars
- * {@link Scalar}. Jackson has no UBJSON format, and going through JSON text would lose the array
- * types XGBoost's loaders rely on for speed; keeping every value's marker means that a document
- * read and written unchanged is the same bytes.
+ * The project's one UBJSON decoder (https://ubjson.org), for XGBoost models: read into values that
+ * keep every value's type marker, so that a document read and written unchanged is the same bytes
+ * (the rewriter needs that), and read with every size bounded by the bytes actually present, so
+ * that a damaged file cannot make it allocate more than about its own size (the validator needs
+ * that). Objects become {@code LinkedHashMap<String, Object>}, strings {@code String}, arrays of
+ * mixed values {@link Array}, arrays of one numeric type (tree nodes, leaf values)
+ * {@link TypedArray} with their big-endian bytes untouched, and other scalars {@link Scalar}.
+ * Jackson has no UBJSON format, and going through JSON text would lose the array types XGBoost's
+ * loaders rely on for speed.
+ *
+ * <p>Only the forms XGBoost writes are accepted (objects with length-prefixed keys, plain, counted
+ * and typed arrays; no no-op markers, no char or huge-number type), at most
+ * {@link ModelDocument#MAX_DEPTH} levels deep, so whatever passes reads the same in XGBoost's own
+ * parser.
+ *
+ * @see <a href="https://ubjson.org/type-reference/">UBJSON type reference</a>
  */
 final class Ubjson {
 
-  private Ubjson() {}
+  private final byte[] bytes;
+  private int pos;
+
+  private Ubjson(byte[] bytes) {
+    this.bytes = bytes;
+  }
 
   /** A scalar other than a string: its type marker and its big-endian payload (empty for T, F, Z). */
   record Scalar(char marker, byte[] payload) {
@@ -27,6 +45,22 @@ final class Ubjson {
     /** The value of an integer scalar. */
     long longValue() {
       return readInteger(marker, ByteBuffer.wrap(payload));
+    }
+
+    /** The value as plain Java: {@code Long}, {@code Double}, {@code Boolean}, or null for Z. */
+    Object value() {
+      return switch (marker) {
+        case 'T' -> Boolean.TRUE;
+        case 'F' -> Boolean.FALSE;
+        case 'Z' -> null;
+        case 'd' -> (double) ByteBuffer.wrap(payload).getFloat();
+        case 'D' -> ByteBuffer.wrap(payload).getDouble();
+        default -> longValue();
+      };
+    }
+
+    boolean isNumber() {
+      return marker != 'T' && marker != 'F' && marker != 'Z';
     }
   }
 
@@ -56,20 +90,62 @@ final class Ubjson {
       ByteBuffer b = ByteBuffer.wrap(data, i * w, w);
       return readInteger(marker, b);
     }
+
+    /** Every value as a double (floats widened, integers converted). */
+    double[] doubles() {
+      double[] out = new double[count];
+      ByteBuffer b = ByteBuffer.wrap(data);
+      for (int i = 0; i < count; i++) {
+        out[i] = switch (marker) {
+          case 'd' -> b.getFloat();
+          case 'D' -> b.getDouble();
+          default -> readInteger(marker, b);
+        };
+      }
+      return out;
+    }
   }
 
-  /** Parses a whole document; throws {@link IllegalArgumentException} on anything malformed. */
-  static Object read(byte[] bytes) {
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    try {
-      Object value = readValue(in, (char) in.get());
-      if (in.hasRemaining()) {
-        throw new IllegalArgumentException(in.remaining() + " bytes after the document");
-      }
-      return value;
-    } catch (java.nio.BufferUnderflowException e) {
-      throw new IllegalArgumentException("the UBJSON document ends early", e);
+  /**
+   * Parses a whole document.
+   *
+   * @throws Malformed naming the byte offset where the file stops being a model XGBoost wrote
+   */
+  static Object read(byte[] bytes) throws Malformed {
+    Ubjson reader = new Ubjson(bytes);
+    Object value = reader.value(reader.marker(), 0);
+    if (reader.pos != bytes.length) {
+      throw new Malformed("byte offset " + reader.pos + ": " + (bytes.length - reader.pos)
+          + " bytes after the end of the model");
     }
+    return value;
+  }
+
+  /**
+   * {@code value} as plain Java, one level deep, for readers that do not care how it was written:
+   * scalars as {@code Long}, {@code Double}, {@code Boolean} or null; arrays whose values are all
+   * numbers (and empty ones) as {@code double[]}; other arrays as the {@code List} of their items;
+   * objects and strings as they are.
+   */
+  static Object plain(Object value) {
+    if (value instanceof Scalar scalar) {
+      return scalar.value();
+    }
+    if (value instanceof TypedArray typed) {
+      return typed.doubles();
+    }
+    if (value instanceof Array array) {
+      List<Object> items = array.items();
+      double[] numbers = new double[items.size()];
+      for (int i = 0; i < numbers.length; i++) {
+        if (!(items.get(i) instanceof Scalar scalar && scalar.isNumber())) {
+          return items;
+        }
+        numbers[i] = ((Number) scalar.value()).doubleValue();
+      }
+      return numbers;
+    }
+    return value;
   }
 
   /** Writes a document as XGBoost does: lengths and counts as int64 ('L'), objects closed by '}'. */
@@ -79,78 +155,129 @@ final class Ubjson {
     return out.toByteArray();
   }
 
-  private static Object readValue(ByteBuffer in, char marker) {
-    switch (marker) {
-      case '{':
-        return readObject(in);
-      case '[':
-        return readArray(in);
-      case 'S':
-        return readString(in);
-      case 'Z': case 'T': case 'F':
-        return new Scalar(marker, new byte[0]);
-      default:
-        byte[] payload = new byte[width(marker)];
-        in.get(payload);
-        return new Scalar(marker, payload);
+  private byte marker() throws Malformed {
+    need(1);
+    return bytes[pos++];
+  }
+
+  private void need(long n) throws Malformed {
+    if (n > bytes.length - pos) {
+      throw new Malformed("byte offset " + pos + ": the file ends " + (n == 1 ? "here" : "within "
+          + n + " bytes") + " (" + (bytes.length - pos) + " left), in the middle of a value");
     }
   }
 
-  private static Map<String, Object> readObject(ByteBuffer in) {
-    Map<String, Object> object = new LinkedHashMap<>();
+  private byte[] take(int n) throws Malformed {
+    need(n);
+    pos += n;
+    return Arrays.copyOfRange(bytes, pos - n, pos);
+  }
+
+  private Object value(byte marker, int depth) throws Malformed {
+    if (depth > ModelDocument.MAX_DEPTH) {
+      throw new Malformed("byte offset " + pos + ": nested deeper than " + ModelDocument.MAX_DEPTH + " levels");
+    }
+    return switch (marker) {
+      case '{' -> object(depth);
+      case '[' -> array(depth);
+      case 'S' -> text(marker());
+      case 'T', 'F', 'Z' -> new Scalar((char) marker, new byte[0]);
+      case 'i', 'U', 'I', 'l', 'L', 'd', 'D' -> new Scalar((char) marker, take(width((char) marker)));
+      default -> throw new Malformed("byte offset " + (pos - 1) + ": '" + printable(marker)
+          + "' is not a UBJSON value marker");
+    };
+  }
+
+  private Map<String, Object> object(int depth) throws Malformed {
+    Map<String, Object> map = new LinkedHashMap<>();
     while (true) {
-      char marker = (char) in.get();
+      byte marker = marker();
       if (marker == '}') {
-        return object;
+        return map;
       }
-      String key = readString(in, marker);
-      object.put(key, readValue(in, (char) in.get()));
+      String key = text(marker);
+      Object value = value(marker(), depth + 1);
+      if (map.put(key, value) != null) {
+        throw new Malformed("byte offset " + pos + ": key '" + key + "' appears twice in one object");
+      }
     }
   }
 
-  private static Object readArray(ByteBuffer in) {
-    char marker = (char) in.get();
+  private Object array(int depth) throws Malformed {
+    int start = pos - 1;
+    byte marker = marker();
+    byte type = 0;
     if (marker == '$') {
-      char type = (char) in.get();
-      if (in.get() != '#') {
-        throw new IllegalArgumentException("a typed array without a count at byte " + (in.position() - 1));
+      type = marker();
+      marker = marker();
+      if (marker != '#') {
+        throw new Malformed("byte offset " + (pos - 1) + ": a typed array needs a count ('#')");
       }
-      int count = length(in, (char) in.get());
-      byte[] data = new byte[count * width(type)];
-      in.get(data);
-      return new TypedArray(type, count, data);
     }
-    List<Object> items = new ArrayList<>();
     if (marker == '#') {
-      int count = length(in, (char) in.get());
-      for (int i = 0; i < count; i++) {
-        items.add(readValue(in, (char) in.get()));
+      long count = length(marker());
+      if (type != 0) {
+        return typed(type, count, start);
+      }
+      // Every element takes at least one byte.
+      need(count);
+      List<Object> items = new ArrayList<>((int) count);
+      for (long i = 0; i < count; i++) {
+        items.add(value(marker(), depth + 1));
       }
       return new Array(items, true);
     }
+    List<Object> items = new ArrayList<>();
     while (marker != ']') {
-      items.add(readValue(in, marker));
-      marker = (char) in.get();
+      items.add(value(marker, depth + 1));
+      marker = marker();
     }
     return new Array(items, false);
   }
 
-  private static String readString(ByteBuffer in) {
-    return readString(in, (char) in.get());
-  }
-
-  private static String readString(ByteBuffer in, char lengthMarker) {
-    byte[] bytes = new byte[length(in, lengthMarker)];
-    in.get(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  private static int length(ByteBuffer in, char marker) {
-    long n = readInteger(marker, in);
-    if (n < 0 || n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("length " + n + " at byte " + in.position() + " is out of range");
+  private TypedArray typed(byte type, long count, int start) throws Malformed {
+    int size = switch (type) {
+      case 'i', 'U', 'I', 'l', 'L', 'd', 'D' -> width((char) type);
+      default -> throw new Malformed("byte offset " + (pos - 1) + ": '" + printable(type)
+          + "' is not a type XGBoost writes in a typed array");
+    };
+    if (count > (bytes.length - pos) / size) {
+      throw new Malformed("byte offset " + start + ": an array of " + count + " values of " + size
+          + " bytes, but only " + (bytes.length - pos) + " bytes are left in the file");
     }
-    return (int) n;
+    return new TypedArray((char) type, (int) count, take((int) count * size));
+  }
+
+  private String text(byte lengthMarker) throws Malformed {
+    int at = pos - 1;
+    long length = length(lengthMarker);
+    need(length);
+    try {
+      String s = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, pos, (int) length)).toString();
+      pos += (int) length;
+      return s;
+    } catch (CharacterCodingException e) {
+      throw new Malformed("byte offset " + at + ": a string that is not UTF-8");
+    }
+  }
+
+  private long length(byte marker) throws Malformed {
+    int at = pos - 1;
+    if (marker != 'i' && marker != 'U' && marker != 'I' && marker != 'l' && marker != 'L') {
+      throw new Malformed("byte offset " + at + ": '" + printable(marker) + "' is not a length marker");
+    }
+    long length = readInteger((char) marker, ByteBuffer.wrap(take(width((char) marker))));
+    if (length < 0 || length > bytes.length) {
+      throw new Malformed("byte offset " + at + ": a length of " + length + " in a file of "
+          + bytes.length + " bytes");
+    }
+    return length;
+  }
+
+  private static String printable(byte b) {
+    return b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("0x%02X", b & 0xff);
   }
 
   private static long readInteger(char marker, ByteBuffer in) {
@@ -166,7 +293,7 @@ final class Ubjson {
 
   private static int width(char marker) {
     return switch (marker) {
-      case 'i', 'U', 'C' -> 1;
+      case 'i', 'U' -> 1;
       case 'I' -> 2;
       case 'l', 'd' -> 4;
       case 'L', 'D' -> 8;

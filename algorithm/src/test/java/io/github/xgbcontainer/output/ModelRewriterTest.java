@@ -126,7 +126,27 @@ class ModelRewriterTest {
   void notUbjson_isRefusedWithTheReason() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
         () -> ModelRewriter.portable(new byte[] {'{', 'L', 0, 0}));
-    assertEquals("the UBJSON document ends early", e.getMessage());
+    assertEquals("not a UBJSON model: byte offset 2: the file ends within 8 bytes (2 left), in the middle of a value",
+        e.getMessage());
+  }
+
+  @Test
+  void typedArrayLongerThanTheFile_isRefusedBeforeAllocating() {
+    // [$d#l <100 million>: 400 MB of floats claimed by a 9-byte file; the rewriter reads with the
+    // same bounded decoder as the validator, so a count is checked against the bytes present.
+    byte[] model = {'[', '$', 'd', '#', 'l', 0x05, (byte) 0xF5, (byte) 0xE1, 0x00};
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ModelRewriter.portable(model));
+    assertEquals("not a UBJSON model: byte offset 4: a length of 100000000 in a file of 9 bytes", e.getMessage());
+  }
+
+  @Test
+  void nestingDeeperThanAnyModel_isRefused() {
+    byte[] model = new byte[40];
+    java.util.Arrays.fill(model, (byte) '[');
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ModelRewriter.portable(model));
+    assertEquals("not a UBJSON model: byte offset 34: nested deeper than 32 levels", e.getMessage());
   }
 
   private float[] classes(int k) {
@@ -167,7 +187,7 @@ class ModelRewriterTest {
     }
   }
 
-  private static Map<String, Object> learner(byte[] model) {
+  private static Map<String, Object> learner(byte[] model) throws ModelDocument.Malformed {
     return map(map(Ubjson.read(model)).get("learner"));
   }
 
