@@ -103,14 +103,17 @@ final class CsvParser implements BlockParser {
         }
         if (contentEnd > pos) {
           if (out.rows == out.capacity) {
-            // past the bound only a line short of delimiters can come: it is ragged
+            // Past the bound only a line short of delimiters can come, which cannot parse: read it
+            // alone so that it fails with its own error (an unclosed quote, a ragged row).
+            Rows alone = new Rows(1);
+            try {
+              row(block, b, pos, contentEnd, line, alone, quoted);
+            } finally {
+              alone.close();
+            }
             throw ragged(line, countFields(b, pos, contentEnd));
           }
-          if (quoted) {
-            quotedRow(block, b, pos, contentEnd, line, out);
-          } else {
-            plainRow(block, b, pos, contentEnd, line, out);
-          }
+          row(block, b, pos, contentEnd, line, out, quoted);
           out.rows++;
         }
         pos = lineEnd + 1;
@@ -119,6 +122,15 @@ final class CsvParser implements BlockParser {
     } catch (DataFormatException | RuntimeException e) {
       out.close();
       throw e;
+    }
+  }
+
+  private void row(TextBlock block, byte[] b, int lineStart, int contentEnd, long line, Rows out, boolean quoted)
+      throws DataFormatException {
+    if (quoted) {
+      quotedRow(block, b, lineStart, contentEnd, line, out);
+    } else {
+      plainRow(block, b, lineStart, contentEnd, line, out);
     }
   }
 
