@@ -16,14 +16,18 @@ interface BlockParser {
    *
    * @param batch the rows, or {@code null} when there were none
    * @param lines the number of lines the block held, empty ones included
-   * @param valueless LibSVM pairs written {@code index:} with no value, read as missing values
-   * @param firstValueless the block's line (from 1) of the first such pair, 0 when there is none
-   * @param quoted whether the block had quoted CSV fields and went through the dialect parser
+   * @param counts what each segment (stream) of the block held, or {@code null} when the parser
+   *     counted nothing (a block of empty lines)
    */
-  record ParsedBlock(Batch batch, long lines, long valueless, long firstValueless, boolean quoted) {
+  record ParsedBlock(Batch batch, long lines, TextBlock.Counts counts) {
 
     ParsedBlock(Batch batch, long lines) {
-      this(batch, lines, 0, 0, false);
+      this(batch, lines, null);
+    }
+
+    /** Whether the block had quoted CSV fields and went through the dialect parser. */
+    boolean quoted() {
+      return counts != null && counts.anyQuoted();
     }
   }
 

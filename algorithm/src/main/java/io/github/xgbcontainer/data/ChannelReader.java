@@ -29,6 +29,8 @@ import java.util.logging.Logger;
 public final class ChannelReader {
 
   private static final Logger LOG = Logger.getLogger(ChannelReader.class.getName());
+  /** The parser for blocks before the channel's first non-empty line: it counts their lines. */
+  private static final BlockParser EMPTY_LINES = block -> new BlockParser.ParsedBlock(null, block.lineFeeds());
   static final int DEFAULT_BLOCK_BYTES = Integer.getInteger("xgbc.blockBytes", 4 << 20);
 
   private final ContentType contentType;
@@ -129,100 +131,196 @@ public final class ChannelReader {
       t.setDaemon(true);
       return t;
     });
+    Deque<PendingBlock> pending = new ArrayDeque<>();
     try {
-      BlockParser parser = null;
-      int features = 0;
+      Packer packer = new Packer(take(spare));
+      TextRead state = new TextRead(channel);
       long bytes = 0;
-      QueryGrouping grouping = new QueryGrouping(channel);
       for (DataStream stream : streams) {
-        Deque<Future<BlockParser.ParsedBlock>> pending = new ArrayDeque<>();
-        StreamTally tally = new StreamTally();
         try (InputStream in = stream.open()) {
-          byte[] buffer = take(spare);
-          int filled = 0;
-          boolean first = true;
-          boolean eof = false;
-          while (!eof) {
-            int n = in.read(buffer, filled, buffer.length - filled);
-            if (n < 0) {
-              eof = true;
-            } else {
-              filled += n;
-              bytes += n;
-              if (filled < buffer.length) {
-                continue;
-              }
-            }
-            int cut = eof ? filled : lastLineFeed(buffer, filled) + 1;
-            if (cut == 0) {
-              if (eof) {
-                break;
-              }
-              buffer = Arrays.copyOf(buffer, buffer.length * 2);
+          packer.startStream(stream);
+          int n;
+          while ((n = in.read(packer.buffer, packer.filled, packer.buffer.length - packer.filled)) >= 0) {
+            packer.filled += n;
+            bytes += n;
+            if (packer.filled < packer.buffer.length) {
               continue;
             }
-            if (parser == null) {
-              parser = parserFor(channel, stream, buffer, cut);
-              if (parser == null) {
-                // only empty lines so far: skip them, keeping the count for line numbers
-                tally.lines += new TextBlock(buffer, cut, first).lineFeeds();
-                System.arraycopy(buffer, cut, buffer, 0, filled - cut);
-                filled -= cut;
-                continue;
-              }
-              if (parser instanceof CsvParser csv) {
-                features = csv.features();
-                if (queryColumn != null) {
-                  if (queryColumn.feature() >= features) {
-                    throw new UserError("channel '" + channel + "', file '" + stream.name() + "': hyperparameter"
-                        + " 'query_column' is " + queryColumn.fileColumn() + " but the rows have "
-                        + (features + queryColumn.fileColumn() - queryColumn.feature() - 1) + " columns");
-                  }
-                  features--;
-                }
-              }
+            int cut = lastLineFeed(packer.buffer, packer.filled) + 1;
+            if (cut == 0) {
+              // one line longer than a block: grow the buffer until it holds the line
+              packer.buffer = Arrays.copyOf(packer.buffer, packer.buffer.length * 2);
+              continue;
             }
-            byte[] next = filled - cut > blockBytes ? new byte[buffer.length] : take(spare);
-            System.arraycopy(buffer, cut, next, 0, filled - cut);
-            TextBlock block = new TextBlock(buffer, cut, first);
-            BlockParser chosen = parser;
-            pending.add(pool.submit(() -> {
-              try {
-                return chosen.parse(block);
-              } finally {
-                recycle(spare, block.bytes());
-              }
-            }));
-            first = false;
-            buffer = next;
-            filled -= cut;
+            byte[] next = packer.filled - cut > blockBytes ? new byte[packer.buffer.length] : take(spare);
+            submit(state, packer.cut(cut, next), pool, spare, pending);
             while (pending.size() > threads * 2) {
-              collect(pending.removeFirst(), channel, stream, tally, batches, grouping);
+              collect(pending.removeFirst(), state, batches);
             }
           }
-          while (!pending.isEmpty()) {
-            collect(pending.removeFirst(), channel, stream, tally, batches, grouping);
-          }
-          tally.report(channel, stream);
+          packer.endStream();
         } catch (MalformedStreamException e) {
           throw new UserError("channel '" + channel + "', file '" + stream.name() + "', " + e.getMessage(), e);
         } catch (IOException e) {
           throw new PlatformError("channel '" + channel + "', file '" + stream.name() + "': read failed: "
               + e.getMessage(), e);
-        } finally {
-          for (Future<BlockParser.ParsedBlock> f : pending) {
-            f.cancel(true);
-            closeQuietly(f);
-          }
         }
       }
-      return finish(channel, streams, batches, features, bytes, start, grouping, List.of());
-    } catch (RuntimeException e) {
+      if (packer.filled > 0) {
+        submit(state, packer.cut(packer.filled, null), pool, spare, pending);
+      }
+      while (!pending.isEmpty()) {
+        collect(pending.removeFirst(), state, batches);
+      }
+      state.reportLast();
+      return finish(channel, streams, batches, state.features, bytes, start, state.grouping, List.of());
+    } catch (RuntimeException | Error e) {
+      // (an Error too: out of memory in the reading thread leaves no parse running and no batch open)
+      for (PendingBlock p : pending) {
+        p.future().cancel(true);
+        closeQuietly(p.future());
+      }
       batches.forEach(Batch::close);
       throw e;
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Where one stream's bytes begin in a block. Blocks are cut only when full, so one block holds the
+   * ends and beginnings of as many streams as fit: a channel of many small files (Spark's
+   * {@code part-} files) costs a block per 4 MiB, not a block, a parse task and a batch per file.
+   *
+   * @param stream the stream
+   * @param tally what the stream's blocks add up to, shared by its segments
+   * @param start the byte offset in the block
+   * @param linesBefore line feeds in the block before {@code start}
+   * @param streamStart whether the segment starts at the stream's first byte; otherwise it
+   *     continues the stream of the previous block's last segment
+   */
+  private record Segment(DataStream stream, StreamTally tally, int start, long linesBefore, boolean streamStart) {}
+
+  /** A block handed to a parser, with the segments that say which lines belong to which stream. */
+  private record PendingBlock(Future<BlockParser.ParsedBlock> future, List<Segment> segments) {}
+
+  /** A cut block: its bytes, their length and the streams in it. */
+  private record Cut(byte[] bytes, int length, List<Segment> segments) {}
+
+  /** What one read of a text channel learns as it goes. */
+  private static final class TextRead {
+    final String channel;
+    final QueryGrouping grouping;
+    /** Chosen from the channel's first non-empty line (CSV: its delimiter and field count); null until then. */
+    BlockParser parser;
+    int features;
+    /** The stream of the last collected segment: its warnings are given once it is done. */
+    Segment last;
+
+    TextRead(String channel) {
+      this.channel = channel;
+      this.grouping = new QueryGrouping(channel);
+    }
+
+    /** Collecting reached {@code segment}: a stream before it is done. */
+    void reached(Segment segment) {
+      if (last != null && last.tally() != segment.tally()) {
+        last.tally().report(channel, last.stream());
+      }
+      last = segment;
+    }
+
+    void reportLast() {
+      if (last != null) {
+        last.tally().report(channel, last.stream());
+      }
+    }
+  }
+
+  /**
+   * Fills one buffer with the streams of a channel back to back, each ending with a line feed, and
+   * remembers where each stream begins.
+   */
+  private static final class Packer {
+    byte[] buffer;
+    int filled;
+    private List<Segment> segments = new ArrayList<>();
+    /** Line feeds in {@code buffer[0, counted)}: counted only when a stream starts inside a block. */
+    private int counted;
+    private long countedLines;
+
+    Packer(byte[] buffer) {
+      this.buffer = buffer;
+    }
+
+    void startStream(DataStream stream) {
+      countedLines += countLineFeeds(buffer, counted, filled);
+      counted = filled;
+      segments.add(new Segment(stream, new StreamTally(), filled, countedLines, true));
+    }
+
+    /** Ends the stream with a line feed, so that the next one starts on a line of its own. */
+    void endStream() {
+      Segment last = segments.get(segments.size() - 1);
+      if (last.start() == filled) {
+        // nothing of the stream in this buffer: an empty file, or one that ended with the last cut
+        segments.remove(segments.size() - 1);
+      } else if (buffer[filled - 1] != '\n') {
+        buffer[filled++] = '\n'; // there is room: a full buffer is cut before the stream's next read
+      }
+    }
+
+    /** Hands out {@code buffer[0, cut)} and carries the rest over into {@code next}. */
+    Cut cut(int cut, byte[] next) {
+      List<Segment> inBlock = new ArrayList<>();
+      List<Segment> carried = new ArrayList<>();
+      for (Segment s : segments) {
+        (s.start() < cut ? inBlock : carried).add(s);
+      }
+      Cut block = new Cut(buffer, cut, inBlock);
+      List<Segment> rest = new ArrayList<>();
+      if (carried.isEmpty() || carried.get(0).start() > cut) {
+        // the stream being cut continues in the next block (at its end it adds nothing there)
+        Segment open = inBlock.get(inBlock.size() - 1);
+        rest.add(new Segment(open.stream(), open.tally(), 0, 0, false));
+      }
+      for (Segment s : carried) {
+        rest.add(new Segment(s.stream(), s.tally(), s.start() - cut, 0, s.streamStart()));
+      }
+      if (next != null) {
+        System.arraycopy(buffer, cut, next, 0, filled - cut);
+      }
+      buffer = next;
+      filled -= cut;
+      segments = rest;
+      counted = 0;
+      countedLines = 0;
+      return block;
+    }
+  }
+
+  private void submit(TextRead state, Cut cut, ExecutorService pool, BlockingQueue<byte[]> spare,
+      Deque<PendingBlock> pending) {
+    if (state.parser == null) {
+      state.parser = parserFor(state.channel, cut);
+      if (state.parser instanceof CsvParser csv) {
+        state.features = csv.features() - (queryColumn != null ? 1 : 0);
+      }
+    }
+    List<Segment> segments = cut.segments();
+    long[] starts = new long[segments.size()];
+    for (int i = 0; i < starts.length; i++) {
+      starts[i] = segments.get(i).linesBefore() + 1;
+    }
+    TextBlock block = new TextBlock(cut.bytes(), cut.length(), starts, segments.get(0).streamStart());
+    BlockParser chosen = state.parser == null ? EMPTY_LINES : state.parser;
+    pending.add(new PendingBlock(pool.submit(() -> {
+      try {
+        return chosen.parse(block);
+      } finally {
+        recycle(spare, block.bytes());
+      }
+    }), segments));
   }
 
   /** The binary path: one stream after another through the content type's record reader. */
@@ -244,7 +342,7 @@ public final class ChannelReader {
               }
             }
             batches.add(batch);
-            grouping.accept(batch, stream.name(), (row, line) -> -(base + row + 1));
+            grouping.accept(batch, (row, line) -> new QueryGrouping.Place(stream.name(), -(base + row + 1)));
             rowsBefore[0] += batch.rows();
           });
         } catch (MalformedStreamException e) {
@@ -319,10 +417,13 @@ public final class ChannelReader {
     }
   }
 
-  private BlockParser parserFor(String channel, DataStream stream, byte[] buffer, int length) {
+  /** The parser for the channel, from the block's first non-empty line; null when it has none. */
+  private BlockParser parserFor(String channel, Cut cut) {
     if (contentType == ContentType.LIBSVM) {
       return new LibSvmParser();
     }
+    byte[] buffer = cut.bytes();
+    int length = cut.length();
     int lineStart = 0;
     while (lineStart < length) {
       int lineEnd = lineStart;
@@ -331,6 +432,12 @@ public final class ChannelReader {
       }
       int contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
       if (contentEnd > lineStart) {
+        DataStream stream = null;
+        for (Segment s : cut.segments()) {
+          if (s.start() <= lineStart) {
+            stream = s.stream();
+          }
+        }
         // As the official image: the channel's first line decides the delimiter for all its files.
         CsvDialect dialect = CsvDialect.sniff(buffer, lineStart, contentEnd);
         int fields = dialect == null ? 1 : dialect.fields(buffer, lineStart, contentEnd);
@@ -346,45 +453,87 @@ public final class ChannelReader {
         }
         LOG.info("channel '" + channel + "', file '" + stream.name() + "': CSV delimiter " + dialect.describe()
             + ", " + fields + " columns (from the first line)");
-        return new CsvParser(dialect, fields, true, csvWeights);
+        CsvParser csv = new CsvParser(dialect, fields, true, csvWeights);
+        if (queryColumn != null && queryColumn.feature() >= csv.features()) {
+          throw new UserError("channel '" + channel + "', file '" + stream.name() + "': hyperparameter"
+              + " 'query_column' is " + queryColumn.fileColumn() + " but the rows have " + fields + " columns");
+        }
+        return csv;
       }
       lineStart = lineEnd + 1;
     }
     return null;
   }
 
-  /** Takes the next parsed block of a stream, in order: its batch, its query ids, its lines. */
-  private void collect(Future<BlockParser.ParsedBlock> future, String channel, DataStream stream, StreamTally tally,
-      List<Batch> batches, QueryGrouping grouping) {
+  /**
+   * Takes the next parsed block, in order: its batch, its query ids, and per stream in it the lines,
+   * rows and cells to warn about.
+   */
+  private void collect(PendingBlock pending, TextRead state, List<Batch> batches) {
+    String channel = state.channel;
+    List<Segment> segments = pending.segments();
+    int count = segments.size();
+    // where each segment's lines and rows begin in its stream: 0 for a stream's start, else what
+    // its earlier blocks held
+    long[] lineBase = new long[count];
+    long[] rowBase = new long[count];
+    long[] linesBefore = new long[count];
+    for (int i = 0; i < count; i++) {
+      Segment s = segments.get(i);
+      lineBase[i] = s.streamStart() ? 0 : s.tally().lines;
+      rowBase[i] = s.streamStart() ? 0 : s.tally().rows;
+      linesBefore[i] = s.linesBefore();
+    }
     try {
-      BlockParser.ParsedBlock parsed = future.get();
+      BlockParser.ParsedBlock parsed = pending.future().get();
+      long[] lines = new long[count];
+      for (int i = 0; i < count; i++) {
+        lines[i] = (i + 1 < count ? segments.get(i + 1).linesBefore() : parsed.lines()) - segments.get(i).linesBefore();
+      }
+      TextBlock.Counts counts = parsed.counts();
       Batch batch = parsed.batch();
       if (batch != null) {
-        long lineBase = tally.lines;
-        long rowBase = tally.rows;
-        // without empty lines a block's rows are its lines, so a row's line is known
-        boolean rowsAreLines = parsed.lines() == batch.rows();
-        QueryGrouping.Locator locator = (row, line) -> line > 0 ? lineBase + line
-            : rowsAreLines ? lineBase + row + 1 : -(rowBase + row + 1);
+        // the batch row where each segment's rows begin
+        long[] firstRow = new long[count + 1];
+        for (int i = 0; i < count; i++) {
+          firstRow[i + 1] = firstRow[i] + counts.rows(i);
+        }
+        QueryGrouping.Locator locator = (row, line) -> {
+          if (line > 0) {
+            int i = segmentOf(linesBefore, line - 1);
+            return new QueryGrouping.Place(segments.get(i).stream().name(),
+                lineBase[i] + line - segments.get(i).linesBefore());
+          }
+          int i = segmentOf(firstRow, row);
+          long inSegment = row - firstRow[i];
+          // without empty lines a segment's rows are its lines, so a row's line is known
+          return new QueryGrouping.Place(segments.get(i).stream().name(), counts.rows(i) == lines[i]
+              ? lineBase[i] + inSegment + 1 : -(rowBase[i] + inSegment + 1));
+        };
         if (queryColumn != null && batch.isDense()) {
           try {
             batch = queryColumn.extract(batch);
           } catch (DataFormatException d) {
-            long place = locator.at((int) d.localLine() - 1, 0);
-            throw new UserError("channel '" + channel + "', file '" + stream.name() + "', "
-                + (place > 0 ? "line " + place : "row " + -place) + (d.column() > 0 ? ", column " + d.column() : "")
-                + ": " + d.getMessage(), d);
+            QueryGrouping.Place place = locator.at((int) d.localLine() - 1, 0);
+            throw new UserError("channel '" + channel + "', file '" + place.file() + "', "
+                + (place.at() > 0 ? "line " + place.at() : "row " + -place.at())
+                + (d.column() > 0 ? ", column " + d.column() : "") + ": " + d.getMessage(), d);
           }
         }
         batches.add(batch);
-        grouping.accept(batch, stream.name(), locator);
-        tally.rows += batch.rows();
+        state.grouping.accept(batch, locator);
       }
-      tally.add(parsed);
+      for (int i = 0; i < count; i++) {
+        Segment s = segments.get(i);
+        state.reached(s);
+        s.tally().add(lines[i], counts, i, lineBase[i] - s.linesBefore());
+      }
     } catch (ExecutionException e) {
       if (e.getCause() instanceof DataFormatException d) {
-        String where = "channel '" + channel + "', file '" + stream.name() + "', line "
-            + (tally.lines + d.localLine()) + (d.column() > 0 ? ", column " + d.column() : "");
+        int i = segmentOf(linesBefore, d.localLine() - 1);
+        String where = "channel '" + channel + "', file '" + segments.get(i).stream().name() + "', line "
+            + (lineBase[i] + d.localLine() - segments.get(i).linesBefore())
+            + (d.column() > 0 ? ", column " + d.column() : "");
         throw new UserError(where + ": " + d.getMessage(), d);
       }
       if (e.getCause() instanceof RuntimeException r) {
@@ -397,6 +546,25 @@ public final class ChannelReader {
     }
   }
 
+  /**
+   * The segment that holds {@code at}: the last whose first entry in {@code firsts} (ascending,
+   * the first 0) is at most {@code at}, so a segment without rows is passed over to the next, which
+   * shares its first row. A block may hold 100,000 segments: a binary search.
+   */
+  private static int segmentOf(long[] firsts, long at) {
+    int low = 0;
+    int high = firsts.length - 1;
+    while (low < high) {
+      int mid = (low + high + 1) >>> 1;
+      if (firsts[mid] <= at) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return low;
+  }
+
   /** What the blocks of one stream add up to: lines for error messages, rows, and what to warn about once. */
   private static final class StreamTally {
     long lines;
@@ -406,18 +574,25 @@ public final class ChannelReader {
     long blocks;
     long quoted;
 
-    void add(BlockParser.ParsedBlock parsed) {
-      blocks++;
-      if (parsed.quoted()) {
-        quoted++;
-      }
-      if (parsed.valueless() > 0) {
-        if (valueless == 0) {
-          firstValueless = lines + parsed.firstValueless();
+    /**
+     * Adds segment {@code s} of a block, of {@code lines} lines; {@code lineShift} turns the
+     * block's line numbers into the stream's.
+     */
+    void add(long lines, TextBlock.Counts counts, int s, long lineShift) {
+      if (counts != null) {
+        blocks++;
+        if (counts.quoted(s)) {
+          quoted++;
         }
-        valueless += parsed.valueless();
+        if (counts.valueless(s) > 0) {
+          if (valueless == 0) {
+            firstValueless = lineShift + counts.firstValueless(s);
+          }
+          valueless += counts.valueless(s);
+        }
+        rows += counts.rows(s);
       }
-      lines += parsed.lines();
+      this.lines += lines;
     }
 
     /** One warning per file, not one per cell: a file may hold many such cells. */
@@ -443,6 +618,16 @@ public final class ChannelReader {
     } catch (Exception ignored) {
       // the block failed or was cancelled: nothing was kept
     }
+  }
+
+  private static long countLineFeeds(byte[] buffer, int from, int to) {
+    long count = 0;
+    for (int i = from; i < to; i++) {
+      if (buffer[i] == '\n') {
+        count++;
+      }
+    }
+    return count;
   }
 
   private static int lastLineFeed(byte[] buffer, int length) {

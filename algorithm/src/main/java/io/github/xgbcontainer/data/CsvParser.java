@@ -88,6 +88,7 @@ final class CsvParser implements BlockParser {
     byte[] b = block.bytes();
     int end = block.length();
     Rows out = new Rows(rowBound(b, end));
+    TextBlock.Counts counts = new TextBlock.Counts(block);
     try {
       long line = 0;
       int pos = 0;
@@ -113,12 +114,16 @@ final class CsvParser implements BlockParser {
             }
             throw ragged(line, countFields(b, pos, contentEnd));
           }
+          if (quoted && hasQuote(b, pos, contentEnd)) {
+            counts.quoted(line);
+          }
           row(block, b, pos, contentEnd, line, out, quoted);
           out.rows++;
+          counts.row(line);
         }
         pos = lineEnd + 1;
       }
-      return out.finish(line, quoted);
+      return out.finish(line, counts);
     } catch (DataFormatException | RuntimeException e) {
       out.close();
       throw e;
@@ -223,12 +228,12 @@ final class CsvParser implements BlockParser {
       }
     }
 
-    ParsedBlock finish(long lines, boolean quoted) {
+    ParsedBlock finish(long lines, TextBlock.Counts counts) {
       if (rows == 0) {
         close();
-        return new ParsedBlock(null, lines, 0, 0, quoted);
+        return new ParsedBlock(null, lines, counts);
       }
-      return new ParsedBlock(Batch.dense(rows, features, present, labelMem, weightMem, valueMem), lines, 0, 0, quoted);
+      return new ParsedBlock(Batch.dense(rows, features, present, labelMem, weightMem, valueMem), lines, counts);
     }
 
     void close() {
@@ -293,7 +298,7 @@ final class CsvParser implements BlockParser {
         throw QUOTED_FIELD;
       }
       // Inference payloads are rows of features only: a word on the first line is a bad value there.
-      if (labelled && block.firstInStream() && line == 1) {
+      if (labelled && block.startsStream(line)) {
         throw new DataFormatException(line, 0, "'" + BlockParser.snippet(lineBytes, lineStart, lineEnd)
             + "' looks like a header: remove it (CSV input has no header row"
             + (labelled ? "; the label is the first column)" : ")"));

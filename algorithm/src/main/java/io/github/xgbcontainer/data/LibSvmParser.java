@@ -50,15 +50,21 @@ final class LibSvmParser implements BlockParser {
       int rows = 0;
       int nnz = 0;
       int maxIndex = -1;
-      long valueless = 0;
-      long firstValueless = 0;
+      TextBlock.Counts counts = new TextBlock.Counts(block);
       long line = 0;
       int pos = 0;
       indptr.put(0, 0);
       QueryRuns.Builder queries = new QueryRuns.Builder();
       int withQuery = 0; // rows of this block so far: 1 all with qid, -1 all without, 0 none yet
+      long streamLine = 1; // the block line where the current stream's part of the block begins
       while (pos < end) {
         line++;
+        if (block.startsStream(line)) {
+          // a query may continue into the next file, but whether rows have ids is each file's
+          // own: a file that differs from the one before is refused, naming both, by QueryGrouping
+          withQuery = 0;
+          streamLine = line;
+        }
         int lineEnd = pos;
         while (lineEnd < end && b[lineEnd] != '\n') {
           lineEnd++;
@@ -120,9 +126,7 @@ final class LibSvmParser implements BlockParser {
           if (colon + 1 == p) {
             // 'index:' with no value (one row of the official abalone-multiclass sample): the
             // cell is missing, so it is left out of the row; the reader warns once per file.
-            if (valueless++ == 0) {
-              firstValueless = line;
-            }
+            counts.valueless(line);
             continue;
           }
           indices.put(nnz, index);
@@ -138,11 +142,12 @@ final class LibSvmParser implements BlockParser {
                 : "this row has no query id ('qid:') but the rows before it have one; every row needs one, or none");
           }
           withQuery = has;
-          if (has > 0) {
-            queries.row(rows, queryId, line);
-          }
+          // rows without an id are a run of id -1, placed where their file's part of the block
+          // begins (as a whole block without ids is): the batch may hold files with ids and without
+          queries.row(rows, has > 0 ? queryId : -1, has > 0 ? line : streamLine);
         }
         if (token > 0) {
+          counts.row(line);
           rows++;
           indptr.put(rows, nnz);
         }
@@ -150,14 +155,14 @@ final class LibSvmParser implements BlockParser {
       }
       if (rows == 0) {
         closeAll(labelMem, weightMem, ptrMem, idxMem, valMem);
-        return new ParsedBlock(null, line);
+        return new ParsedBlock(null, line, counts);
       }
       if (!keepWeights) {
         weightMem.close();
       }
       Batch batch = Batch.sparse(rows, maxIndex + 1, labelMem, keepWeights ? weightMem : null,
           valMem, ptrMem, idxMem).withQueries(queries.build(true));
-      return new ParsedBlock(batch, line, valueless, firstValueless, false);
+      return new ParsedBlock(batch, line, counts);
     } catch (DataFormatException | RuntimeException e) {
       closeAll(labelMem, weightMem, ptrMem, idxMem, valMem);
       throw e;

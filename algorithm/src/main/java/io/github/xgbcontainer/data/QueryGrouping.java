@@ -16,16 +16,22 @@ import java.util.Map;
  */
 final class QueryGrouping {
 
-  /** Where a batch's rows are in their file, for messages. */
+  /** Where a batch's rows are, for messages: a batch may hold rows of several small files. */
   @FunctionalInterface
   interface Locator {
     /**
      * @param row the row within the batch, from 0
      * @param line the row's line within its block as the parser saw it, or 0 when unknown
-     * @return the line in the file (positive), or minus the row in the file when lines are unknown
+     * @return the row's file and place in it
      */
-    long at(int row, long line);
+    Place at(int row, long line);
   }
+
+  /**
+   * @param file the file's name in the channel
+   * @param at the line in the file (positive), or minus the row in the file when lines are unknown
+   */
+  record Place(String file, long at) {}
 
   private final String channel;
   private final List<String> files = new ArrayList<>();
@@ -41,41 +47,36 @@ final class QueryGrouping {
     this.channel = channel;
   }
 
-  /** Takes the next batch of the channel, read from {@code file}. */
-  void accept(Batch batch, String file, Locator locator) {
-    if (files.isEmpty() || !files.get(files.size() - 1).equals(file)) {
-      files.add(file);
-    }
+  /** Takes the next batch of the channel. */
+  void accept(Batch batch, Locator locator) {
     QueryRuns runs = batch.queries();
     if (runs == null) {
-      if (withIds >= 0) {
-        throw new UserError(where(file, locator.at(0, 1)) + ": the rows from here on have no query id but the rows"
-            + " before them have one (" + describe(withIds) + "); every row needs one, or none");
-      }
-      if (withoutIds < 0) {
-        withoutIds = pack(locator.at(0, 1));
-      }
+      withoutIds(locator.at(0, 1));
       return;
-    }
-    if (withoutIds >= 0) {
-      throw new UserError(where(file, locator.at(0, line(runs, 0))) + ": this row has a query id but the rows before"
-          + " it have none (" + describe(withoutIds) + "); every row needs one, or none");
-    }
-    if (withIds < 0) {
-      withIds = pack(locator.at(0, line(runs, 0)));
     }
     for (int i = 0; i < runs.count(); i++) {
       long id = runs.ids()[i];
+      if (id < 0) {
+        withoutIds(locator.at(runs.firstRows()[i], line(runs, i)));
+        continue;
+      }
+      if (withoutIds >= 0) {
+        throw new UserError(where(locator.at(runs.firstRows()[i], line(runs, i))) + ": this row has a query id but the"
+            + " rows before it have none (" + describe(withoutIds) + "); every row needs one, or none");
+      }
+      if (withIds < 0) {
+        withIds = pack(locator.at(runs.firstRows()[i], line(runs, i)));
+      }
       int end = i + 1 < runs.count() ? runs.firstRows()[i + 1] : batch.rows();
       int length = end - runs.firstRows()[i];
       if (groups > 0 && id == current) {
         sizes[groups - 1] += length;
         continue;
       }
-      long here = locator.at(runs.firstRows()[i], line(runs, i));
+      Place here = locator.at(runs.firstRows()[i], line(runs, i));
       Long first = began.putIfAbsent(id, pack(here));
       if (first != null) {
-        throw new UserError(where(file, here) + ": query id " + id + " comes back after other queries (its rows"
+        throw new UserError(where(here) + ": query id " + id + " comes back after other queries (its rows"
             + " began in " + describe(first) + "); the rows of one query must be contiguous, perhaps you should"
             + " sort the rows by query id");
       }
@@ -92,15 +93,30 @@ final class QueryGrouping {
     return groups == 0 ? null : Arrays.copyOf(sizes, groups);
   }
 
-  private String where(String file, long at) {
-    return "channel '" + channel + "', file '" + file + "', " + place(at);
+  /** Rows without a query id begin at {@code here}. */
+  private void withoutIds(Place here) {
+    if (withIds >= 0) {
+      throw new UserError(where(here) + ": the rows from here on have no query id but the rows"
+          + " before them have one (" + describe(withIds) + "); every row needs one, or none");
+    }
+    if (withoutIds < 0) {
+      withoutIds = pack(here);
+    }
+  }
+
+  private String where(Place place) {
+    return "channel '" + channel + "', file '" + place.file() + "', " + place(place.at());
   }
 
   private static String place(long at) {
     return at > 0 ? "line " + at : "row " + -at;
   }
 
-  private long pack(long at) {
+  private long pack(Place place) {
+    if (files.isEmpty() || !files.get(files.size() - 1).equals(place.file())) {
+      files.add(place.file());
+    }
+    long at = place.at();
     long magnitude = Math.min(Math.abs(at), (1L << 40) - 1);
     return ((long) (files.size() - 1) << 41) | (at < 0 ? 1L << 40 : 0) | magnitude;
   }

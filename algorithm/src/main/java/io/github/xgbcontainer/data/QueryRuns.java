@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * The query ids of one batch's rows (learning to rank), as runs: run {@code i} holds the rows from
  * {@code firstRows[i]} up to the next run's first row (or the batch's end), all with query id
- * {@code ids[i]}. Consecutive runs have different ids. Kept on the heap: one entry per query.
+ * {@code ids[i]}. Consecutive runs have different ids. An id of -1 marks rows without one: a block
+ * packed from several files may hold files with query ids and files without, which
+ * {@link QueryGrouping} refuses, naming both. Kept on the heap: one entry per query.
  *
  * @param ids the query id of each run
  * @param firstRows the batch row (from 0) where each run begins, ascending, the first 0
@@ -48,9 +50,9 @@ record QueryRuns(long[] ids, int[] firstRows, long[] lines) {
       count++;
     }
 
-    /** The runs, or {@code null} when no row had a query id. */
+    /** The runs, or {@code null} when no row had a query id (rows without one are a run of id -1). */
     QueryRuns build(boolean withLines) {
-      if (count == 0) {
+      if (count == 0 || (count == 1 && ids[0] < 0)) {
         return null;
       }
       return new QueryRuns(Arrays.copyOf(ids, count), Arrays.copyOf(firstRows, count),

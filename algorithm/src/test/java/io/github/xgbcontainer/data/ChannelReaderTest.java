@@ -396,4 +396,154 @@ class ChannelReaderTest {
     assertEquals("channel 'train' has no data files: put at least one text/csv file in it",
         readFails(ContentType.CSV, false).getMessage());
   }
+
+  /** Spark's output: many small part- files, some empty, some without a final newline. */
+  private void writeParts(int files) throws IOException {
+    for (int i = 0; i < files; i++) {
+      String rows = i % 100 == 7 ? "" : i + ",1.5,2\n" + i + ",," + (i % 3 == 0 ? "3" : "3\n");
+      write(String.format("part-%05d.csv", i), rows);
+    }
+  }
+
+  /**
+   * Small files share blocks: 2,000 files of a few bytes make one block, one parse task and one
+   * batch, not 2,000; the reading thread allocates a bounded amount per file (it used to take a
+   * 4 MiB block buffer and a 64 KiB read buffer for each).
+   */
+  @Test
+  void csv_manySmallFilesShareBlocks_andCostBoundedHeapPerFile() throws IOException {
+    writeParts(2_000);
+    FolderChannel channel = FolderChannel.list("train", dir.resolve("train"), InputMode.FILE);
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+        .getThreadMXBean();
+    read(ContentType.CSV, false).close(); // warm up: classes, the parser threads' first blocks
+    long before = threads.getCurrentThreadAllocatedBytes();
+    try (ChannelData data = new ChannelReader(ContentType.CSV, false, 2, ChannelReader.DEFAULT_BLOCK_BYTES)
+        .read(channel)) {
+      long perFile = (threads.getCurrentThreadAllocatedBytes() - before) / 2_000;
+      assertEquals(1, data.batches().size(), "one block for 2,000 files of ~20 bytes");
+      assertEquals(2 * 1_980, data.rows());
+      assertEquals(2, data.features());
+      float[] labels = labels(data);
+      int row = 0;
+      for (int i = 0; i < 2_000; i++) {
+        if (i % 100 != 7) {
+          assertEquals(i, labels[row++]);
+          assertEquals(i, labels[row++]);
+        }
+      }
+      assertTrue(perFile < 16 * 1024, "heap allocated per file on the reading thread: " + perFile + " bytes");
+    }
+    // with blocks of 4 KiB: about 12 files a block, each block holding the ends of files
+    try (ChannelData data = read(ContentType.CSV, false, 4096)) {
+      assertEquals(2 * 1_980, data.rows());
+      assertTrue(data.batches().size() < 2_000 / 8, data.batches().size() + " batches");
+    }
+  }
+
+  /** Errors in packed blocks still name the file and its own line, wherever the block was cut. */
+  @Test
+  void csv_manySmallFiles_errorsNameTheFileAndItsLine() throws IOException {
+    writeParts(2_000);
+    write("part-01234.csv", "1234,1.5,2\n1234,x,3\n");
+    for (int block : new int[] {ChannelReader.DEFAULT_BLOCK_BYTES, 4096, 64}) {
+      assertEquals("channel 'train', file 'part-01234.csv', line 2, column 2: 'x' is not a number "
+          + "(leave the field empty for a missing value)",
+          assertThrows(UserError.class, () -> read(ContentType.CSV, false, block)).getMessage(), "block " + block);
+    }
+    write("part-01234.csv", "1234,1.5,2\n1234,1,3\n");
+    write("part-01500.csv", "label,a,b\n1500,1,3\n");
+    for (int block : new int[] {ChannelReader.DEFAULT_BLOCK_BYTES, 4096, 64}) {
+      assertEquals("channel 'train', file 'part-01500.csv', line 1: 'label,a,b' looks like a header: remove it "
+          + "(CSV input has no header row; the label is the first column)",
+          assertThrows(UserError.class, () -> read(ContentType.CSV, false, block)).getMessage(), "block " + block);
+    }
+    write("part-01500.csv", "1500,1,3\n1500,1,3,4\n");
+    assertEquals("channel 'train', file 'part-01500.csv', line 2: expected 3 columns, found 4 "
+        + "(every row needs the same columns as the first row)", readFails(ContentType.CSV, false).getMessage());
+  }
+
+  /** LibSVM small files too, with a file that ends without a newline running into no other. */
+  @Test
+  void libsvm_manySmallFilesShareBlocks() throws IOException {
+    for (int i = 0; i < 500; i++) {
+      write(String.format("part-%05d", i), i + " 0:1 3:2\n" + i + " 1:4");
+    }
+    try (ChannelData data = read(ContentType.LIBSVM, false)) {
+      assertEquals(1, data.batches().size());
+      assertEquals(1_000, data.rows());
+      assertEquals(4, data.features());
+    }
+    write("part-00321", "321 0:1\n321 0:1\n321 2:y\n");
+    assertEquals("channel 'train', file 'part-00321', line 3, column 2: the value 'y' is not a number",
+        readFails(ContentType.LIBSVM, false).getMessage());
+  }
+
+  /**
+   * In a small file packed with others, query id errors, query_column errors and the valueless-cell
+   * warning still name that file and its own line; a query may continue into the next file.
+   */
+  @Test
+  void manySmallFiles_queryErrorsAndWarningsNameTheFileAndItsLine() throws IOException {
+    for (int i = 0; i < 300; i++) {
+      write(String.format("part-%05d", i), "1 qid:" + i + " 0:1\n0 qid:" + i + " 1:2\n");
+    }
+    write("part-00150", "1 qid:150 0:1\n\n0 qid:150 1:\n0 qid:150 1:3 2:\n");
+    write("part-00151", "1 qid:150 0:1\n");
+    try (LogRecords log = new LogRecords(ChannelReader.class); ChannelData data = read(ContentType.LIBSVM, false)) {
+      assertEquals(1, data.batches().size(), "300 files of ~30 bytes in one block");
+      assertEquals(299, data.groups().length);
+      assertEquals(4, data.groups()[150], "query 150 continues from part-00150 into part-00151");
+      assertEquals(List.of("channel 'train', file 'part-00150': 2 features written 'index:' with no value (first on "
+          + "line 3) read as missing; perhaps you should write the value or leave the pair out"),
+          log.at(java.util.logging.Level.WARNING));
+    }
+    for (int block : new int[] {ChannelReader.DEFAULT_BLOCK_BYTES, 4096, 64}) {
+      write("part-00200", "1 qid:200 0:1\n\n0 qid:7 1:2\n");
+      assertEquals("channel 'train', file 'part-00200', line 3: query id 7 comes back after other queries (its rows"
+          + " began in file 'part-00007', line 1); the rows of one query must be contiguous, perhaps you should sort"
+          + " the rows by query id",
+          assertThrows(UserError.class, () -> read(ContentType.LIBSVM, false, block)).getMessage(), "block " + block);
+      write("part-00200", "1 qid:200 0:1\n0 qid:-2 1:2\n");
+      assertEquals("channel 'train', file 'part-00200', line 2, column 2: the query id '-2' is not a non-negative"
+          + " integer", assertThrows(UserError.class, () -> read(ContentType.LIBSVM, false, block)).getMessage());
+      write("part-00200", "\n1 0:1\n");
+      assertEquals("channel 'train', file 'part-00200', line 1: the rows from here on have no query id but the rows"
+          + " before them have one (file 'part-00000', line 1); every row needs one, or none",
+          assertThrows(UserError.class, () -> read(ContentType.LIBSVM, false, block)).getMessage(), "block " + block);
+      write("part-00200", "1 qid:200 0:1\n0 1:2\n");
+      assertEquals("channel 'train', file 'part-00200', line 2: this row has no query id ('qid:') but the rows before"
+          + " it have one; every row needs one, or none",
+          assertThrows(UserError.class, () -> read(ContentType.LIBSVM, false, block)).getMessage(), "block " + block);
+      write("part-00200", "1 qid:200 0:1\n");
+    }
+  }
+
+  /** query_column in CSV files packed into shared blocks: ids per file, errors naming the file and line. */
+  @Test
+  void manySmallFiles_queryColumnErrorsNameTheFileAndItsLine() throws IOException {
+    for (int i = 0; i < 300; i++) {
+      write(String.format("part-%05d.csv", i), "1," + i + ",5\n0," + i + ",6\n");
+    }
+    ChannelReader reader = new ChannelReader(ContentType.CSV, false, 2, 4096).withQueryColumn(2);
+    try (ChannelData data = reader.read(FolderChannel.list("train", dir.resolve("train"), InputMode.FILE))) {
+      assertTrue(data.batches().size() < 10, data.batches().size() + " batches");
+      assertEquals(300, data.groups().length);
+      assertEquals(1, data.features());
+    }
+    for (int block : new int[] {ChannelReader.DEFAULT_BLOCK_BYTES, 4096, 64}) {
+      ChannelReader packed = new ChannelReader(ContentType.CSV, false, 2, block).withQueryColumn(2);
+      write("part-00150.csv", "1,150,5\n0,150.5,6\n");
+      assertEquals("channel 'train', file 'part-00150.csv', line 2, column 2: the query id 150.5 is not a whole number"
+          + " in [0, 16777216] (query ids are read as float32, which holds larger ones inexactly), perhaps you should"
+          + " number the queries from 0", assertThrows(UserError.class,
+              () -> packed.read(FolderChannel.list("train", dir.resolve("train"), InputMode.FILE))).getMessage());
+      write("part-00150.csv", "1,150,5\n0,7,6\n");
+      assertEquals("channel 'train', file 'part-00150.csv', line 2: query id 7 comes back after other queries (its"
+          + " rows began in file 'part-00007.csv', line 1); the rows of one query must be contiguous, perhaps you"
+          + " should sort the rows by query id", assertThrows(UserError.class,
+              () -> packed.read(FolderChannel.list("train", dir.resolve("train"), InputMode.FILE))).getMessage());
+      write("part-00150.csv", "1,150,5\n");
+    }
+  }
 }
