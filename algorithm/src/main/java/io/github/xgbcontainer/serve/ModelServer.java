@@ -3,11 +3,19 @@ package io.github.xgbcontainer.serve;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import sun.misc.Signal;
 
@@ -22,14 +30,19 @@ public final class ModelServer implements AutoCloseable {
 
   private final ServedModel model;
   private final Server server;
+  private final ServerConnector connector;
   private final GracefulHandler graceful;
+  private final ConnectionsInUse inUse;
   private final int port;
   private final int graceSeconds;
 
-  private ModelServer(ServedModel model, Server server, GracefulHandler graceful, int port, int graceSeconds) {
+  private ModelServer(ServedModel model, Server server, ServerConnector connector, GracefulHandler graceful,
+      ConnectionsInUse inUse, int port, int graceSeconds) {
     this.model = model;
     this.server = server;
+    this.connector = connector;
     this.graceful = graceful;
+    this.inUse = inUse;
     this.port = port;
     this.graceSeconds = graceSeconds;
   }
@@ -54,18 +67,15 @@ public final class ModelServer implements AutoCloseable {
       QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 4 * settings.threads() + 8), 4);
       threads.setName("serve");
       Server server = new Server(threads);
-      // On stop (SIGTERM, see stopOnSigterm) the connector stops accepting at once and the
-      // graceful handler waits up to this long for the requests already accepted.
+      // On SIGTERM (see stopOnSigterm) the port closes and idle connections are closed at once;
+      // the requests already accepted get up to this long, then the server stops.
       server.setStopTimeout(TimeUnit.SECONDS.toMillis(settings.stopGraceSeconds()));
       server.setStopAtShutdown(true);
       ServerConnector connector = new ServerConnector(server);
       connector.setPort(settings.port());
       server.addConnector(connector);
-      GracefulHandler graceful = new GracefulHandler(
-          new RequestFailureLog(new InferenceHandler(model, settings, output)));
-      // Jetty cuts in-flight requests that go idle for a second during shutdown by default; a
-      // request whose body is still arriving gets the whole grace instead.
-      graceful.setShutdownIdleTimeout(Math.max(1, TimeUnit.SECONDS.toMillis(settings.stopGraceSeconds())));
+      ConnectionsInUse inUse = new ConnectionsInUse(new RequestFailureLog(new InferenceHandler(model, settings, output)));
+      GracefulHandler graceful = new GracefulHandler(inUse);
       server.setHandler(graceful);
       try {
         server.start();
@@ -80,7 +90,7 @@ public final class ModelServer implements AutoCloseable {
       int port = connector.getLocalPort();
       LOG.info("serving " + paths.modelFile() + " (" + model.objective() + ", " + model.features()
           + " features) on port " + port);
-      return new ModelServer(model, server, graceful, port, settings.stopGraceSeconds());
+      return new ModelServer(model, server, connector, graceful, inUse, port, settings.stopGraceSeconds());
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -108,7 +118,24 @@ public final class ModelServer implements AutoCloseable {
       LOG.info("SIGTERM received: no new connections; finishing the requests in progress ("
           + graceful.getCurrentRequestCount() + "), for up to " + graceSeconds + " s");
       long start = System.nanoTime();
+      long deadline = start + TimeUnit.SECONDS.toNanos(graceSeconds);
+      inUse.stopping = true;
       try {
+        // Jetty's own graceful stop gives every connection, idle keep-alive ones too, the same
+        // idle timeout during shutdown: a short one cuts a request whose body is still arriving,
+        // a long one keeps the process waiting on clients that send nothing more. So: close the
+        // port, close the connections that hold no request, and wait for those that do.
+        connector.setAccepting(false);
+        connector.close();
+        for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+          if (!inUse.busy.contains(endPoint)) {
+            endPoint.close();
+          }
+        }
+        while (!inUse.busy.isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        server.setStopTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         server.stop();
       } catch (Exception e) {
         LOG.warning("stopping the server: " + e);
@@ -117,6 +144,57 @@ public final class ModelServer implements AutoCloseable {
       LOG.info("stopped after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"
           + (left > 0 ? ", " + left + " requests unanswered at the end of the grace" : ", every request answered"));
     });
+  }
+
+  /**
+   * Knows which connections hold a request in progress, so that a stop can close the others at
+   * once; while stopping, every answer says {@code Connection: close}.
+   */
+  private static final class ConnectionsInUse extends Handler.Wrapper {
+    final Set<EndPoint> busy = ConcurrentHashMap.newKeySet();
+    volatile boolean stopping;
+
+    ConnectionsInUse(Handler handler) {
+      super(handler);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+      busy.add(endPoint);
+      if (stopping) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
+      Callback done = new Callback() {
+        @Override
+        public void succeeded() {
+          busy.remove(endPoint);
+          callback.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable x) {
+          busy.remove(endPoint);
+          callback.failed(x);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+          return callback.getInvocationType();
+        }
+      };
+      boolean handled;
+      try {
+        handled = super.handle(request, response, done);
+      } catch (Exception | Error e) {
+        busy.remove(endPoint);
+        throw e;
+      }
+      if (!handled) {
+        busy.remove(endPoint);
+      }
+      return handled;
+    }
   }
 
   @Override

@@ -310,8 +310,9 @@ public final class TrainingJob {
       return;
     }
     try {
-      AtomicFiles.write(Path.of(dir).resolve("rank-" + cluster.rank() + ".ubj"), result.booster().toByteArray("ubj"));
-    } catch (XGBoostError | RuntimeException e) {
+      // the bytes the leader writes as the model, so that the ranks compare with it as they are
+      AtomicFiles.write(Path.of(dir).resolve("rank-" + cluster.rank() + ".ubj"), ModelOutputs.modelBytes(result.booster()));
+    } catch (RuntimeException e) {
       LOG.warning("cannot write this rank's model to " + dir + ": " + e.getMessage());
     }
   }
