@@ -51,13 +51,7 @@ class ServeCommandIT {
     assertEquals(0, job.exitCode, job::toString);
 
     Path err = dir.resolve("serve-err.txt");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", TrainJob.JAR.toAbsolutePath().toString(), "serve");
-    pb.environment().put("SAGEMAKER_BASE_DIR", job.root.toString());
-    pb.environment().put("SAGEMAKER_BIND_TO_PORT", "0");
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(err.toFile());
-    Process server = pb.start();
+    Process server = serve(job.root, Map.of()).redirectOutput(err.toFile()).start();
     try {
       int port = awaitPort(err, server);
       HttpClient http = HttpClient.newHttpClient();
@@ -96,12 +90,7 @@ class ServeCommandIT {
     Path root = dir.resolve("pickled");
     Files.createDirectories(root.resolve("model"));
     Files.copy(TrainJob.ANCHOR.resolve("models/pickled_model/xgboost-model"), root.resolve("model/xgboost-model"));
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", TrainJob.JAR.toAbsolutePath().toString(), "serve");
-    pb.environment().put("SAGEMAKER_BASE_DIR", root.toString());
-    pb.environment().put("SAGEMAKER_BIND_TO_PORT", "0");
-    pb.redirectErrorStream(true);
-    Process process = pb.start();
+    Process process = serve(root, Map.of()).start();
     String output = new String(process.getInputStream().readAllBytes());
     assertTrue(process.waitFor(60, TimeUnit.SECONDS));
     assertEquals(1, process.exitValue(), output);
@@ -130,14 +119,7 @@ class ServeCommandIT {
     booster.dispose();
 
     Path log = dir.resolve("sigterm-serve.txt");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", TrainJob.JAR.toAbsolutePath().toString(), "serve");
-    pb.environment().put("SAGEMAKER_BASE_DIR", root.toString());
-    pb.environment().put("SAGEMAKER_BIND_TO_PORT", "0");
-    pb.environment().put("XGBC_SERVE_STOP_GRACE_SECONDS", "20");
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
-    Process server = pb.start();
+    Process server = serve(root, Map.of("XGBC_SERVE_STOP_GRACE_SECONDS", "20")).redirectOutput(log.toFile()).start();
     try {
       int port = awaitPort(log, server);
       // A first request loads the classes of the request path, so the slow one below is dispatched at once.
@@ -195,14 +177,8 @@ class ServeCommandIT {
       Files.createDirectories(root.resolve("model"));
       Files.write(root.resolve("model/xgboost-model"), damaged);
       Path log = root.resolve("serve.txt");
-      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m", "-jar", TrainJob.JAR.toAbsolutePath().toString(), "serve");
-      pb.directory(root.toFile());
-      pb.environment().put("SAGEMAKER_BASE_DIR", root.toString());
-      pb.environment().put("SAGEMAKER_BIND_TO_PORT", "0");
-      pb.redirectErrorStream(true);
-      pb.redirectOutput(log.toFile());
-      Process server = pb.start();
+      // run in root, so that a JVM crash leaves its hs_err file there
+      Process server = serve(root, Map.of(), "-Xmx256m").directory(root.toFile()).redirectOutput(log.toFile()).start();
       try {
         Integer port = null;
         Pattern listening = Pattern.compile("features\\) on port ([0-9]+)");
@@ -293,13 +269,8 @@ class ServeCommandIT {
     train.dispose();
     // 64 MB of direct memory: sizing by line count asked for 1 GB (1,000 fields) or 4 GB (2,000) per request
     Path err = dir.resolve("wide-err.txt");
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:MaxDirectMemorySize=64m", "-jar", TrainJob.JAR.toAbsolutePath().toString(), "serve");
-    pb.environment().put("SAGEMAKER_BASE_DIR", root.toString());
-    pb.environment().put("SAGEMAKER_BIND_TO_PORT", "0");
-    pb.redirectErrorStream(true);
-    pb.redirectOutput(err.toFile());
-    Process server = pb.start();
+    Process server = serve(root, Map.of(), "-Xmx256m", "-XX:MaxDirectMemorySize=64m").redirectOutput(err.toFile())
+        .start();
     try {
       int port = awaitPort(err, server);
       HttpClient http = HttpClient.newHttpClient();
@@ -321,6 +292,19 @@ class ServeCommandIT {
       server.destroy();
       assertTrue(server.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
     }
+  }
+
+  /** {@code serve} in a child JVM on a free port, over {@code root} as /opt/ml, its output merged. */
+  private static ProcessBuilder serve(Path root, Map<String, String> env, String... jvmOptions) {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-jar", TrainJob.JAR.toAbsolutePath().toString(), "serve"));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("SAGEMAKER_BASE_DIR", root.toString());
+    pb.environment().put("SAGEMAKER_BIND_TO_PORT", "0");
+    pb.environment().putAll(env);
+    return pb.redirectErrorStream(true);
   }
 
   private static int awaitPort(Path log, Process server) throws Exception {
