@@ -33,36 +33,16 @@ public final class NumberSyntax {
     if (i < to && (b[i] | 0x20) >= 'a' && (b[i] | 0x20) <= 'z') {
       return special(b, from, i, to);
     }
-    int digits = 0;
-    while (i < to && isDigit(b[i])) {
-      i++;
-      digits++;
-    }
-    if (i < to && b[i] == '.') {
-      i++;
-      while (i < to && isDigit(b[i])) {
-        i++;
-        digits++;
-      }
-    }
-    if (digits == 0) {
+    // Java's grammar, which fastdoubleparser reads, is this syntax plus three things: hex floats
+    // (0x...), a type suffix (f, d) and white space around the number. Refusing those three
+    // takes a look at both ends, where checking every byte first cost the CSV reader about a
+    // sixth of its time.
+    if (i == to) {
       throw new NumberFormatException();
     }
-    if (i < to && (b[i] == 'e' || b[i] == 'E')) {
-      i++;
-      if (i < to && (b[i] == '+' || b[i] == '-')) {
-        i++;
-      }
-      int exponent = 0;
-      while (i < to && isDigit(b[i])) {
-        i++;
-        exponent++;
-      }
-      if (exponent == 0) {
-        throw new NumberFormatException();
-      }
-    }
-    if (i != to) {
+    int last = b[to - 1] | 0x20;
+    if (to - i >= 2 && b[i] == '0' && (b[i + 1] | 0x20) == 'x' || last == 'f' || last == 'd'
+        || (b[from] & 0xff) <= ' ' || (b[to - 1] & 0xff) <= ' ') {
       throw new NumberFormatException();
     }
     return JavaFloatParser.parseFloat(b, from, to - from);
@@ -95,9 +75,5 @@ public final class NumberSyntax {
       }
     }
     return true;
-  }
-
-  private static boolean isDigit(byte c) {
-    return c >= '0' && c <= '9';
   }
 }
