@@ -135,14 +135,15 @@ public final class ModelServer implements AutoCloseable {
         while (!inUse.busy.isEmpty() && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
+        // logged before the server stops: once it has, main returns from join and the JVM may exit
+        long left = inUse.busy.size();
+        LOG.info("stopped after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"
+            + (left > 0 ? ", " + left + " requests unanswered at the end of the grace" : ", every request answered"));
         server.setStopTimeout(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         server.stop();
       } catch (Exception e) {
         LOG.warning("stopping the server: " + e);
       }
-      long left = graceful.getCurrentRequestCount();
-      LOG.info("stopped after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"
-          + (left > 0 ? ", " + left + " requests unanswered at the end of the grace" : ", every request answered"));
     });
   }
 
