@@ -26,16 +26,6 @@ final class CsvParser implements BlockParser {
   private final int features;
 
   /**
-   * Comma-separated training data.
-   *
-   * @param fields the number of comma-separated fields on every line
-   * @param weighted whether the second field is the instance weight
-   */
-  CsvParser(int fields, boolean weighted) {
-    this(CsvDialect.COMMA, fields, true, weighted);
-  }
-
-  /**
    * Comma-separated data, labelled or not.
    *
    * @param fields the number of comma-separated fields on every line
