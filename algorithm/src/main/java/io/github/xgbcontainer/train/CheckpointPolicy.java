@@ -2,6 +2,7 @@ package io.github.xgbcontainer.train;
 
 import io.github.xgbcontainer.checkpoint.Checkpoint;
 import io.github.xgbcontainer.checkpoint.CheckpointStore;
+import io.github.xgbcontainer.checkpoint.TrainerState;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.output.ModelOutputs;
@@ -77,7 +78,7 @@ final class CheckpointPolicy {
           + " image writes them): iteration " + (c.rounds() - 1) + ", " + rounds + " round(s) done"
           + (rounds == c.rounds() ? "" : " (the model holds " + rounds + ", not " + c.rounds() + " as its name says)")
           + "; earlier rounds' scores are not in the evaluation history");
-      return new Trainer.Resume(rounds, c.model(), Map.of());
+      return new Trainer.Resume(rounds, c.model(), TrainerState.EMPTY);
     });
   }
 
@@ -118,7 +119,7 @@ final class CheckpointPolicy {
       try {
         // the booster's own count: after a resume without trainer state the history is shorter
         int rounds = booster.getNumBoostedRound();
-        if (last || rounds % frequency == 0 || rounds == hp.numRound() || Boolean.TRUE.equals(state.get("stopped_early"))) {
+        if (last || rounds % frequency == 0 || rounds == hp.numRound() || state.stoppedEarly()) {
           checkpoints.save(rounds, ModelOutputs.modelBytes(booster), state);
         }
       } catch (XGBoostError e) {

@@ -249,8 +249,7 @@ public final class TrainingJob {
 
   /** Only the hist updater reads a quantised matrix (see Hyperparameters.quantileMatrix); the others need raw values. */
   private MatrixOptions matrixOptions(Hyperparameters hp) {
-    Object maxBin = hp.xgboostParams().getOrDefault("max_bin", 256);
-    return new MatrixOptions(Float.NaN, Integer.parseInt(maxBin.toString()), threads, hp.quantileMatrix());
+    return new MatrixOptions(Float.NaN, hp.maxBin(), threads, hp.quantileMatrix());
   }
 
   private void writeOutputs(TrainingResult result, Hyperparameters hp, Map<String, String> given,

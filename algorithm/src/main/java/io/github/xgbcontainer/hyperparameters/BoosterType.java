@@ -1,0 +1,27 @@
+package io.github.xgbcontainer.hyperparameters;
+
+import java.util.Arrays;
+
+/** XGBoost's {@code booster}: tree, linear, or trees with dropout. Each carries its native name. */
+public enum BoosterType {
+  GBTREE("gbtree"),
+  GBLINEAR("gblinear"),
+  DART("dart");
+
+  private final String nativeName;
+
+  BoosterType(String nativeName) {
+    this.nativeName = nativeName;
+  }
+
+  /** The name XGBoost reads, e.g. {@code gblinear}. */
+  public String nativeName() {
+    return nativeName;
+  }
+
+  /** The booster of that native name. */
+  static BoosterType of(String nativeName) {
+    return Arrays.stream(values()).filter(b -> b.nativeName.equals(nativeName)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("not an XGBoost booster: " + nativeName));
+  }
+}
