@@ -1,6 +1,7 @@
 package io.github.xgbcontainer.hyperparameters;
 
 import java.util.Arrays;
+import java.util.List;
 
 /** XGBoost's {@code booster}: tree, linear, or trees with dropout. Each carries its native name. */
 public enum BoosterType {
@@ -17,6 +18,11 @@ public enum BoosterType {
   /** The name XGBoost reads, e.g. {@code gblinear}. */
   public String nativeName() {
     return nativeName;
+  }
+
+  /** Every native name, in declaration order: the values the hyperparameter table allows. */
+  static List<String> nativeNames() {
+    return Arrays.stream(values()).map(BoosterType::nativeName).toList();
   }
 
   /** The booster of that native name. */

@@ -1,6 +1,8 @@
 package io.github.xgbcontainer.hyperparameters;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * XGBoost's {@code tree_method}, as XGBoost runs it: the deprecated {@code gpu_hist} is
@@ -24,6 +26,13 @@ public enum TreeMethod {
   /** The name XGBoost reads, e.g. {@code hist}. */
   public String nativeName() {
     return nativeName;
+  }
+
+  /** The values the hyperparameter table allows: every native name, then {@code gpu_hist}. */
+  static List<String> acceptedNames() {
+    List<String> names = new ArrayList<>(Arrays.stream(values()).map(TreeMethod::nativeName).toList());
+    names.add(GPU_HIST);
+    return List.copyOf(names);
   }
 
   /** The method of that native name; {@code gpu_hist} is {@link #HIST}. */

@@ -336,6 +336,14 @@ class HyperparametersTest {
         java.util.Arrays.stream(BoosterType.values()).map(BoosterType::nativeName).toList());
     assertEquals(List.of("auto", "exact", "approx", "hist"),
         java.util.Arrays.stream(TreeMethod.values()).map(TreeMethod::nativeName).toList());
+    assertEquals(List.of("auto", "exact", "approx", "hist", "gpu_hist"), TreeMethod.acceptedNames(),
+        "the table allows the deprecated gpu_hist too");
+  }
+
+  @Test
+  void parse_rejectsABoosterNotAmongTheNativeNames() {
+    UserError e = assertThrows(UserError.class, () -> parse("booster", "gbforest"));
+    assertEquals("hyperparameter 'booster': 'gbforest' is not one of gbtree, gblinear, dart", e.getMessage());
   }
 
   @Test
