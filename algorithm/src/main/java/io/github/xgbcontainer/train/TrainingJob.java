@@ -139,8 +139,11 @@ public final class TrainingJob {
       LOG.info(((Cluster.Leave) role).reason());
       return;
     }
-    Optional<CheckpointStore> checkpoints = CheckpointConfig.load(paths.checkpointConfig())
-        .map(c -> new CheckpointStore(c.localPath(), KEEP_CHECKPOINTS));
+    Optional<CheckpointStore> checkpoints = CheckpointConfig.load(paths.checkpointConfig(), paths.checkpointDir())
+        .map(c -> {
+          LOG.info("checkpoints: " + c.localPath() + (c.s3Uri() == null ? "" : " (SageMaker syncs it with " + c.s3Uri() + ")"));
+          return new CheckpointStore(c.localPath(), KEEP_CHECKPOINTS);
+        });
 
     boolean grouped = false; // whether this host reached the roster: before that, a failure is told to the others
     try (ChannelData train = read(channels.train(), hp, listed);
@@ -494,6 +497,9 @@ public final class TrainingJob {
     };
     if (hp.queryColumn().isPresent()) {
       reader = reader.withQueryColumn(hp.queryColumn().getAsInt());
+    }
+    if (!channel.contentTypeGiven()) {
+      reader = reader.withContentTypeDefaulted();
     }
     ChannelData data = reader.read(source);
     if (hp.ranks() && !data.hasGroups()) {

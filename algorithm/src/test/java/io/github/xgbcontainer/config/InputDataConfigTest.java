@@ -26,9 +26,19 @@ class InputDataConfigTest {
   void load_acceptsWhatLocalModeWrites() throws IOException {
     InputDataConfig c = load("{\"train\": {\"TrainingInputMode\": \"File\"}}");
     assertEquals(ContentType.LIBSVM, c.train().contentType());
+    assertFalse(c.train().contentTypeGiven(), "LibSVM by default");
     assertEquals(InputMode.FILE, c.train().inputMode());
     assertFalse(c.train().sharded());
     assertTrue(c.validation().isEmpty());
+  }
+
+  @Test
+  void load_withoutTheFile_readsEveryFolderAsLibsvmWithoutAGivenContentType() throws IOException {
+    Files.createDirectories(dir.resolve("data/train"));
+    InputDataConfig c = InputDataConfig.load(dir.resolve("absent.json"), dir.resolve("data"));
+    assertEquals(ContentType.LIBSVM, c.train().contentType());
+    assertFalse(c.train().contentTypeGiven());
+    assertTrue(load("{\"train\": {\"ContentType\": \"libsvm\"}}").train().contentTypeGiven());
   }
 
   @Test
@@ -42,6 +52,17 @@ class InputDataConfigTest {
     assertEquals(InputMode.FAST_FILE, c.validation().get().inputMode());
     assertEquals(ContentType.CSV, ContentType.parse("train", "CSV"));
     assertEquals(ContentType.LIBSVM, ContentType.parse("train", "libsvm"));
+  }
+
+  @Test
+  void checkpointConfig_withoutLocalPath_usesTheBaseFoldersCheckpoints() throws IOException {
+    Path file = dir.resolve("checkpointconfig.json");
+    Path fallback = dir.resolve("opt_ml/checkpoints");
+    Files.writeString(file, "{}");
+    assertEquals(new CheckpointConfig(fallback, null), CheckpointConfig.load(file, fallback).orElseThrow());
+    Files.writeString(file, "{\"LocalPath\": \"/tmp/ckpt\", \"S3Uri\": \"s3://b/k\"}");
+    assertEquals(new CheckpointConfig(Path.of("/tmp/ckpt"), "s3://b/k"), CheckpointConfig.load(file, fallback).orElseThrow());
+    assertTrue(CheckpointConfig.load(dir.resolve("absent.json"), fallback).isEmpty());
   }
 
   @Test
