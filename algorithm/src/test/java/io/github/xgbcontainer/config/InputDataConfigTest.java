@@ -55,17 +55,6 @@ class InputDataConfigTest {
   }
 
   @Test
-  void checkpointConfig_withoutLocalPath_usesTheBaseFoldersCheckpoints() throws IOException {
-    Path file = dir.resolve("checkpointconfig.json");
-    Path fallback = dir.resolve("opt_ml/checkpoints");
-    Files.writeString(file, "{}");
-    assertEquals(new CheckpointConfig(fallback, null), CheckpointConfig.load(file, fallback).orElseThrow());
-    Files.writeString(file, "{\"LocalPath\": \"/tmp/ckpt\", \"S3Uri\": \"s3://b/k\"}");
-    assertEquals(new CheckpointConfig(Path.of("/tmp/ckpt"), "s3://b/k"), CheckpointConfig.load(file, fallback).orElseThrow());
-    assertTrue(CheckpointConfig.load(dir.resolve("absent.json"), fallback).isEmpty());
-  }
-
-  @Test
   void load_rejectsBytesThatAreNotUtf8() throws IOException {
     // found by the inputDataConfig fuzz target: this was a platform error
     Path file = dir.resolve("latin1.json");
