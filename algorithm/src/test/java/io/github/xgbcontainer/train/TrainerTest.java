@@ -245,7 +245,7 @@ class TrainerTest {
   void progress_afterAResume_numbersRoundsAsTheMetricLinesDo() throws Exception {
     DMatrix train = data(14, 200, 0);
     byte[][] model = new byte[1][];
-    List<Map<String, Object>> states = new ArrayList<>();
+    List<io.github.xgbcontainer.checkpoint.TrainerState> states = new ArrayList<>();
     TrainingResult first = trainer("num_round", "3").train(train, Optional.empty(), Map.of(), Optional.empty(),
         (booster, state, last) -> {
           try {
