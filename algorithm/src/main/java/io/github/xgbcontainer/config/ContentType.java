@@ -86,13 +86,14 @@ public enum ContentType {
 
   /**
    * The type of an inference request's {@code Content-Type} header; parameters such as
-   * {@code charset} are ignored, and a missing header means CSV, as in the official image.
+   * {@code charset} are ignored, and a missing header means LibSVM, as in the official image (its
+   * {@code get_content_type} maps no type to LibSVM).
    *
    * @return the type, or {@code null} when {@code serve} does not read it
    */
   public static ContentType ofRequest(String header) {
     String mime = mediaType(header);
-    return mime.isEmpty() ? CSV : find(mime, t -> t.request);
+    return mime.isEmpty() ? LIBSVM : find(mime, t -> t.request);
   }
 
   /** Every spelling a request body may have, for the 415 message. */

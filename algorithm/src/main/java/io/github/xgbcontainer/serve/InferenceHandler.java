@@ -260,14 +260,24 @@ final class InferenceHandler extends Handler.Abstract {
           if (failure != null) {
             throw ModelRegistry.loadFailure(failure);
           }
-          predict(served, response, callback, requestType, responseType, contributions, body);
+          predict(served, response, callback, requestType, contentType != null, responseType, contributions, body);
         })),
         failure -> fail(request, response, callback, failure));
   }
 
   private void predict(ServedModel model, Response response, Callback callback, ContentType requestType,
-      ContentType responseType, boolean contributions, byte[] body) {
-    Rows rows = body.length == 0 ? null : RequestReader.read(requestType, body);
+      boolean typeGiven, ContentType responseType, boolean contributions, byte[] body) {
+    Rows rows;
+    try {
+      rows = body.length == 0 ? null : RequestReader.read(requestType, body);
+    } catch (UserError e) {
+      if (typeGiven) {
+        throw e;
+      }
+      // The official image reads a body without a type as LibSVM too; most such bodies are CSV.
+      throw new HttpFailure(400, e.getMessage().strip() + " (the request has no Content-Type, so it is read as"
+          + " LibSVM, as in the official image; perhaps you should send Content-Type: text/csv)");
+    }
     if (rows == null) {
       send(response, callback, 204, "text/plain", new byte[0]);
       return;

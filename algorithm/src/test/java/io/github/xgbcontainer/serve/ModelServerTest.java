@@ -341,6 +341,19 @@ class ModelServerTest {
   }
 
   @Test
+  void noContentType_isLibsvm_asInTheOfficialImage() throws Exception {
+    HttpResponse<String> response = post(binaryServer, null, "text/csv", libsvm(false).getBytes());
+    assertEquals(200, response.statusCode(), response.body());
+    assertArrayEquals(expected(binary), numbers("text/csv", response.body()));
+    HttpResponse<String> csv = post(binaryServer, null, "text/csv", csv().getBytes());
+    assertEquals(400, csv.statusCode(), csv.body());
+    String first = csv().lines().findFirst().orElseThrow();
+    String label = first.length() > 40 ? first.substring(0, 40) + "..." : first;
+    assertEquals("row 1, column 1: the label '" + label + "' is not a number (the request has no Content-Type, so it is read as LibSVM, as in the official"
+        + " image; perhaps you should send Content-Type: text/csv)\n", csv.body());
+  }
+
+  @Test
   void sparseRecordIo_predictsAsBoosterPredict() throws Exception {
     HttpResponse<String> response = post(binaryServer, "application/x-recordio-protobuf", null, sparseRecordIo());
     assertEquals(200, response.statusCode(), response.body());
