@@ -1,6 +1,7 @@
 package io.github.xgbcontainer.report;
 
 import io.github.xgbcontainer.output.AtomicFiles;
+import io.github.xgbcontainer.output.ModelEvaluation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -101,17 +102,25 @@ public final class ReportWriter {
     }
     byte[] importance = charts.featureImportance(charted);
     byte[] shap = report.shap().map(charts::shapSummary).orElse(null);
+    Map<String, byte[]> evaluation = report.details().modelEvaluation().map(EvaluationCharts::draw).orElse(Map.of());
     byte[] curve = learningCurve.png();
     AtomicFiles.write(folder.resolve(LEARNING_CURVE), curve);
+    evaluation.forEach((name, png) -> AtomicFiles.write(folder.resolve(name), png));
     AtomicFiles.write(folder.resolve(FEATURE_IMPORTANCE), importance);
     if (shap != null) {
       AtomicFiles.write(folder.resolve(SHAP_SUMMARY), shap);
     }
-    AtomicFiles.write(folder.resolve(REPORT), html(report, curve, importance, shap).getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(folder.resolve(REPORT),
+        html(report, curve, importance, shap, evaluation).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The report page; the images are PNG bytes, {@code shap} may be null. */
   static String html(JobReport report, byte[] curve, byte[] importance, byte[] shap) {
+    return html(report, curve, importance, shap, Map.of());
+  }
+
+  /** The report page; {@code evaluation} holds the model evaluation's charts by file name. */
+  static String html(JobReport report, byte[] curve, byte[] importance, byte[] shap, Map<String, byte[]> evaluation) {
     StringBuilder h = new StringBuilder(8192);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<title>XGBoost training report</title>\n<style>\n")
@@ -121,6 +130,14 @@ public final class ReportWriter {
         .append("td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
         .append("img{max-width:100%;border:1px solid #eee}\n</style>\n</head>\n<body>\n")
         .append("<h1>XGBoost training report</h1>\n");
+    JobReport.Details details = report.details();
+    h.append("<table id=\"about\">\n");
+    details.jobName().ifPresent(name -> h.append("<tr><th>training job</th><td>").append(escape(name)).append("</td></tr>\n"));
+    h.append("<tr><th>objective</th><td>").append(escape(details.parameters().getOrDefault("objective",
+        report.hyperparameters().getOrDefault("objective", "reg:squarederror")))).append("</td></tr>\n")
+        .append("<tr><th>XGBoost version</th><td>").append(escape(details.xgboostVersion())).append("</td></tr>\n")
+        .append("<tr><th>image version</th><td>").append(escape(details.imageVersion())).append("</td></tr>\n")
+        .append("</table>\n");
 
     h.append("<h2 id=\"metrics\">Final metrics</h2>\n");
     int rounds = report.rounds();
@@ -149,6 +166,8 @@ public final class ReportWriter {
 
     h.append("<h2 id=\"learning-curve\">Learning curve</h2>\n");
     image(h, curve, "learning curve");
+
+    details.modelEvaluation().ifPresent(e -> EvaluationSection.append(h, e, evaluation));
 
     h.append("<h2 id=\"feature-importance\">Feature importance</h2>\n");
     image(h, importance, "feature importance");
@@ -184,6 +203,13 @@ public final class ReportWriter {
           .append("</td><td class=\"num\">").append(c.features()).append("</td></tr>\n");
     }
     h.append("</table>\n");
+    if (!details.featureNames().isEmpty()) {
+      h.append("<p id=\"feature-names\">Feature columns, in order: ");
+      for (int i = 0; i < details.featureNames().size(); i++) {
+        h.append(i == 0 ? "" : ", ").append("<code>").append(escape(details.featureNames().get(i))).append("</code>");
+      }
+      h.append(".</p>\n");
+    }
 
     h.append("<h2 id=\"timings\">Timings</h2>\n<table>\n<tr><th>phase</th><th>seconds</th></tr>\n");
     report.timings().forEach((phase, seconds) -> h.append("<tr><td>").append(escape(phase))
@@ -194,16 +220,30 @@ public final class ReportWriter {
     report.hyperparameters().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> h.append("<tr><td>").append(escape(e.getKey())).append("</td><td>")
             .append(escape(e.getValue())).append("</td></tr>\n"));
-    h.append("</table>\n</body>\n</html>\n");
+    h.append("</table>\n");
+
+    if (!details.parameters().isEmpty()) {
+      h.append("<h2 id=\"effective-parameters\">Effective parameters</h2>\n<p>Every parameter XGBoost trained with, "
+          + "as read from ").append(escape(details.parametersSource())).append("; those not given as hyperparameters are "
+          + "XGBoost's defaults or its own estimates (such as <code>base_score</code>).</p>\n<table>\n"
+          + "<tr><th>parameter</th><th>value</th><th>set by</th></tr>\n");
+      details.parameters().forEach((name, value) -> {
+        String leaf = name.substring(name.lastIndexOf('.') + 1);
+        h.append("<tr><td>").append(escape(name)).append("</td><td>").append(escape(value)).append("</td><td>")
+            .append(report.hyperparameters().containsKey(leaf) ? "hyperparameter" : "XGBoost").append("</td></tr>\n");
+      });
+      h.append("</table>\n");
+    }
+    h.append("</body>\n</html>\n");
     return h.toString();
   }
 
-  private static void image(StringBuilder h, byte[] png, String alt) {
+  static void image(StringBuilder h, byte[] png, String alt) {
     h.append("<p><img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
         .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n");
   }
 
-  private static String number(Double value) {
+  static String number(Double value) {
     if (value == null || value.isNaN()) {
       return "";
     }

@@ -30,6 +30,8 @@ import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;
 import io.github.xgbcontainer.matrix.MatrixPath;
 import io.github.xgbcontainer.output.AtomicFiles;
+import io.github.xgbcontainer.output.EffectiveParameters;
+import io.github.xgbcontainer.output.ModelEvaluation;
 import io.github.xgbcontainer.output.ModelOutputs;
 import io.github.xgbcontainer.report.JobReport;
 import io.github.xgbcontainer.report.ReportWriter;
@@ -262,6 +264,8 @@ public final class TrainingJob {
       TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), extraParams(checkpoints),
           resume, checkpointWriter(hp, writer), stopRequested);
       timings.lap("train");
+      Optional<ModelEvaluation> evaluated = leader && !result.terminated()
+          ? evaluate(result, hp, dval != null ? dval : dtrain, dval != null ? "validation" : "train") : Optional.empty();
       // Nothing after training reads these (the model, importance and SHAP need the booster and
       // dshap only): free the quantised data before the outputs and charts are made.
       dtrain.dispose();
@@ -283,7 +287,7 @@ public final class TrainingJob {
           return;
         }
         if (leader) {
-          writeOutputs(result, hp, given, featureNames, shapes, dshap, timings, start);
+          writeOutputs(result, hp, given, featureNames, shapes, dshap, timings, start, evaluated);
         } else {
           LOG.info(String.format(java.util.Locale.ROOT, "trained %d rounds as rank %d of %d; the leader writes "
               + "the model (%.1f s in all; %s)", result.history().size(), cluster.rank(), cluster.size(),
@@ -536,7 +540,7 @@ public final class TrainingJob {
 
   private void writeOutputs(TrainingResult result, Hyperparameters hp, Map<String, String> given,
       List<String> featureNames, List<JobReport.ChannelShape> shapes, DMatrix dshap, Timings timings,
-      long startNanos) {
+      long startNanos, Optional<ModelEvaluation> evaluated) {
     List<Map<String, Double>> history = result.history().stream().map(EvaluationLine::scores).toList();
     OptionalInt best = result.earlyStopping().filter(s -> s.bestRound() >= 0).map(s -> OptionalInt.of(s.bestRound()))
         .orElse(OptionalInt.empty());
@@ -560,9 +564,33 @@ public final class TrainingJob {
     outputs.writeModel(result.booster());
     timings.lap("write model" + (shap.isPresent() ? ", importance and SHAP" : " and importance"));
     writeReport(() -> new JobReport(given, shapes, timings.seconds(), series, best,
-        result.earlyStopping().map(EarlyStopping::key), importance, shap), curve);
+        result.earlyStopping().map(EarlyStopping::key), importance, shap, reportDetails(result, featureNames, evaluated)),
+        curve);
     LOG.info(String.format(java.util.Locale.ROOT, "model written to %s after %d rounds (%.1f s in all; %s)",
         paths.modelFile(), result.history().size(), (System.nanoTime() - startNanos) / 1e9, MemoryUsage.describe()));
+  }
+
+  /**
+   * The final model's predictions on {@code data}, measured for the report; predicted once here,
+   * before the matrices are freed. A failure leaves the report without them.
+   */
+  private static Optional<ModelEvaluation> evaluate(TrainingResult result, Hyperparameters hp, DMatrix data,
+      String channel) {
+    try {
+      return ModelOutputs.evaluate(result.booster(), data, hp.objective(), channel, hp.evalMetrics());
+    } catch (RuntimeException e) {
+      LOG.warning("the report has no model evaluation: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Versions, job name, XGBoost's effective parameters and feature names for the report. */
+  private JobReport.Details reportDetails(TrainingResult result, List<String> featureNames,
+      Optional<ModelEvaluation> evaluated) {
+    EffectiveParameters parameters = EffectiveParameters.of(result.booster());
+    return new JobReport.Details(Optional.ofNullable(env.get("TRAINING_JOB_NAME")).filter(n -> !n.isBlank()),
+        EffectiveParameters.imageVersion(), EffectiveParameters.xgboostVersion(), parameters.values(),
+        parameters.source(), featureNames, evaluated);
   }
 
   /**
