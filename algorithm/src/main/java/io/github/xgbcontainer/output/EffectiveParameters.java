@@ -82,6 +82,9 @@ public record EffectiveParameters(Map<String, String> values, String source, Str
       for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        if (e.getKey().equals("rng_state")) {
+          continue; // the random generator's internal state: hundreds of numbers, no parameter
+        }
         if (e.getValue().isValueNode()) {
           put(e.getKey(), child, e.getValue().asText(), out, pathOf);
         } else {

@@ -173,9 +173,9 @@ public final class ReportWriter {
     image(h, importance, "feature importance");
     Map<String, Double> gain = report.importance().getOrDefault("gain", Map.of());
     if (!gain.isEmpty()) {
-      h.append("<table>\n<tr><th>feature</th>");
+      h.append("<table id=\"importance\">\n<tr><th>feature</th>");
       for (String type : CHARTED_IMPORTANCE) {
-        h.append("<th>").append(type).append("</th>");
+        h.append("<th>").append(type).append(": ").append(escape(ChartRenderer.importanceLabel(type))).append("</th>");
       }
       h.append("</tr>\n");
       gain.entrySet().stream()
@@ -185,7 +185,9 @@ public final class ReportWriter {
             h.append("<tr><td>").append(escape(e.getKey())).append("</td>");
             for (String type : CHARTED_IMPORTANCE) {
               Double v = report.importance().getOrDefault(type, Map.of()).get(e.getKey());
-              h.append("<td class=\"num\">").append(v == null ? "" : number(v)).append("</td>");
+              // weight counts splits: a whole number, printed as one
+              h.append("<td class=\"num\">").append(v == null ? "" : type.equals("weight")
+                  ? Long.toString(Math.round(v)) : number(v)).append("</td>");
             }
             h.append("</tr>\n");
           });
