@@ -38,6 +38,9 @@ public sealed interface ModelEvaluation {
     if (labels.length == 0 || objective.startsWith("survival:")) {
       return java.util.Optional.empty();
     }
+    if (objective.startsWith("multi:") && predictions[0].length == 1) {
+      predictions = oneHot(labels, predictions); // multi:softmax predicts the class itself
+    }
     if (objective.startsWith("binary:") || objective.startsWith("multi:")) {
       return java.util.Optional.of(Classification.of(channel, labels, predictions, 0.5));
     }
@@ -46,6 +49,19 @@ public sealed interface ModelEvaluation {
       return java.util.Optional.of(Ranking.of(channel, labels, column(predictions), bounds, ndcgAt));
     }
     return java.util.Optional.of(Regression.of(channel, labels, column(predictions)));
+  }
+
+  /** Predicted classes as probabilities of 0 or 1, over the classes the labels and predictions name. */
+  private static float[][] oneHot(float[] labels, float[][] predicted) {
+    int classes = 2;
+    for (int i = 0; i < labels.length; i++) {
+      classes = Math.max(classes, Math.max((int) labels[i], (int) predicted[i][0]) + 1);
+    }
+    float[][] out = new float[labels.length][classes];
+    for (int i = 0; i < labels.length; i++) {
+      out[i][(int) predicted[i][0]] = 1;
+    }
+    return out;
   }
 
   private static float[] column(float[][] predictions) {

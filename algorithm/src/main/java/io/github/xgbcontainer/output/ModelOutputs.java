@@ -206,27 +206,38 @@ public final class ModelOutputs {
   public static java.util.Optional<ModelEvaluation> evaluate(Booster booster, DMatrix data, String objective,
       String channel, List<String> evalMetrics) {
     try {
-      float[] labels = data.getLabel();
       boolean margin = objective.equals("multi:softmax") || objective.equals("binary:logitraw");
-      float[][] predictions = booster.predict(data, margin);
-      if (margin) {
-        for (float[] row : predictions) {
-          probabilities(row);
-        }
-      }
-      int[] groups = objective.startsWith("rank:") ? data.getGroup() : null;
-      java.util.OptionalInt at = java.util.OptionalInt.empty();
-      for (String metric : evalMetrics) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("ndcg@(\\d+)-?").matcher(metric);
-        if (m.matches()) {
-          at = java.util.OptionalInt.of(Integer.parseInt(m.group(1)));
-          break;
-        }
-      }
-      return ModelEvaluation.of(objective, channel, labels, predictions, groups, at);
+      return measure(objective, channel, data.getLabel(), booster.predict(data, margin), margin,
+          objective.startsWith("rank:") ? data.getGroup() : null, evalMetrics);
     } catch (XGBoostError e) {
       throw new AlgorithmError("cannot predict the " + channel + " channel for the report: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Measures predictions against labels (see {@link ModelEvaluation}).
+   *
+   * @param margins whether {@code predictions} are margins, to be turned into probabilities
+   *     ({@code binary:logitraw}; {@code multi:softmax} predicted with its margins)
+   * @param groupBounds query boundaries for ranking ({@code [0, n1, n1 + n2, ...]}), else null
+   * @param evalMetrics the job's metrics: the first {@code ndcg@k} sets the k of NDCG per query
+   */
+  public static java.util.Optional<ModelEvaluation> measure(String objective, String channel, float[] labels,
+      float[][] predictions, boolean margins, int[] groupBounds, List<String> evalMetrics) {
+    if (margins) {
+      for (float[] row : predictions) {
+        probabilities(row);
+      }
+    }
+    java.util.OptionalInt at = java.util.OptionalInt.empty();
+    for (String metric : evalMetrics) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("ndcg@(\\d+)-?").matcher(metric);
+      if (m.matches()) {
+        at = java.util.OptionalInt.of(Integer.parseInt(m.group(1)));
+        break;
+      }
+    }
+    return ModelEvaluation.of(objective, channel, labels, predictions, groupBounds, at);
   }
 
   /** A margin row into probabilities: the sigmoid of one value, the softmax of several. */

@@ -34,7 +34,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * matrix, ROC, precision-recall and calibration; a regressor's predicted against actual, residuals
  * and residual histogram; a ranker's NDCG per query.
  */
-final class EvaluationCharts {
+public final class EvaluationCharts {
 
   static final String CONFUSION_MATRIX = "confusion_matrix.png";
   static final String ROC = "roc_curve.png";
@@ -44,6 +44,9 @@ final class EvaluationCharts {
   static final String RESIDUALS = "residuals_vs_predicted.png";
   static final String RESIDUAL_HISTOGRAM = "residual_histogram.png";
   static final String NDCG_PER_QUERY = "ndcg_per_query.png";
+
+  /** The channel name of cross-validation's out-of-fold predictions. */
+  public static final String OUT_OF_FOLD = "out-of-fold";
 
   /** Height of every evaluation chart; they are drawn {@link ChartRenderer#WIDTH} wide. */
   static final int HEIGHT = 520;
@@ -62,27 +65,27 @@ final class EvaluationCharts {
     Map<String, byte[]> out = new LinkedHashMap<>();
     if (evaluation instanceof ModelEvaluation.Classification c) {
       out.put(CONFUSION_MATRIX, confusionMatrix(c));
-      out.put(ROC, curves("ROC curve on the " + c.channel() + " channel" + (c.binary() ? "" : " (each class against the rest)"),
+      out.put(ROC, curves("ROC curve " + on(c.channel()) + (c.binary() ? "" : " (each class against the rest)"),
           "false positive rate", "true positive rate", c.roc(), "AUC", true));
-      out.put(PRECISION_RECALL, curves("Precision-recall curve on the " + c.channel() + " channel"
+      out.put(PRECISION_RECALL, curves("Precision-recall curve " + on(c.channel())
           + (c.binary() ? "" : " (each class against the rest)"), "recall", "precision", c.precisionRecall(),
           "average precision", false));
       out.put(CALIBRATION, calibration(c));
     } else if (evaluation instanceof ModelEvaluation.Regression r) {
-      out.put(PREDICTED_VS_ACTUAL, scatter("Predicted against actual on the " + r.channel() + " channel", "actual label",
+      out.put(PREDICTED_VS_ACTUAL, scatter("Predicted against actual " + on(r.channel()), "actual label",
           "predicted value", r.actual(), r.predicted(), true, r));
       float[] residual = new float[r.actual().length];
       for (int i = 0; i < residual.length; i++) {
         residual[i] = r.actual()[i] - r.predicted()[i];
       }
-      out.put(RESIDUALS, scatter("Residuals against predicted on the " + r.channel() + " channel", "predicted value",
+      out.put(RESIDUALS, scatter("Residuals against predicted " + on(r.channel()), "predicted value",
           "residual (actual - predicted)", r.predicted(), residual, false, r));
-      out.put(RESIDUAL_HISTOGRAM, histogram("Residual histogram on the " + r.channel() + " channel (" + r.rows() + " rows)",
+      out.put(RESIDUAL_HISTOGRAM, histogram("Residual histogram " + on(r.channel()) + " (" + r.rows() + " rows)",
           "residual (actual - predicted)", "rows", r.residualEdges(), r.residualCounts()));
     } else if (evaluation instanceof ModelEvaluation.Ranking k) {
       String ndcg = k.at().isPresent() ? "NDCG@" + k.at().getAsInt() : "NDCG";
       ModelEvaluation.Histogram h = k.histogram();
-      out.put(NDCG_PER_QUERY, histogram(ndcg + " per query on the " + k.channel() + " channel (" + k.ndcg().length
+      out.put(NDCG_PER_QUERY, histogram(ndcg + " per query " + on(k.channel()) + " (" + k.ndcg().length
           + " queries with a relevant document; mean " + String.format(Locale.ROOT, "%.4f", k.mean()) + ")",
           ndcg + " of the query", "queries", h.edges(), h.counts()));
     }
@@ -96,7 +99,7 @@ final class EvaluationCharts {
   static byte[] confusionMatrix(ModelEvaluation.Classification c) {
     int k = c.classes().size();
     int cell = Math.max(36, Math.min(110, 560 / k));
-    int left = 150;
+    int left = Math.max(150, (ChartRenderer.WIDTH - k * cell) / 2);
     int top = 110;
     int width = ChartRenderer.WIDTH;
     int height = top + k * cell + 40;
@@ -109,7 +112,7 @@ final class EvaluationCharts {
       g.fillRect(0, 0, width, height);
       g.setColor(Color.BLACK);
       g.setFont(TITLE);
-      String title = "Confusion matrix on the " + c.channel() + " channel (" + c.rows() + " rows)";
+      String title = "Confusion matrix " + on(c.channel()) + " (" + c.rows() + " rows)";
       g.drawString(title, (width - g.getFontMetrics().stringWidth(title)) / 2, 28);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
       String rule = c.binary() ? String.format(Locale.ROOT, "predicted 1 when P(class 1) >= %s", plain(c.threshold()))
@@ -155,6 +158,11 @@ final class EvaluationCharts {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** Where the rows come from, as a title says it: "on the validation channel", "out of fold". */
+  static String on(String channel) {
+    return OUT_OF_FOLD.equals(channel) ? "out of fold" : "on the " + channel + " channel";
   }
 
   private static void centred(Graphics2D g, Font font, String text, int x, int y) {
@@ -203,7 +211,7 @@ final class EvaluationCharts {
         renderer);
     ChartRenderer.styleXy(plot);
     addReference(plot, "perfectly calibrated", 0, 0, 1, 1);
-    return ChartRenderer.png(List.of(chart("Calibration curve on the " + c.channel() + " channel (10 bins)", plot)),
+    return ChartRenderer.png(List.of(chart("Calibration curve " + on(c.channel()) + " (10 bins)", plot)),
         ChartRenderer.WIDTH, List.of(HEIGHT));
   }
 

@@ -10,9 +10,14 @@ final class EvaluationSection {
   private EvaluationSection() {}
 
   static void append(StringBuilder h, ModelEvaluation evaluation, Map<String, byte[]> charts) {
-    h.append("<h2 id=\"model-evaluation\">Model evaluation</h2>\n<p>The final model's predictions on the ")
-        .append(ReportWriter.escape(evaluation.channel())).append(" channel (").append(evaluation.rows())
-        .append(" rows).</p>\n");
+    if (EvaluationCharts.OUT_OF_FOLD.equals(evaluation.channel())) {
+      h.append("<h2 id=\"model-evaluation\">Out-of-fold evaluation</h2>\n<p>Every row predicted by the fold model "
+          + "that did not train on it (the first repeat), ").append(evaluation.rows()).append(" rows.</p>\n");
+    } else {
+      h.append("<h2 id=\"model-evaluation\">Model evaluation</h2>\n<p>The final model's predictions on the ")
+          .append(ReportWriter.escape(evaluation.channel())).append(" channel (").append(evaluation.rows())
+          .append(" rows).</p>\n");
+    }
     if (evaluation instanceof ModelEvaluation.Classification c) {
       classification(h, c);
     } else if (evaluation instanceof ModelEvaluation.Regression r) {

@@ -33,6 +33,8 @@ import io.github.xgbcontainer.output.AtomicFiles;
 import io.github.xgbcontainer.output.EffectiveParameters;
 import io.github.xgbcontainer.output.ModelEvaluation;
 import io.github.xgbcontainer.output.ModelOutputs;
+import io.github.xgbcontainer.report.CrossValidationReport;
+import io.github.xgbcontainer.report.EvaluationCharts;
 import io.github.xgbcontainer.report.JobReport;
 import io.github.xgbcontainer.report.ReportWriter;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
@@ -162,7 +164,7 @@ public final class TrainingJob {
       }
       timings.lap("read and check data");
       if (hp.kfold().isPresent()) {
-        crossValidate(hp, train, validationData);
+        crossValidate(hp, given, train, validationData);
         return;
       }
       Training cluster = null;
@@ -327,7 +329,7 @@ public final class TrainingJob {
    * out-of-fold predictions to {@code output/data/predictions.csv}, every fold's scores to
    * {@code output/data/cross_validation.json}. All are written only once every fold has trained.
    */
-  private void crossValidate(Hyperparameters hp, ChannelData train, ChannelData validation) {
+  private void crossValidate(Hyperparameters hp, Map<String, String> given, ChannelData train, ChannelData validation) {
     List<Batch> all = new ArrayList<>(train.batches());
     if (validation != null) {
       all.addAll(validation.batches());
@@ -379,6 +381,35 @@ public final class TrainingJob {
     }
     LOG.info("cross-validation: " + result.models().size() + " fold models written to " + paths.modelDir()
         + ", out-of-fold predictions to " + paths.outputDataDir().resolve("predictions.csv"));
+    writeCrossValidationReport(hp, given, result, groups);
+  }
+
+  /** cross_validation_report.html: best-effort, as the training report is; the models are written. */
+  private void writeCrossValidationReport(Hyperparameters hp, Map<String, String> given, CrossValidation.Result result,
+      int[] groupSizes) {
+    try {
+      int[] bounds = null;
+      if (groupSizes != null) {
+        bounds = new int[groupSizes.length + 1];
+        for (int q = 0; q < groupSizes.length; q++) {
+          bounds[q + 1] = bounds[q] + groupSizes[q];
+        }
+      }
+      float[][] firstRepeat = new float[result.labels().length][];
+      for (int i = 0; i < firstRepeat.length; i++) {
+        firstRepeat[i] = result.predictions()[0][i].clone();
+      }
+      Optional<ModelEvaluation> outOfFold = ModelOutputs.measure(hp.objective(), EvaluationCharts.OUT_OF_FOLD,
+          result.labels(), firstRepeat, hp.objective().equals("binary:logitraw"), bounds, hp.evalMetrics());
+      JobReport.Details details = new JobReport.Details(Optional.ofNullable(env.get("TRAINING_JOB_NAME"))
+          .filter(n -> !n.isBlank()), EffectiveParameters.imageVersion(), EffectiveParameters.xgboostVersion(), Map.of(),
+          "not read", List.of(), Optional.empty());
+      new CrossValidationReport(hp.kfold().getAsInt(), result.folds().length, result.foldHistories(),
+          result.foldScores(), outOfFold, details, given).write(paths.outputDataDir());
+      LOG.info("cross-validation report written to " + paths.outputDataDir().resolve(CrossValidationReport.REPORT));
+    } catch (RuntimeException | LinkageError | AWTError e) {
+      LOG.warning("the cross-validation report was not written: " + e);
+    }
   }
 
   /**
