@@ -71,6 +71,13 @@ public final class ChartRenderer {
    * @param bestIteration the zero-based round early stopping kept, if any
    */
   public byte[] learningCurve(Map<String, List<Double>> series, OptionalInt bestIteration) {
+    JFreeChart chart = learningCurveChart(series, bestIteration);
+    int panels = ((CombinedDomainXYPlot) chart.getXYPlot()).getSubplots().size();
+    return png(List.of(chart), WIDTH, List.of(120 + 260 * Math.max(1, panels)));
+  }
+
+  /** The learning curve as a chart, before it is drawn. */
+  static JFreeChart learningCurveChart(Map<String, List<Double>> series, OptionalInt bestIteration) {
     Map<String, XYSeriesCollection> byMetric = new LinkedHashMap<>();
     for (Map.Entry<String, List<Double>> e : series.entrySet()) {
       int dash = e.getKey().indexOf('-');
@@ -123,8 +130,7 @@ public final class ChartRenderer {
     if (byMetric.isEmpty()) {
       chart.addSubtitle(new TextTitle("no evaluation metrics were recorded"));
     }
-    int height = 120 + 260 * Math.max(1, byMetric.size());
-    return png(List.of(chart), WIDTH, List.of(height));
+    return chart;
   }
 
   /**
