@@ -49,15 +49,26 @@ public record EffectiveParameters(Map<String, String> values, String source, Str
       }
     }
     try {
-      JsonNode learner = JSON.readTree(booster.toByteArray("json")).path("learner");
-      Map<String, String> values = new LinkedHashMap<>();
-      flatten("", learner.path("learner_model_param"), values, new HashMap<>());
-      flatten("objective", learner.path("objective"), values, new HashMap<>());
-      return new EffectiveParameters(values, "the model file only (the native shim is not loaded, so "
-          + "XGBoost's defaults are not listed)", null);
+      return new EffectiveParameters(fromModel(booster.toByteArray("json")), "the model file only (the native shim "
+          + "is not loaded, so XGBoost's defaults are not listed)", null);
     } catch (XGBoostError | IOException e) {
       return new EffectiveParameters(Map.of(), "none: " + e.getMessage(), null);
     }
+  }
+
+  /** The model's own parameters from its JSON form: {@code learner_model_param} and the objective's. */
+  static Map<String, String> fromModel(byte[] json) throws IOException {
+    JsonNode learner = JSON.readTree(json).path("learner");
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> paths = new HashMap<>();
+    flatten("", learner.path("learner_model_param"), values, paths);
+    values.put("objective", learner.path("objective").path("name").asText());
+    // the objective's own parameters (reg_loss_param, lambdarank_param, ...), by their names
+    com.fasterxml.jackson.databind.node.ObjectNode params = learner.path("objective").isObject()
+        ? ((com.fasterxml.jackson.databind.node.ObjectNode) learner.path("objective")).deepCopy() : JSON.createObjectNode();
+    params.remove("name");
+    flatten("objective", params, values, paths);
+    return values;
   }
 
   /** Flattens XGBoost's saved configuration ({@code {"learner": {...}, "version": [...]}}). */
