@@ -2,6 +2,7 @@ package io.github.xgbcontainer.report;
 
 import io.github.xgbcontainer.output.AtomicFiles;
 import io.github.xgbcontainer.output.ModelEvaluation;
+import java.awt.AWTError;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
 import org.jfree.chart.LegendItemCollection;
@@ -44,6 +47,8 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 public record CrossValidationReport(int kfold, int repeats, List<Map<String, List<Double>>> foldHistories,
     List<Map<String, Double>> foldScores, Optional<ModelEvaluation> outOfFold, JobReport.Details details,
     Map<String, String> hyperparameters) {
+
+  private static final Logger LOG = Logger.getLogger(CrossValidationReport.class.getName());
 
   public static final String REPORT = "cross_validation_report.html";
   public static final String CURVES = "cross_validation_curves.png";
@@ -177,6 +182,24 @@ public record CrossValidationReport(int kfold, int repeats, List<Map<String, Lis
     chart.setBackgroundPaint(Color.WHITE);
     int height = 120 + 260 * Math.max(1, byMetric.size());
     return ChartRenderer.png(List.of(chart), ChartRenderer.WIDTH, List.of(height));
+  }
+
+  /**
+   * Writes the report once the fold models are written: a failure here (such as a machine without
+   * fonts) is logged and leaves the job successful, as {@link ReportWriter#writeOrWarn} does.
+   *
+   * @param report builds the report; what it throws is logged the same way
+   * @return whether the files were written
+   */
+  public static boolean writeOrWarn(Path folder, Supplier<CrossValidationReport> report) {
+    try {
+      report.get().write(folder);
+      LOG.info("cross-validation report written to " + folder.resolve(REPORT));
+      return true;
+    } catch (RuntimeException | LinkageError | AWTError e) {
+      LOG.warning("the cross-validation report was not written: " + e);
+      return false;
+    }
   }
 
   /** Writes the curves, the out-of-fold charts and the report into {@code folder}, each atomically. */
