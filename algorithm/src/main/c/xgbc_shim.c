@@ -54,6 +54,7 @@ static struct {
                        BoosterHandle *out);
   int (*booster_save_buffer)(BoosterHandle handle, const char *config, bst_ulong *out_len,
                              const char **out_dptr);
+  int (*save_json_config)(BoosterHandle handle, bst_ulong *out_len, const char **out_str);
 } api;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -123,6 +124,7 @@ JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_bind(JNI
   BIND(feature_score, "XGBoosterFeatureScore");
   BIND(booster_slice, "XGBoosterSlice");
   BIND(booster_save_buffer, "XGBoosterSaveModelToBuffer");
+  BIND(save_json_config, "XGBoosterSaveJsonConfig");
   return NULL;
 }
 
@@ -416,4 +418,23 @@ JNIEXPORT jbyteArray JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_slice
   }
   api.booster_free(booster);
   return result;
+}
+
+/*
+ * The live booster's configuration as XGBoost saves it (XGBoosterSaveJsonConfig): every parameter in
+ * effect, the defaults XGBoost chose and the estimated base_score included. xgboost4j has no such
+ * call; the model file holds only the model's own parameters. The handle is xgboost4j's Booster's,
+ * valid while that Booster is. Returns the JSON text, or null with error[0] set.
+ */
+JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_boosterConfig(
+    JNIEnv *env, jclass cls, jlong handle, jobjectArray error) {
+  (void)cls;
+  bst_ulong length = 0;
+  const char *json = NULL;
+  if (api.save_json_config((BoosterHandle)(intptr_t)handle, &length, &json) != 0) {
+    report(env, error, api.get_last_error());
+    return NULL;
+  }
+  /* ASCII JSON (XGBoost escapes the rest), so modified UTF-8 reads it as it is */
+  return (*env)->NewStringUTF(env, json);
 }

@@ -12,8 +12,8 @@ import ml.dmlc.xgboost4j.java.XGBoostJNI;
 /**
  * The JNI shim ({@code src/main/c/xgbc_shim.c}) to the XGBoost C API entry points xgboost4j 3.4.0
  * does not expose to Java: a CPU QuantileDMatrix built from batches, feature importance computed
- * natively ({@link #featureScores}) rather than from a text dump of every tree, and model slicing
- * ({@link #sliceModel}).
+ * natively ({@link #featureScores}) rather than from a text dump of every tree, model slicing
+ * ({@link #sliceModel}) and a booster's saved configuration ({@link #boosterConfig}).
  *
  * <p>Loading never throws: where the shim is missing from the jar (built without gcc), is for
  * another platform, or cannot find xgboost4j's native library, {@link #available()} is false,
@@ -74,6 +74,16 @@ public final class NativeShim {
    * @return the sliced model, or null with {@code error[0]} set
    */
   public static native byte[] sliceModel(byte[] model, int rounds, String[] error);
+
+  /**
+   * The configuration XGBoost saves for a live booster ({@code XGBoosterSaveJsonConfig}): every
+   * parameter in effect, defaults and the estimated {@code base_score} included.
+   *
+   * @param booster the native handle of a live xgboost4j Booster
+   * @param error receives XGBoost's message when it fails
+   * @return the JSON text, or null with {@code error[0]} set
+   */
+  public static native String boosterConfig(long booster, String[] error);
 
   /** The column count of a DMatrix handle, or -1 with {@code error[0]} set. */
   static native long columns(long handle, String[] error);

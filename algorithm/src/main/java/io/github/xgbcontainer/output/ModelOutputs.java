@@ -210,6 +210,71 @@ public final class ModelOutputs {
     return summary.meanAbs();
   }
 
+  /**
+   * Predicts {@code data} with the trained booster once and measures the predictions against its
+   * labels (see {@link ModelEvaluation}). {@code multi:softmax} and {@code binary:logitraw} predict a
+   * class or a margin, so their margins are turned into probabilities here.
+   *
+   * @param data the validation matrix, or the training one where there is none
+   * @param channel the channel {@code data} holds
+   * @param evalMetrics the job's metrics: the first {@code ndcg@k} sets the k of NDCG per query
+   */
+  public static java.util.Optional<ModelEvaluation> evaluate(Booster booster, DMatrix data, String objective,
+      String channel, List<String> evalMetrics) {
+    try {
+      boolean margin = objective.equals("multi:softmax") || objective.equals("binary:logitraw");
+      return measure(objective, channel, data.getLabel(), booster.predict(data, margin), margin,
+          objective.startsWith("rank:") ? data.getGroup() : null, evalMetrics);
+    } catch (XGBoostError e) {
+      throw new AlgorithmError("cannot predict the " + channel + " channel for the report: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Measures predictions against labels (see {@link ModelEvaluation}).
+   *
+   * @param margins whether {@code predictions} are margins, to be turned into probabilities
+   *     ({@code binary:logitraw}; {@code multi:softmax} predicted with its margins)
+   * @param groupBounds query boundaries for ranking ({@code [0, n1, n1 + n2, ...]}), else null
+   * @param evalMetrics the job's metrics: the first {@code ndcg@k} sets the k of NDCG per query
+   */
+  public static java.util.Optional<ModelEvaluation> measure(String objective, String channel, float[] labels,
+      float[][] predictions, boolean margins, int[] groupBounds, List<String> evalMetrics) {
+    if (margins) {
+      for (float[] row : predictions) {
+        probabilities(row);
+      }
+    }
+    java.util.OptionalInt at = java.util.OptionalInt.empty();
+    for (String metric : evalMetrics) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("ndcg@(\\d+)-?").matcher(metric);
+      if (m.matches()) {
+        at = java.util.OptionalInt.of(Integer.parseInt(m.group(1)));
+        break;
+      }
+    }
+    return ModelEvaluation.of(objective, channel, labels, predictions, groupBounds, at);
+  }
+
+  /** A margin row into probabilities: the sigmoid of one value, the softmax of several. */
+  static void probabilities(float[] row) {
+    if (row.length == 1) {
+      row[0] = (float) (1 / (1 + Math.exp(-row[0])));
+      return;
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (float v : row) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (int i = 0; i < row.length; i++) {
+      sum += Math.exp(row[i] - max);
+    }
+    for (int i = 0; i < row.length; i++) {
+      row[i] = (float) (Math.exp(row[i] - max) / sum);
+    }
+  }
+
   /** Writes a JSON document to {@code output/data/<name>}, atomically. */
   public void writeJson(String name, Object doc) {
     try {

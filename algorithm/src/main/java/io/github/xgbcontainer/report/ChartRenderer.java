@@ -30,6 +30,7 @@ import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -70,6 +71,13 @@ public final class ChartRenderer {
    * @param bestIteration the zero-based round early stopping kept, if any
    */
   public byte[] learningCurve(Map<String, List<Double>> series, OptionalInt bestIteration) {
+    JFreeChart chart = learningCurveChart(series, bestIteration);
+    int panels = ((CombinedDomainXYPlot) chart.getXYPlot()).getSubplots().size();
+    return png(List.of(chart), WIDTH, List.of(120 + 260 * Math.max(1, panels)));
+  }
+
+  /** The learning curve as a chart, before it is drawn. */
+  static JFreeChart learningCurveChart(Map<String, List<Double>> series, OptionalInt bestIteration) {
     Map<String, XYSeriesCollection> byMetric = new LinkedHashMap<>();
     for (Map.Entry<String, List<Double>> e : series.entrySet()) {
       int dash = e.getKey().indexOf('-');
@@ -100,13 +108,16 @@ public final class ChartRenderer {
       XYPlot plot = new XYPlot(e.getValue(), null, scoreAxis, renderer);
       styleXy(plot);
       bestIteration.ifPresent(best -> {
-        ValueMarker marker = new ValueMarker(best, BEST, new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+        ValueMarker marker = new ValueMarker(best, BEST, new BasicStroke(2f, BasicStroke.CAP_BUTT,
             BasicStroke.JOIN_MITER, 1f, new float[] {6f, 4f}, 0f));
         marker.setLabel("best iteration " + best);
         marker.setLabelPaint(BEST);
+        marker.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+        marker.setLabelBackgroundColor(new Color(255, 255, 255, 220));
         marker.setLabelAnchor(RectangleAnchor.TOP_LEFT);
         marker.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
-        plot.addDomainMarker(marker);
+        // in front of the lines: a best round where the curves are flat would otherwise hide under them
+        plot.addDomainMarker(marker, Layer.FOREGROUND);
       });
       combined.add(plot, 1);
       if (combined.getFixedLegendItems() == null) {
@@ -119,8 +130,7 @@ public final class ChartRenderer {
     if (byMetric.isEmpty()) {
       chart.addSubtitle(new TextTitle("no evaluation metrics were recorded"));
     }
-    int height = 120 + 260 * Math.max(1, byMetric.size());
-    return png(List.of(chart), WIDTH, List.of(height));
+    return chart;
   }
 
   /**
@@ -134,15 +144,28 @@ public final class ChartRenderer {
     List<Integer> heights = new ArrayList<>();
     Map<String, Map<String, Double>> panels = scores.isEmpty() ? Map.of("gain", Map.of()) : scores;
     for (Map.Entry<String, Map<String, Double>> e : panels.entrySet()) {
-      charts.add(barChart("Feature importance: " + e.getKey(), e.getKey(), e.getValue()));
+      charts.add(barChart("Feature importance: " + e.getKey(), importanceLabel(e.getKey()), e.getValue()));
       heights.add(barHeight(e.getValue().size()));
     }
     return png(charts, WIDTH, heights);
   }
 
+  /** What an importance type measures, as its axis says it (XGBoost's get_score definitions). */
+  static String importanceLabel(String type) {
+    return switch (type) {
+      case "gain" -> "average gain per split (loss reduction)";
+      case "cover" -> "average cover per split (sum of hessians of the rows it splits)";
+      case "weight" -> "number of splits";
+      case "total_gain" -> "total gain over all splits";
+      case "total_cover" -> "total cover over all splits";
+      default -> type;
+    };
+  }
+
   /** Mean |SHAP| per feature, largest first, at most {@link #MAX_BARS}. */
   public byte[] shapSummary(Map<String, Double> meanAbsShap) {
-    return png(List.of(barChart("Mean |SHAP value| on the validation channel", "mean |SHAP|", meanAbsShap)),
+    return png(List.of(barChart("Mean |SHAP value| per feature on the validation channel",
+        "mean |SHAP value|, in the units of the model's margin (before the link function)", meanAbsShap)),
         WIDTH, List.of(barHeight(meanAbsShap.size())));
   }
 
@@ -158,6 +181,9 @@ public final class ChartRenderer {
         .forEach(e -> data.addValue(e.getValue(), valueLabel, e.getKey()));
     CategoryAxis features = new CategoryAxis(null);
     NumberAxis values = new NumberAxis(valueLabel);
+    if (valueLabel.startsWith("number of")) {
+      values.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // counts: no 2.5 splits
+    }
     BarRenderer renderer = new BarRenderer();
     renderer.setBarPainter(new StandardBarPainter());
     renderer.setShadowVisible(false);
@@ -175,7 +201,7 @@ public final class ChartRenderer {
     return chart;
   }
 
-  private static void styleXy(XYPlot plot) {
+  static void styleXy(XYPlot plot) {
     plot.setBackgroundPaint(BACKGROUND);
     plot.setDomainGridlinePaint(GRID);
     plot.setRangeGridlinePaint(GRID);
@@ -183,7 +209,7 @@ public final class ChartRenderer {
   }
 
   /** Draws the charts one under the other into one PNG. */
-  private static byte[] png(List<JFreeChart> charts, int width, List<Integer> heights) {
+  static byte[] png(List<JFreeChart> charts, int width, List<Integer> heights) {
     int total = heights.stream().mapToInt(Integer::intValue).sum();
     BufferedImage image = new BufferedImage(width, Math.max(1, total), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();

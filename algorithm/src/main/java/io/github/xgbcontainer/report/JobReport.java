@@ -1,5 +1,6 @@
 package io.github.xgbcontainer.report;
 
+import io.github.xgbcontainer.output.ModelEvaluation;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +20,49 @@ import java.util.OptionalInt;
  * @param stoppingMetric the metric early stopping watched, when it was on
  * @param importance importance type to feature to score
  * @param shap mean |SHAP| per feature on the validation channel, when {@code shap=true}
+ * @param details what the job ran with and how the model predicts
  */
 public record JobReport(Map<String, String> hyperparameters, List<ChannelShape> channels, Map<String, Double> timings,
     Map<String, List<Double>> evaluation, OptionalInt bestIteration, Optional<String> stoppingMetric,
-    Map<String, Map<String, Double>> importance, Optional<Map<String, Double>> shap) {
+    Map<String, Map<String, Double>> importance, Optional<Map<String, Double>> shap, Details details) {
+
+  /** A report without {@link Details}. */
+  public JobReport(Map<String, String> hyperparameters, List<ChannelShape> channels, Map<String, Double> timings,
+      Map<String, List<Double>> evaluation, OptionalInt bestIteration, Optional<String> stoppingMetric,
+      Map<String, Map<String, Double>> importance, Optional<Map<String, Double>> shap) {
+    this(hyperparameters, channels, timings, evaluation, bestIteration, stoppingMetric, importance, shap,
+        Details.NONE);
+  }
+
+  /**
+   * What the job ran with, and how its model predicts.
+   *
+   * @param jobName the training job's name ({@code TRAINING_JOB_NAME}), when set
+   * @param imageVersion this image's version
+   * @param xgboostVersion the XGBoost version that trained
+   * @param parameters every parameter XGBoost trained with, defaults included, name to value
+   * @param parametersSource where {@code parameters} were read
+   * @param featureNames the feature columns' names, in column order
+   * @param modelEvaluation the model's predictions on one channel, measured
+   */
+  public record Details(Optional<String> jobName, String imageVersion, String xgboostVersion,
+      Map<String, String> parameters, String parametersSource, List<String> featureNames,
+      Optional<ModelEvaluation> modelEvaluation) {
+
+    /** Nothing known beyond the report's other fields. */
+    public static final Details NONE = new Details(Optional.empty(), "unknown", "unknown", Map.of(), "not read",
+        List.of(), Optional.empty());
+
+    public Details {
+      Objects.requireNonNull(jobName, "jobName");
+      Objects.requireNonNull(imageVersion, "imageVersion");
+      Objects.requireNonNull(xgboostVersion, "xgboostVersion");
+      parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+      Objects.requireNonNull(parametersSource, "parametersSource");
+      featureNames = List.copyOf(featureNames);
+      Objects.requireNonNull(modelEvaluation, "modelEvaluation");
+    }
+  }
 
   public JobReport {
     hyperparameters = Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
@@ -33,6 +73,7 @@ public record JobReport(Map<String, String> hyperparameters, List<ChannelShape> 
     Objects.requireNonNull(stoppingMetric, "stoppingMetric");
     importance = Collections.unmodifiableMap(new LinkedHashMap<>(importance));
     Objects.requireNonNull(shap, "shap");
+    Objects.requireNonNull(details, "details");
     int rounds = evaluation.values().stream().mapToInt(List::size).max().orElse(0);
     bestIteration.ifPresent(best -> {
       if (best < 0 || best >= rounds) {

@@ -125,17 +125,25 @@ public final class ReportWriter {
     }
     byte[] importance = charts.featureImportance(charted);
     byte[] shap = report.shap().map(charts::shapSummary).orElse(null);
+    Map<String, byte[]> evaluation = report.details().modelEvaluation().map(EvaluationCharts::draw).orElse(Map.of());
     byte[] curve = learningCurve.png();
     AtomicFiles.write(folder.resolve(LEARNING_CURVE), curve);
+    evaluation.forEach((name, png) -> AtomicFiles.write(folder.resolve(name), png));
     AtomicFiles.write(folder.resolve(FEATURE_IMPORTANCE), importance);
     if (shap != null) {
       AtomicFiles.write(folder.resolve(SHAP_SUMMARY), shap);
     }
-    AtomicFiles.write(folder.resolve(REPORT), html(report, curve, importance, shap).getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(folder.resolve(REPORT),
+        html(report, curve, importance, shap, evaluation).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The report page; the images are PNG bytes, {@code shap} may be null. */
   static String html(JobReport report, byte[] curve, byte[] importance, byte[] shap) {
+    return html(report, curve, importance, shap, Map.of());
+  }
+
+  /** The report page; {@code evaluation} holds the model evaluation's charts by file name. */
+  static String html(JobReport report, byte[] curve, byte[] importance, byte[] shap, Map<String, byte[]> evaluation) {
     StringBuilder h = new StringBuilder(8192);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<title>XGBoost training report</title>\n<style>\n")
@@ -145,6 +153,14 @@ public final class ReportWriter {
         .append("td.num{text-align:right;font-variant-numeric:tabular-nums}\n")
         .append("img{max-width:100%;border:1px solid #eee}\n</style>\n</head>\n<body>\n")
         .append("<h1>XGBoost training report</h1>\n");
+    JobReport.Details details = report.details();
+    h.append("<table id=\"about\">\n");
+    details.jobName().ifPresent(name -> h.append("<tr><th>training job</th><td>").append(escape(name)).append("</td></tr>\n"));
+    h.append("<tr><th>objective</th><td>").append(escape(details.parameters().getOrDefault("objective",
+        report.hyperparameters().getOrDefault("objective", "reg:squarederror")))).append("</td></tr>\n")
+        .append("<tr><th>XGBoost version</th><td>").append(escape(details.xgboostVersion())).append("</td></tr>\n")
+        .append("<tr><th>image version</th><td>").append(escape(details.imageVersion())).append("</td></tr>\n")
+        .append("</table>\n");
 
     h.append("<h2 id=\"metrics\">Final metrics</h2>\n");
     int rounds = report.rounds();
@@ -174,13 +190,15 @@ public final class ReportWriter {
     h.append("<h2 id=\"learning-curve\">Learning curve</h2>\n");
     image(h, curve, "learning curve");
 
+    details.modelEvaluation().ifPresent(e -> EvaluationSection.append(h, e, evaluation));
+
     h.append("<h2 id=\"feature-importance\">Feature importance</h2>\n");
     image(h, importance, "feature importance");
     Map<String, Double> gain = report.importance().getOrDefault("gain", Map.of());
     if (!gain.isEmpty()) {
-      h.append("<table>\n<tr><th>feature</th>");
+      h.append("<table id=\"importance\">\n<tr><th>feature</th>");
       for (String type : CHARTED_IMPORTANCE) {
-        h.append("<th>").append(type).append("</th>");
+        h.append("<th>").append(type).append(": ").append(escape(ChartRenderer.importanceLabel(type))).append("</th>");
       }
       h.append("</tr>\n");
       gain.entrySet().stream()
@@ -190,7 +208,9 @@ public final class ReportWriter {
             h.append("<tr><td>").append(escape(e.getKey())).append("</td>");
             for (String type : CHARTED_IMPORTANCE) {
               Double v = report.importance().getOrDefault(type, Map.of()).get(e.getKey());
-              h.append("<td class=\"num\">").append(v == null ? "" : number(v)).append("</td>");
+              // weight counts splits: a whole number, printed as one
+              h.append("<td class=\"num\">").append(v == null ? "" : type.equals("weight")
+                  ? Long.toString(Math.round(v)) : number(v)).append("</td>");
             }
             h.append("</tr>\n");
           });
@@ -208,6 +228,13 @@ public final class ReportWriter {
           .append("</td><td class=\"num\">").append(c.features()).append("</td></tr>\n");
     }
     h.append("</table>\n");
+    if (!details.featureNames().isEmpty()) {
+      h.append("<p id=\"feature-names\">Feature columns, in order: ");
+      for (int i = 0; i < details.featureNames().size(); i++) {
+        h.append(i == 0 ? "" : ", ").append("<code>").append(escape(details.featureNames().get(i))).append("</code>");
+      }
+      h.append(".</p>\n");
+    }
 
     h.append("<h2 id=\"timings\">Timings</h2>\n<table>\n<tr><th>phase</th><th>seconds</th></tr>\n");
     report.timings().forEach((phase, seconds) -> h.append("<tr><td>").append(escape(phase))
@@ -218,16 +245,30 @@ public final class ReportWriter {
     report.hyperparameters().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> h.append("<tr><td>").append(escape(e.getKey())).append("</td><td>")
             .append(escape(e.getValue())).append("</td></tr>\n"));
-    h.append("</table>\n</body>\n</html>\n");
+    h.append("</table>\n");
+
+    if (!details.parameters().isEmpty()) {
+      h.append("<h2 id=\"effective-parameters\">Effective parameters</h2>\n<p>Every parameter XGBoost trained with, "
+          + "as read from ").append(escape(details.parametersSource())).append("; those not given as hyperparameters are "
+          + "XGBoost's defaults or its own estimates (such as <code>base_score</code>).</p>\n<table>\n"
+          + "<tr><th>parameter</th><th>value</th><th>set by</th></tr>\n");
+      details.parameters().forEach((name, value) -> {
+        String leaf = name.substring(name.lastIndexOf('.') + 1);
+        h.append("<tr><td>").append(escape(name)).append("</td><td>").append(escape(value)).append("</td><td>")
+            .append(report.hyperparameters().containsKey(leaf) ? "hyperparameter" : "XGBoost").append("</td></tr>\n");
+      });
+      h.append("</table>\n");
+    }
+    h.append("</body>\n</html>\n");
     return h.toString();
   }
 
-  private static void image(StringBuilder h, byte[] png, String alt) {
+  static void image(StringBuilder h, byte[] png, String alt) {
     h.append("<p><img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
         .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n");
   }
 
-  private static String number(Double value) {
+  static String number(Double value) {
     if (value == null || value.isNaN()) {
       return "";
     }

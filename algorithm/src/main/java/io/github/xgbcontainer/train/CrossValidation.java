@@ -37,9 +37,10 @@ final class CrossValidation {
    * @param foldScores every fold's final scores ({@code train-rmse}, {@code validation-rmse}, ...)
    * @param folds per repeat, the fold of every row
    * @param predictions per repeat, every row's out-of-fold prediction (one value per output)
+   * @param foldHistories every fold's scores per round, {@code channel-metric} to its series
    */
   record Result(List<byte[]> models, List<Map<String, Double>> foldScores, int[][] folds,
-      float[][][] predictions, float[] labels) {}
+      float[][][] predictions, float[] labels, List<Map<String, List<Double>>> foldHistories) {}
 
   private final Hyperparameters hp;
   private final MatrixFactory matrices;
@@ -69,6 +70,7 @@ final class CrossValidation {
             ? ", whole queries per fold (" + data.groups().length + " queries)" : "", labels.length));
     List<byte[]> models = new ArrayList<>();
     List<Map<String, Double>> scores = new ArrayList<>();
+    List<Map<String, List<Double>>> histories = new ArrayList<>();
     int[][] folds = new int[repeats][];
     float[][][] predictions = new float[repeats][labels.length][];
     MatrixOptions plain = new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), false);
@@ -95,6 +97,7 @@ final class CrossValidation {
           try {
             Map<String, Double> last = result.history().get(result.history().size() - 1).scores();
             scores.add(last);
+            histories.add(ModelOutputs.series(result.history().stream().map(EvaluationLine::scores).toList()));
             log.accept(String.format(Locale.ROOT, "cross-validation repeat %d fold %d/%d: %d rows held out, %s",
                 r + 1, f + 1, k, heldOut.length, describe(last)));
             float[][] predicted = booster.predict(dtest);
@@ -120,7 +123,7 @@ final class CrossValidation {
       log.accept("cross-validation: mean of all " + scores.size() + " folds");
       report(scores);
     }
-    return new Result(models, scores, folds, predictions, labels);
+    return new Result(models, scores, folds, predictions, labels, histories);
   }
 
   /**

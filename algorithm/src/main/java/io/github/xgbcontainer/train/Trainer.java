@@ -167,7 +167,7 @@ public final class Trainer {
         booster.setAttr("best_iteration", Integer.toString(stopping.bestRound()));
         booster.setAttr("best_score", Double.toString(stopping.bestScore()));
         if (!terminated) {
-          booster = bestOnly(booster, stopping, bestModel);
+          booster = bestOnly(booster, stopping, bestModel, params);
         }
       }
       return new TrainingResult(booster, history, Optional.ofNullable(stopping), stoppedEarly, terminated);
@@ -251,7 +251,8 @@ public final class Trainer {
    * objectives. XGBoost cuts it ({@code XGBoosterSlice}, through the native shim); without the shim
    * the copy kept when the best round went by is used. The attributes travel with it.
    */
-  private Booster bestOnly(Booster booster, EarlyStopping stopping, byte[] snapshot) throws XGBoostError {
+  private Booster bestOnly(Booster booster, EarlyStopping stopping, byte[] snapshot, Map<String, Object> params)
+      throws XGBoostError {
     int keep = stopping.bestRound() + 1;
     int trained = booster.getNumBoostedRound();
     if (stopping.bestRound() < 0 || keep >= trained) {
@@ -277,6 +278,12 @@ public final class Trainer {
       return booster;
     }
     Booster sliced = load(best);
+    // a loaded model knows only its own parameters: give it the training ones back, so that its saved
+    // configuration (the report's effective parameters) is the one it was trained with
+    sliced.setParams(params);
+    for (String metric : hyperparameters.xgboostMetrics()) {
+      sliced.setParam("eval_metric", metric);
+    }
     sliced.setAttr("best_iteration", Integer.toString(stopping.bestRound()));
     sliced.setAttr("best_score", Double.toString(stopping.bestScore()));
     booster.dispose();

@@ -13,7 +13,11 @@ import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;
 import io.github.xgbcontainer.matrix.MatrixPath;
 import io.github.xgbcontainer.output.AtomicFiles;
+import io.github.xgbcontainer.output.EffectiveParameters;
+import io.github.xgbcontainer.output.ModelEvaluation;
 import io.github.xgbcontainer.output.ModelOutputs;
+import io.github.xgbcontainer.report.CrossValidationReport;
+import io.github.xgbcontainer.report.EvaluationCharts;
 import io.github.xgbcontainer.report.JobReport;
 import io.github.xgbcontainer.report.ReportWriter;
 import java.nio.file.Path;
@@ -181,6 +185,8 @@ public final class TrainingJob {
       TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), checkpoints.extraParams(),
           resume, checkpoints.writer(hp, leader), stopRequested);
       timings.lap("train");
+      Optional<ModelEvaluation> evaluated = leader && !result.terminated()
+          ? evaluate(result, hp, dval != null ? dval : dtrain, dval != null ? "validation" : "train") : Optional.empty();
       // Nothing after training reads these (the model, importance and SHAP need the booster and
       // dshap only): free the quantised data before the outputs and charts are made.
       dtrain.dispose();
@@ -202,7 +208,7 @@ public final class TrainingJob {
           return;
         }
         if (leader) {
-          writeOutputs(result, hp, inputs.given(), featureNames, shapes, dshap, timings, start);
+          writeOutputs(result, hp, inputs.given(), featureNames, shapes, dshap, timings, start, evaluated);
         } else {
           LOG.info(String.format(java.util.Locale.ROOT, "trained %d rounds as rank %d of %d; the leader writes "
               + "the model (%.1f s in all; %s)", result.history().size(), cluster.rank(), cluster.size(),
@@ -241,10 +247,61 @@ public final class TrainingJob {
    * files are written only once every fold has trained ({@link ModelOutputs#crossValidationFiles}).
    */
   private void crossValidate(Hyperparameters hp, TrainingData data) {
+    ChannelData joined = data.joined();
     CrossValidation.Result result = new CrossValidation(hp, new MatrixFactory(), matrixOptions(hp), metricOut,
-        LOG::info).run(data.joined());
+        LOG::info).run(joined);
     outputs.crossValidationFiles().write(hp.kfold().getAsInt(), result.models(), result.foldScores(),
         result.folds(), result.predictions(), result.labels());
+    writeCrossValidationReport(hp, result, joined.groups());
+  }
+
+  /** cross_validation_report.html, after the models: best-effort, as the training report is. */
+  private void writeCrossValidationReport(Hyperparameters hp, CrossValidation.Result result, int[] groupSizes) {
+    int[] bounds = null;
+    if (groupSizes != null) {
+      bounds = new int[groupSizes.length + 1];
+      for (int q = 0; q < groupSizes.length; q++) {
+        bounds[q + 1] = bounds[q] + groupSizes[q];
+      }
+    }
+    float[][] firstRepeat = new float[result.labels().length][];
+    for (int i = 0; i < firstRepeat.length; i++) {
+      firstRepeat[i] = result.predictions()[0][i].clone();
+    }
+    int[] queryBounds = bounds;
+    CrossValidationReport.writeOrWarn(outputs.dataFolder(), () -> new CrossValidationReport(hp.kfold().getAsInt(),
+        result.folds().length, result.foldHistories(), result.foldScores(),
+        ModelOutputs.measure(hp.objective(), EvaluationCharts.OUT_OF_FOLD, result.labels(), firstRepeat,
+            hp.objective().equals("binary:logitraw"), queryBounds, hp.evalMetrics()),
+        new JobReport.Details(jobName(), EffectiveParameters.imageVersion(), EffectiveParameters.xgboostVersion(),
+            Map.of(), "not read", List.of(), Optional.empty()), inputs.given()));
+  }
+
+  /** SageMaker's name for the job, when it set one. */
+  private Optional<String> jobName() {
+    return Optional.ofNullable(env.get("TRAINING_JOB_NAME")).filter(n -> !n.isBlank());
+  }
+
+  /**
+   * The final model's predictions on {@code data}, measured for the report; predicted once here,
+   * before the matrices are freed. A failure leaves the report without them.
+   */
+  private static Optional<ModelEvaluation> evaluate(TrainingResult result, Hyperparameters hp, DMatrix data,
+      String channel) {
+    try {
+      return ModelOutputs.evaluate(result.booster(), data, hp.objective(), channel, hp.evalMetrics());
+    } catch (RuntimeException e) {
+      LOG.warning("the report has no model evaluation: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Versions, job name, XGBoost's effective parameters and feature names for the report. */
+  private JobReport.Details reportDetails(TrainingResult result, List<String> featureNames,
+      Optional<ModelEvaluation> evaluated) {
+    EffectiveParameters parameters = EffectiveParameters.of(result.booster());
+    return new JobReport.Details(jobName(), EffectiveParameters.imageVersion(), EffectiveParameters.xgboostVersion(),
+        parameters.values(), parameters.source(), featureNames, evaluated);
   }
 
   /** Only the hist updater reads a quantised matrix (see Hyperparameters.quantileMatrix); the others need raw values. */
@@ -254,7 +311,7 @@ public final class TrainingJob {
 
   private void writeOutputs(TrainingResult result, Hyperparameters hp, Map<String, String> given,
       List<String> featureNames, List<JobReport.ChannelShape> shapes, DMatrix dshap, Timings timings,
-      long startNanos) {
+      long startNanos, Optional<ModelEvaluation> evaluated) {
     List<Map<String, Double>> history = result.history().stream().map(EvaluationLine::scores).toList();
     OptionalInt best = result.earlyStopping().filter(s -> s.bestRound() >= 0).map(s -> OptionalInt.of(s.bestRound()))
         .orElse(OptionalInt.empty());
@@ -277,7 +334,8 @@ public final class TrainingJob {
     outputs.writeModel(result.booster());
     timings.lap("write model" + (shap.isPresent() ? ", importance and SHAP" : " and importance"));
     ReportWriter.writeOrWarn(outputs.dataFolder(), () -> new JobReport(given, shapes, timings.seconds(), series,
-        best, result.earlyStopping().map(EarlyStopping::key), importance, shap), curve);
+        best, result.earlyStopping().map(EarlyStopping::key), importance, shap,
+        reportDetails(result, featureNames, evaluated)), curve);
     LOG.info(String.format(java.util.Locale.ROOT, "model written to %s after %d rounds (%.1f s in all; %s)",
         outputs.modelFile(), result.history().size(), (System.nanoTime() - startNanos) / 1e9, MemoryUsage.describe()));
   }

@@ -111,6 +111,8 @@ class ContentDialectsIT {
     List<String> names = new java.util.ArrayList<>();
     gain.fieldNames().forEachRemaining(names::add);
     assertEquals(List.of("area", "rooms"), names);
+    assertTrue(Files.readString(job.root.resolve("output/data/report.html"))
+        .contains("<p id=\"feature-names\">Feature columns, in order: <code>area</code>, <code>rooms</code>.</p>"));
   }
 
   @Test

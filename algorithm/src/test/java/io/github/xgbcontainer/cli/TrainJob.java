@@ -68,6 +68,9 @@ final class TrainJob {
     return this;
   }
 
+  /** Environment variables for the child, beside {@code SAGEMAKER_BASE_DIR}. */
+  final java.util.Map<String, String> environment = new java.util.HashMap<>();
+
   /** JVM options for the child, e.g. {@code -Dxgbc.pipeOpenSeconds=2}. */
   final List<String> jvmOptions = new ArrayList<>();
 
@@ -123,6 +126,7 @@ final class TrainJob {
     command.add("train");
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("SAGEMAKER_BASE_DIR", root.toString());
+    pb.environment().putAll(environment);
     pb.redirectOutput(stdoutFile().toFile());
     pb.redirectError(root.resolveSibling(root.getFileName() + ".stderr").toFile());
     return pb.start();

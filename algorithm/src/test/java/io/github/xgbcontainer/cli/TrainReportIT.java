@@ -82,7 +82,9 @@ class TrainReportIT {
     assertTrue(html.contains("best iteration " + history.get("best_iteration").asInt() + " by validation-mae"), html);
     assertTrue(html.contains("<tr><td>train</td><td class=\"num\">2922</td><td class=\"num\">8</td></tr>"));
     assertTrue(html.contains("<tr><td>shap</td><td>true</td></tr>"));
-    assertEquals(3, html.split("data:image/png;base64,", -1).length - 1);
+    assertEquals(6, html.split("data:image/png;base64,", -1).length - 1,
+        "learning curve, importance, SHAP and the three regression charts");
+    assertTrue(html.contains("<th>gain: average gain per split (loss reduction)</th>"));
     assertTrue(job.stderr.contains("report written to "), job.stderr);
   }
 
@@ -99,7 +101,11 @@ class TrainReportIT {
       files = s.map(p -> p.getFileName().toString()).sorted().toList();
     }
     assertEquals(List.of("evaluation_history.json", "feature_importance.json", "feature_importance.png",
-        "learning_curve.png", "report.html"), files);
+        "learning_curve.png", "predicted_vs_actual.png", "report.html", "residual_histogram.png",
+        "residuals_vs_predicted.png"), files);
+    // without a validation channel the model evaluation is on the train channel
+    assertTrue(Files.readString(job.root.resolve("output/data/report.html"))
+        .contains("<p>The final model's predictions on the train channel (2922 rows).</p>"));
     assertFalse(Files.readString(job.root.resolve("output/data/report.html")).contains("best iteration"));
   }
 

@@ -72,6 +72,27 @@ class ChartRendererTest {
   }
 
   @Test
+  void learningCurve_bestIterationIsDrawnInFrontOfTheLines() {
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    series.put("train-rmse", falling(3, 10));
+    series.put("validation-rmse", falling(4, 10));
+    org.jfree.chart.plot.CombinedDomainXYPlot plot = (org.jfree.chart.plot.CombinedDomainXYPlot)
+        ChartRenderer.learningCurveChart(series, OptionalInt.of(4)).getXYPlot();
+    org.jfree.chart.plot.XYPlot panel = plot.getSubplots().get(0);
+    java.util.Collection<?> front = panel.getDomainMarkers(org.jfree.chart.ui.Layer.FOREGROUND);
+    assertEquals(1, front.size(), "the marker is in the foreground layer");
+    assertEquals("best iteration 4", ((org.jfree.chart.plot.ValueMarker) front.iterator().next()).getLabel());
+    assertEquals(null, panel.getDomainMarkers(org.jfree.chart.ui.Layer.BACKGROUND));
+  }
+
+  @Test
+  void importanceAndShapAxesSayWhatTheyMeasure() {
+    assertEquals("average gain per split (loss reduction)", ChartRenderer.importanceLabel("gain"));
+    assertEquals("number of splits", ChartRenderer.importanceLabel("weight"));
+    assertEquals("average cover per split (sum of hessians of the rows it splits)", ChartRenderer.importanceLabel("cover"));
+  }
+
+  @Test
   void learningCurve_withoutEarlyStoppingHasNoMarker() throws IOException {
     BufferedImage image = decode(charts.learningCurve(Map.of("train-logloss", falling(0.7, 10)), OptionalInt.empty()));
 

@@ -57,7 +57,8 @@ class ReportWriterTest {
     assertTrue(html.contains("<tr><td>validation</td><td class=\"num\">626</td><td class=\"num\">8</td></tr>"));
     assertTrue(html.contains("<tr><td>train</td><td class=\"num\">1.50</td></tr>"));
     assertTrue(html.contains("<tr><td>f7</td><td class=\"num\">9.0000</td><td class=\"num\">2.0000</td>"
-        + "<td class=\"num\">5.0000</td></tr>"));
+        + "<td class=\"num\">5</td></tr>"), "weight counts splits: an integer");
+    assertTrue(html.contains("<th>gain: average gain per split (loss reduction)</th>"));
     assertTrue(html.contains("<td>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</td>"));
     assertFalse(html.contains("<script>"));
 
@@ -68,6 +69,63 @@ class ReportWriterTest {
       found++;
     }
     assertEquals(3, found);
+  }
+
+  private static JobReport withDetails(io.github.xgbcontainer.output.ModelEvaluation evaluation) {
+    JobReport plain = report(Optional.empty());
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("max_depth", "6");
+    parameters.put("base_score", "[9.9E0]");
+    parameters.put("objective", "binary:logistic");
+    return new JobReport(plain.hyperparameters(), plain.channels(), plain.timings(), plain.evaluation(),
+        plain.bestIteration(), plain.stoppingMetric(), plain.importance(), plain.shap(),
+        new JobReport.Details(Optional.of("my-job-1"), "0.1.0", "3.4.0", parameters, "XGBoost's saved configuration",
+            List.of("length", "width"), Optional.of(evaluation)));
+  }
+
+  @Test
+  void write_classifierEvaluationAsTablesChartsAndFiles() throws IOException {
+    // scores 0.9 0.8 0.7 0.6 0.5 0.4 for labels 1 1 0 1 0 0
+    float[][] p = {{0.9f}, {0.8f}, {0.7f}, {0.6f}, {0.5f}, {0.4f}};
+    new ReportWriter(dir).write(withDetails(io.github.xgbcontainer.output.ModelEvaluation.Classification.of(
+        "validation", new float[] {1, 1, 0, 1, 0, 0}, p, 0.5)));
+
+    for (String png : List.of("confusion_matrix.png", "roc_curve.png", "precision_recall_curve.png",
+        "calibration_curve.png")) {
+      assertEquals(ChartRenderer.WIDTH, ChartRendererTest.decode(Files.readAllBytes(dir.resolve(png))).getWidth(), png);
+    }
+    String html = Files.readString(dir.resolve("report.html"));
+    assertTrue(html.contains("<tr><th>training job</th><td>my-job-1</td></tr>\n<tr><th>objective</th>"
+        + "<td>binary:logistic</td></tr>\n<tr><th>XGBoost version</th><td>3.4.0</td></tr>\n"
+        + "<tr><th>image version</th><td>0.1.0</td></tr>"), html);
+    assertTrue(html.contains("<p id=\"decision-rule\">Decision threshold: class 1 when its predicted probability is "
+        + "at least 0.5. Accuracy 0.6667.</p>"), html);
+    assertTrue(html.contains("<tr><th>0</th><td class=\"num\">1 (33.3%)</td><td class=\"num\">2 (66.7%)</td>"
+        + "<td class=\"num\">3</td></tr>\n<tr><th>1</th><td class=\"num\">0 (0.0%)</td><td class=\"num\">3 (100.0%)"
+        + "</td><td class=\"num\">3</td></tr>"), html);
+    assertTrue(html.contains("<tr><td>class 1</td><td class=\"num\">0.8889</td><td class=\"num\">0.9167</td></tr>"));
+    assertTrue(html.contains("<tr><td>base_score</td><td>[9.9E0]</td><td>XGBoost</td></tr>"));
+    assertTrue(html.contains("<tr><td>objective</td><td>binary:logistic</td><td>hyperparameter</td></tr>"));
+    assertTrue(html.contains("Feature columns, in order: <code>length</code>, <code>width</code>."));
+    assertEquals(6, html.split("data:image/png;base64,", -1).length - 1, "curve, importance and four evaluation charts");
+  }
+
+  @Test
+  void write_regressorAndRankerCharts() throws IOException {
+    new ReportWriter(dir).write(withDetails(io.github.xgbcontainer.output.ModelEvaluation.of("reg:squarederror", "train",
+        new float[] {1, 2, 3, 4}, new float[][] {{1}, {3}, {3}, {2}}, null, java.util.OptionalInt.empty()).orElseThrow()));
+    for (String png : List.of("predicted_vs_actual.png", "residuals_vs_predicted.png", "residual_histogram.png")) {
+      ChartRendererTest.decode(Files.readAllBytes(dir.resolve(png)));
+    }
+    assertTrue(Files.readString(dir.resolve("report.html")).contains("<tr><th>RMSE</th><td class=\"num\">1.11803</td></tr>"));
+
+    new ReportWriter(dir).write(withDetails(io.github.xgbcontainer.output.ModelEvaluation.of("rank:ndcg", "validation",
+        new float[] {1, 0, 0, 0}, new float[][] {{0.9f}, {0.1f}, {0.3f}, {0.2f}}, new int[] {0, 2, 4},
+        java.util.OptionalInt.of(3)).orElseThrow()));
+    ChartRendererTest.decode(Files.readAllBytes(dir.resolve("ndcg_per_query.png")));
+    assertTrue(Files.readString(dir.resolve("report.html")).contains("<p>NDCG@3 per query, with gain 2<sup>relevance</sup>"
+        + " - 1 as XGBoost computes it: 1 of 2 queries have a relevant document; their mean is 1.0000 (XGBoost scores "
+        + "the others as 1).</p>"));
   }
 
   @Test
