@@ -1,5 +1,6 @@
 package io.github.xgbcontainer.local;
 
+import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.error.UserError;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ public record ChannelPlan(TrainingJobRequest.ChannelRequest request, List<Channe
 
   public ChannelPlan {
     objects = List.copyOf(objects);
-    if (!request.inputMode().equals("Pipe")) { // Pipe streams every object into one FIFO: names make no paths
+    if (request.inputMode() != InputMode.PIPE) { // Pipe streams every object into one FIFO: names make no paths
       checkLocalPaths(request.name(), objects);
     }
   }

@@ -1,8 +1,10 @@
 package io.github.xgbcontainer.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.xgbcontainer.config.CheckpointConfig;
+import io.github.xgbcontainer.config.InputDataConfig;
+import io.github.xgbcontainer.config.InputMode;
+import io.github.xgbcontainer.config.JsonFiles;
+import io.github.xgbcontainer.config.ResourceConfig;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.io.IOException;
@@ -14,7 +16,8 @@ import java.util.Optional;
 
 /**
  * Writes one host's {@code /opt/ml} as SageMaker does: the three config files (and
- * {@code checkpointconfig.json} with a checkpoint), the channel folders, {@code model/} and
+ * {@code checkpointconfig.json} with a checkpoint), through the {@code config} records that
+ * {@code train} reads them with, the channel folders, {@code model/} and
  * {@code output/data/}. Channel data is fetched separately ({@link ChannelFetcher}).
  *
  * <p>See https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms-training-algo-running-container.html
@@ -25,7 +28,6 @@ public final class HostLayout {
   static final String CONTAINER_ROOT = "/opt/ml";
   static final String GROUP = "homogeneousCluster";
   static final String INSTANCE_TYPE = "local";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private HostLayout() {}
 
@@ -50,45 +52,22 @@ public final class HostLayout {
       Files.createDirectories(p.dataDir());
       Files.createDirectories(p.modelDir());
       Files.createDirectories(p.outputDataDir());
-      ObjectNode hp = JSON.createObjectNode();
-      request.hyperparameters().forEach(hp::put);
-      write(p.hyperparameters(), hp);
-
-      ObjectNode channels = JSON.createObjectNode();
+      JsonFiles.writeStringMap(p.hyperparameters(), request.hyperparameters());
+      InputDataConfig.write(p.inputDataConfig(),
+          request.channels().stream().map(TrainingJobRequest.ChannelRequest::config).toList());
       for (TrainingJobRequest.ChannelRequest c : request.channels()) {
-        ObjectNode node = channels.putObject(c.name());
-        c.contentType().ifPresent(t -> node.put("ContentType", t));
-        node.put("TrainingInputMode", c.inputMode());
-        node.put("S3DistributionType", c.sharded() ? "ShardedByS3Key" : "FullyReplicated");
-        node.put("RecordWrapperType", c.recordIo() ? "RecordIO" : "None");
-        if (!c.inputMode().equals("Pipe")) {
+        if (c.inputMode() != InputMode.PIPE) {
           Files.createDirectories(p.channelDir(c.name()));
         }
       }
-      write(p.inputDataConfig(), channels);
-
-      ObjectNode resources = JSON.createObjectNode();
-      resources.put("current_host", host.name());
-      resources.put("current_instance_type", INSTANCE_TYPE);
-      resources.put("current_group_name", GROUP);
-      ArrayNode names = resources.putArray("hosts");
-      all.forEach(h -> names.add(h.name()));
-      ObjectNode group = resources.putArray("instance_groups").addObject();
-      group.put("instance_group_name", GROUP);
-      group.put("instance_type", INSTANCE_TYPE);
-      ArrayNode groupHosts = group.putArray("hosts");
-      all.forEach(h -> groupHosts.add(h.name()));
-      resources.put("network_interface_name", inContainer ? "eth0" : "lo");
-      write(p.resourceConfig(), resources);
-
+      new ResourceConfig(host.name(), all.stream().map(Host::name).toList(), inContainer ? "eth0" : "lo",
+          INSTANCE_TYPE, GROUP).write(p.resourceConfig());
       Optional<TrainingJobRequest.Checkpoint> cp = request.checkpoint();
       if (cp.isPresent()) {
         Path local = checkpointDir(host, cp.get());
         Files.createDirectories(local);
-        ObjectNode node = JSON.createObjectNode();
-        node.put("LocalPath", inContainer ? cp.get().localPath() : local.toString());
-        node.put("S3Uri", cp.get().uri().toString());
-        write(p.checkpointConfig(), node);
+        new CheckpointConfig(inContainer ? Path.of(cp.get().localPath()) : local, cp.get().uri().toString())
+            .write(p.checkpointConfig());
       }
     } catch (IOException e) {
       throw new PlatformError("cannot lay out " + p.root() + ": " + e.getMessage(), e);
@@ -105,9 +84,5 @@ public final class HostLayout {
       return host.paths().root().resolve(local.substring(CONTAINER_ROOT.length() + 1));
     }
     return host.paths().root().resolve("checkpoints");
-  }
-
-  private static void write(Path file, ObjectNode node) throws IOException {
-    Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
   }
 }

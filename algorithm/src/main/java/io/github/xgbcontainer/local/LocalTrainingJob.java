@@ -147,8 +147,8 @@ public final class LocalTrainingJob {
           List<ChannelObject> mine = plan.forHost(host.rank(), hosts.size());
           String name = plan.request().name();
           switch (plan.request().inputMode()) {
-            case "Pipe" -> feeders.add(new PipeFeeder(host, name, mine, stores).start());
-            case "FastFile" -> feeders.add(new FastFileFeeder(host, name, mine, stores).start());
+            case PIPE -> feeders.add(new PipeFeeder(host, name, mine, stores).start());
+            case FAST_FILE -> feeders.add(new FastFileFeeder(host, name, mine, stores).start());
             default -> fetcher.fetch(host, name, mine);
           }
         }

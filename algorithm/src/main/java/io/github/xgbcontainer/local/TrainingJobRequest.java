@@ -1,6 +1,9 @@
 package io.github.xgbcontainer.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.xgbcontainer.config.ChannelConfig;
+import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.config.JsonFiles;
 import io.github.xgbcontainer.error.UserError;
 import java.math.BigInteger;
@@ -83,13 +86,20 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
    * @param dataType S3Prefix or ManifestFile
    * @param uri S3Uri
    * @param sharded S3DataDistributionType is ShardedByS3Key
-   * @param contentType ContentType, or empty
+   * @param contentType ContentType, read as {@code train} reads it (none means LibSVM), so that a
+   *     type {@code train} refuses is refused before anything is fetched
    * @param gzip CompressionType is Gzip
    * @param recordIo RecordWrapperType is RecordIO
-   * @param inputMode the channel's InputMode, or the job's TrainingInputMode: File, Pipe or FastFile
+   * @param inputMode the channel's InputMode, or the job's TrainingInputMode
    */
   public record ChannelRequest(String name, DataType dataType, StoreUri uri, boolean sharded,
-      Optional<String> contentType, boolean gzip, boolean recordIo, String inputMode) {}
+      ContentType contentType, boolean gzip, boolean recordIo, InputMode inputMode) {
+
+    /** The channel's entry in the host's {@code inputdataconfig.json}. */
+    public ChannelConfig config() {
+      return new ChannelConfig(name, contentType, inputMode, sharded, recordIo);
+    }
+  }
 
   /** Reads and validates a request file. */
   public static TrainingJobRequest load(Path file) {
@@ -108,7 +118,7 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
     }
     JsonNode algorithm = object(root, "AlgorithmSpecification", true);
     String image = text(algorithm, "TrainingImage").orElse("");
-    String jobMode = mode("AlgorithmSpecification.TrainingInputMode",
+    InputMode jobMode = mode("AlgorithmSpecification.TrainingInputMode",
         text(algorithm, "TrainingInputMode").orElse("File"));
     List<MetricDefinition> metrics = metrics(algorithm.get("MetricDefinitions"));
 
@@ -180,7 +190,7 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
         checkpoint, maxRuntime);
   }
 
-  private static ChannelRequest channel(int index, JsonNode node, String jobMode) {
+  private static ChannelRequest channel(int index, JsonNode node, InputMode jobMode) {
     String where = "InputDataConfig[" + index + "]";
     if (!node.isObject()) {
       throw new UserError(where + " must be an object with ChannelName and DataSource");
@@ -228,15 +238,14 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
       case "RecordIO" -> true;
       default -> throw new UserError(at + ": RecordWrapperType '" + wrapper + "' is not one of None, RecordIO");
     };
-    String mode = text(node, "InputMode").map(m -> mode(at + ": InputMode", m)).orElse(jobMode);
-    return new ChannelRequest(name, type, uri, sharded, text(node, "ContentType"), gzip, recordIo, mode);
+    InputMode mode = text(node, "InputMode").map(m -> mode(at + ": InputMode", m)).orElse(jobMode);
+    ContentType contentType = ContentType.parse(name, text(node, "ContentType").orElse(null));
+    return new ChannelRequest(name, type, uri, sharded, contentType, gzip, recordIo, mode);
   }
 
-  private static String mode(String field, String raw) {
-    return switch (raw) {
-      case "File", "Pipe", "FastFile" -> raw;
-      default -> throw new UserError(field + " '" + raw + "' is not one of File, Pipe, FastFile");
-    };
+  private static InputMode mode(String field, String raw) {
+    return InputMode.byWireName(raw)
+        .orElseThrow(() -> new UserError(field + " '" + raw + "' is not one of File, Pipe, FastFile"));
   }
 
   private static List<MetricDefinition> metrics(JsonNode node) {

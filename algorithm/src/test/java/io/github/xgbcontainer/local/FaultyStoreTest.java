@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.local.ScriptedS3Server.Fault;
@@ -223,16 +225,16 @@ class FaultyStoreTest {
     }
   }
 
-  private static String planError(String prefix, String mode) {
+  private static String planError(String prefix, InputMode mode) {
     TrainingJobRequest.ChannelRequest channel = new TrainingJobRequest.ChannelRequest("train",
-        TrainingJobRequest.DataType.S3_PREFIX, new StoreUri("s3", "keys", prefix), false, Optional.of("text/csv"), false,
+        TrainingJobRequest.DataType.S3_PREFIX, new StoreUri("s3", "keys", prefix), false, ContentType.CSV, false,
         false, mode);
     return assertThrows(UserError.class, () -> new ChannelPlanner(new ObjectStores(store)).plan(channel)).getMessage();
   }
 
   @Test
   void plan_refusesKeysThatNameOneLocalPathInFileAndFastFileMode() {
-    for (String mode : List.of("File", "FastFile")) {
+    for (InputMode mode : List.of(InputMode.FILE, InputMode.FAST_FILE)) {
       assertEquals("channel 'train': objects s3://keys/same/./a.csv and s3://keys/same/a.csv both map to 'a.csv' in the "
           + "channel folder; perhaps you should rename or remove one of them", planError("same/", mode));
       assertEquals("channel 'train': objects s3://keys/slashes//a.csv and s3://keys/slashes/a.csv both map to 'a.csv' in "
@@ -247,8 +249,8 @@ class FaultyStoreTest {
   @Test
   void plan_keepsSuchKeysInPipeMode_whereNamesMakeNoPaths() {
     TrainingJobRequest.ChannelRequest channel = new TrainingJobRequest.ChannelRequest("train",
-        TrainingJobRequest.DataType.S3_PREFIX, new StoreUri("s3", "keys", "same/"), false, Optional.of("text/csv"), false,
-        false, "Pipe");
+        TrainingJobRequest.DataType.S3_PREFIX, new StoreUri("s3", "keys", "same/"), false, ContentType.CSV, false,
+        false, InputMode.PIPE);
     assertEquals(List.of("same/./a.csv", "same/a.csv", "same/b.csv"), new ChannelPlanner(new ObjectStores(store))
         .plan(channel).objects().stream().map(o -> o.uri().key()).toList());
   }
@@ -256,8 +258,8 @@ class FaultyStoreTest {
   @Test
   void plan_refusesAManifestListingOneKeyTwice() {
     TrainingJobRequest.ChannelRequest channel = new TrainingJobRequest.ChannelRequest("train",
-        TrainingJobRequest.DataType.MANIFEST_FILE, new StoreUri("s3", "keys", "twice.manifest"), false, Optional.empty(),
-        false, false, "File");
+        TrainingJobRequest.DataType.MANIFEST_FILE, new StoreUri("s3", "keys", "twice.manifest"), false, ContentType.LIBSVM,
+        false, false, InputMode.FILE);
     server.put("keys", "twice.manifest", "[{\"prefix\": \"s3://keys/same/\"}, \"b.csv\", \"b.csv\"]".getBytes());
     assertEquals("channel 'train': objects s3://keys/same/b.csv and s3://keys/same/b.csv both map to 'b.csv' in the "
         + "channel folder; perhaps you should list each key only once in the manifest",

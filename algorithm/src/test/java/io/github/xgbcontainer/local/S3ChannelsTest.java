@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.error.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +20,6 @@ import java.util.ArrayList;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,7 +90,7 @@ class S3ChannelsTest {
 
   private static TrainingJobRequest.ChannelRequest channel(TrainingJobRequest.DataType type, String uri, boolean sharded) {
     return new TrainingJobRequest.ChannelRequest("train", type, StoreUri.parse("S3Uri", uri), sharded,
-        Optional.of("text/csv"), false, false, "File");
+        ContentType.CSV, false, false, InputMode.FILE);
   }
 
   @Test

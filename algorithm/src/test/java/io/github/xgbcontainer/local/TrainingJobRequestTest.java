@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.error.UserError;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +32,8 @@ class TrainingJobRequestTest {
     assertEquals(TrainingJobRequest.DataType.MANIFEST_FILE, r.channels().get(0).dataType());
     assertEquals(new StoreUri("s3", "data", "train.manifest"), r.channels().get(0).uri());
     assertEquals(true, r.channels().get(0).sharded());
-    assertEquals("File", r.channels().get(0).inputMode());
+    assertEquals(InputMode.FILE, r.channels().get(0).inputMode());
+    assertEquals(ContentType.LIBSVM, r.channels().get(0).contentType(), "no ContentType means LibSVM, as train reads it");
     assertEquals(1, r.instanceCount());
     assertEquals(86_400, r.maxRuntimeSeconds());
   }
@@ -50,6 +53,26 @@ class TrainingJobRequestTest {
         error(request("{\"S3DataType\": \"S3Prefix\", \"S3Uri\": \"s3://d/t/\", \"S3DataDistributionType\": \"Sharded\"}")));
     assertEquals("channel 'train': S3Uri 's3://d/t/' must name the manifest object, not a prefix",
         error(request("{\"S3DataType\": \"ManifestFile\", \"S3Uri\": \"s3://d/t/\"}")));
+  }
+
+  @Test
+  void parse_readsInputModeAndContentTypeThroughTheConfigTables() throws Exception {
+    String channel = "{\"ChannelName\": \"train\", \"ContentType\": \"%s\", \"InputMode\": \"%s\","
+        + " \"DataSource\": {\"S3DataSource\": {\"S3DataType\": \"S3Prefix\", \"S3Uri\": \"s3://d/t/\"}}}";
+    String job = "{\"TrainingJobName\": \"job-1\", \"AlgorithmSpecification\": {}, \"InputDataConfig\": [%s],"
+        + " \"OutputDataConfig\": {\"S3OutputPath\": \"s3://out/models\"}}";
+    TrainingJobRequest r = TrainingJobRequest.parse(JSON.readTree(
+        String.format(job, String.format(channel, "csv;label_size=1", "FastFile"))));
+    assertEquals(ContentType.CSV, r.channels().get(0).contentType());
+    assertEquals(InputMode.FAST_FILE, r.channels().get(0).inputMode());
+    // the API spells modes exactly; train's file reader is lenient, the request is not
+    assertEquals("channel 'train': InputMode 'pipe' is not one of File, Pipe, FastFile",
+        error(String.format(job, String.format(channel, "csv", "pipe"))));
+    // refused when the request is read, with train's own message, rather than by every host
+    assertEquals("channel 'train': ContentType 'application/json' is not supported; use one of text/csv, csv, "
+        + "text/libsvm, libsvm, text/x-libsvm, application/x-libsvm, application/x-parquet, parquet, "
+        + "application/x-recordio-protobuf, recordio-protobuf",
+        error(String.format(job, String.format(channel, "application/json", "File"))));
   }
 
   @Test
