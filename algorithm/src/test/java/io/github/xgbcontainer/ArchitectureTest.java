@@ -106,6 +106,20 @@ class ArchitectureTest {
   }
 
   @Test
+  void table_readsEachRowsAllowedPackages() {
+    Map<String, List<String>> rows = table("| package | what | may depend on |\n|---|---|---|\n"
+        + "| `error` | errors | — |\n| `output` | files, `report.html` | `matrix` (the shim), `error` |\n"
+        + "| `local` | jobs | `local.*`, `error` |\n| `local.store` | stores | `error` |\n| `cli` | main | everything |\n");
+    Map<String, List<String>> expected = new LinkedHashMap<>();
+    expected.put("error", List.of());
+    expected.put("output", List.of("matrix", "error"));
+    expected.put("local", List.of("local.store", "error"));
+    expected.put("local.store", List.of("error"));
+    expected.put("cli", null);
+    assertEquals(expected, rows);
+  }
+
+  @Test
   void everyPackageHasARowInTheTable() {
     TreeSet<String> missing = new TreeSet<>();
     for (JavaClass c : classes) {
