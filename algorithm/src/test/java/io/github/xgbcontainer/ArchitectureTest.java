@@ -159,6 +159,24 @@ class ArchitectureTest {
     slices().matching(ROOT + ".local.(*)..").should().beFreeOfCycles().check(classes);
   }
 
+  /**
+   * {@code local} is an edge with a small front: outside it, only these of its types are used
+   * ({@code cli} runs a job with them), as ARCHITECTURE.md says.
+   */
+  @Test
+  void outsideLocalOnlyItsEntryTypesAreUsed() {
+    List<String> entries = List.of("local.LocalTrainingJob", "local.JobSummary", "local.host.HostLauncher",
+        "local.host.ProcessLauncher", "local.host.ContainerLauncher", "local.plan.TrainingJobRequest",
+        "local.store.ObjectStores");
+    DescribedPredicate<JavaClass> inner = DescribedPredicate.describe("are local types other than " + entries,
+        (JavaClass c) -> c.getPackageName().startsWith(ROOT + ".local")
+            && entries.stream().noneMatch(e -> c.getName().equals(ROOT + "." + e)
+                || c.getName().startsWith(ROOT + "." + e + "$")));
+    noClasses().that().resideOutsideOfPackage(ROOT + ".local..")
+        .should().dependOnClassesThat(inner)
+        .check(classes);
+  }
+
   /** Third-party types stay in the packages ARCHITECTURE.md names for them. */
   @Test
   void thirdPartyTypesStayInTheirPackages() {
