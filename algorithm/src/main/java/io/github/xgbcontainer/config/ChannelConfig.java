@@ -16,14 +16,25 @@ import java.util.Objects;
  * @param inputMode how they arrive
  * @param sharded whether {@code S3DistributionType} is {@code ShardedByS3Key} (each host gets a part)
  * @param recordIoWrapped whether {@code RecordWrapperType} is {@code RecordIO}
+ * @param contentTypeGiven whether the job named the content type; when it did not, the channel is
+ *     LibSVM, the official image's default, and a reader can say so when the data is plainly not
  */
 public record ChannelConfig(String name, ContentType contentType, InputMode inputMode,
-    boolean sharded, boolean recordIoWrapped) {
+    boolean sharded, boolean recordIoWrapped, boolean contentTypeGiven) {
 
   public ChannelConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(contentType, "contentType");
     Objects.requireNonNull(inputMode, "inputMode");
+    if (!contentTypeGiven && contentType != ContentType.LIBSVM) {
+      throw new IllegalArgumentException("a channel without a ContentType is LibSVM, not " + contentType);
+    }
+  }
+
+  /** A channel whose content type the job named. */
+  public ChannelConfig(String name, ContentType contentType, InputMode inputMode, boolean sharded,
+      boolean recordIoWrapped) {
+    this(name, contentType, inputMode, sharded, recordIoWrapped, true);
   }
 
   static final String CONTENT_TYPE = "ContentType";
@@ -39,7 +50,8 @@ public record ChannelConfig(String name, ContentType contentType, InputMode inpu
     if (!node.isObject()) {
       throw new UserError("inputdataconfig.json: channel '" + name + "' must be a JSON object");
     }
-    ContentType type = ContentType.parse(name, text(node, CONTENT_TYPE));
+    String rawType = text(node, CONTENT_TYPE);
+    ContentType type = ContentType.parse(name, rawType);
     InputMode mode = InputMode.parse(name, text(node, INPUT_MODE));
     String distribution = text(node, DISTRIBUTION);
     boolean sharded = false;
@@ -61,13 +73,18 @@ public record ChannelConfig(String name, ContentType contentType, InputMode inpu
             + "' is not one of None, RecordIO");
       }
     }
-    return new ChannelConfig(name, type, mode, sharded, recordIo);
+    return new ChannelConfig(name, type, mode, sharded, recordIo, rawType != null && !rawType.isBlank());
   }
 
-  /** The channel's object as SageMaker writes it: every key present, names as SageMaker spells them. */
+  /**
+   * The channel's object as SageMaker writes it, names as SageMaker spells them; without a
+   * content type the job named, {@code ContentType} is left out, as SageMaker leaves it out.
+   */
   public ObjectNode toJson() {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
-    node.put(CONTENT_TYPE, contentType.mimeType());
+    if (contentTypeGiven) {
+      node.put(CONTENT_TYPE, contentType.mimeType());
+    }
     node.put(INPUT_MODE, inputMode.wireName());
     node.put(DISTRIBUTION, sharded ? "ShardedByS3Key" : "FullyReplicated");
     node.put(WRAPPER, recordIoWrapped ? "RecordIO" : "None");

@@ -44,7 +44,7 @@ public record InputDataConfig(ChannelConfig train, Optional<ChannelConfig> valid
       if (Files.isDirectory(dataDir)) {
         try (Stream<Path> list = Files.list(dataDir)) {
           list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted()
-              .forEach(n -> channels.put(n, new ChannelConfig(n, ContentType.LIBSVM, InputMode.FILE, false, false)));
+              .forEach(n -> channels.put(n, new ChannelConfig(n, ContentType.LIBSVM, InputMode.FILE, false, false, false)));
         } catch (java.io.IOException e) {
           throw new io.github.xgbcontainer.error.PlatformError("cannot list " + dataDir + ": " + e.getMessage(), e);
         }

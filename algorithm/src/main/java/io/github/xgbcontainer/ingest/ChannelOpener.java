@@ -154,6 +154,9 @@ public final class ChannelOpener {
     if (hp.queryColumn().isPresent()) {
       reader = reader.withQueryColumn(hp.queryColumn().getAsInt());
     }
+    if (!channel.contentTypeGiven()) {
+      reader = reader.withContentTypeDefaulted();
+    }
     ChannelData data = reader.read(source);
     if (hp.ranks() && !data.hasGroups()) {
       LOG.warning("objective " + hp.objective() + " but channel '" + name + "' has no query ids: XGBoost ranks all"

@@ -100,12 +100,12 @@ class LocalLayoutTest {
 
     assertEquals(new InputDataConfig(
         new ChannelConfig("train", ContentType.RECORDIO_PROTOBUF, InputMode.PIPE, true, true),
-        Optional.of(new ChannelConfig("validation", ContentType.LIBSVM, InputMode.FAST_FILE, false, false))),
+        Optional.of(new ChannelConfig("validation", ContentType.LIBSVM, InputMode.FAST_FILE, false, false, false))),
         InputDataConfig.load(p.inputDataConfig(), p.dataDir()));
     assertEquals(new ResourceConfig("algo-2", List.of("algo-1", "algo-2"), "eth0", "local", "homogeneousCluster"),
         ResourceConfig.load(p.resourceConfig()));
     assertEquals(Optional.of(new CheckpointConfig(Path.of("/opt/ml/checkpoints/run"), "file:///cp")),
-        CheckpointConfig.load(p.checkpointConfig()));
+        CheckpointConfig.load(p.checkpointConfig(), p.checkpointDir()));
     assertEquals(Map.of("num_round", "3", "eta", "0.5"), JsonFiles.readStringMap(p.hyperparameters()));
     assertTrue(Files.isDirectory(p.channelDir("validation")), "FastFile's FIFOs go in the channel folder");
     assertFalse(Files.exists(p.channelDir("train")), "Pipe mode's FIFOs are beside it, named train_0...");

@@ -87,18 +87,22 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
    * @param dataType S3Prefix or ManifestFile
    * @param uri S3Uri
    * @param sharded S3DataDistributionType is ShardedByS3Key
-   * @param contentType ContentType, read as {@code train} reads it (none means LibSVM), so that a
-   *     type {@code train} refuses is refused before anything is fetched
+   * @param contentType ContentType, read as {@code train} reads it, so that a type {@code train}
+   *     refuses is refused before anything is fetched; empty when the channel names none
    * @param gzip CompressionType is Gzip
    * @param recordIo RecordWrapperType is RecordIO
    * @param inputMode the channel's InputMode, or the job's TrainingInputMode
    */
   public record ChannelRequest(String name, DataType dataType, StoreUri uri, boolean sharded,
-      ContentType contentType, boolean gzip, boolean recordIo, InputMode inputMode) {
+      Optional<ContentType> contentType, boolean gzip, boolean recordIo, InputMode inputMode) {
 
-    /** The channel's entry in the host's {@code inputdataconfig.json}. */
+    /**
+     * The channel's entry in the host's {@code inputdataconfig.json}: without a ContentType, none is
+     * written, as SageMaker writes none, and the host reads LibSVM knowing that no type was named.
+     */
     public ChannelConfig config() {
-      return new ChannelConfig(name, contentType, inputMode, sharded, recordIo);
+      return new ChannelConfig(name, contentType.orElse(ContentType.LIBSVM), inputMode, sharded, recordIo,
+          contentType.isPresent());
     }
   }
 
@@ -240,7 +244,8 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
       default -> throw new UserError(at + ": RecordWrapperType '" + wrapper + "' is not one of None, RecordIO");
     };
     InputMode mode = text(node, "InputMode").map(m -> mode(at + ": InputMode", m)).orElse(jobMode);
-    ContentType contentType = ContentType.parse(name, text(node, "ContentType").orElse(null));
+    Optional<ContentType> contentType = text(node, "ContentType").filter(t -> !t.isBlank())
+        .map(t -> ContentType.parse(name, t));
     return new ChannelRequest(name, type, uri, sharded, contentType, gzip, recordIo, mode);
   }
 

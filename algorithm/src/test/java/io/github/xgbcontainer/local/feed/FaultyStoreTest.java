@@ -239,7 +239,7 @@ class FaultyStoreTest {
 
   private static String planError(String prefix, InputMode mode) {
     TrainingJobRequest.ChannelRequest channel = new TrainingJobRequest.ChannelRequest("train",
-        TrainingJobRequest.DataType.S3_PREFIX, new StoreUri("s3", "keys", prefix), false, ContentType.CSV, false,
+        TrainingJobRequest.DataType.S3_PREFIX, new StoreUri("s3", "keys", prefix), false, Optional.of(ContentType.CSV), false,
         false, mode);
     return assertThrows(UserError.class, () -> new ChannelPlanner(new ObjectStores(store)).plan(channel)).getMessage();
   }
@@ -261,7 +261,7 @@ class FaultyStoreTest {
   @Test
   void plan_keepsSuchKeysInPipeMode_whereNamesMakeNoPaths() {
     TrainingJobRequest.ChannelRequest channel = new TrainingJobRequest.ChannelRequest("train",
-        TrainingJobRequest.DataType.S3_PREFIX, new StoreUri("s3", "keys", "same/"), false, ContentType.CSV, false,
+        TrainingJobRequest.DataType.S3_PREFIX, new StoreUri("s3", "keys", "same/"), false, Optional.of(ContentType.CSV), false,
         false, InputMode.PIPE);
     assertEquals(List.of("same/./a.csv", "same/a.csv", "same/b.csv"), new ChannelPlanner(new ObjectStores(store))
         .plan(channel).objects().stream().map(o -> o.uri().key()).toList());
@@ -270,7 +270,7 @@ class FaultyStoreTest {
   @Test
   void plan_refusesAManifestListingOneKeyTwice() {
     TrainingJobRequest.ChannelRequest channel = new TrainingJobRequest.ChannelRequest("train",
-        TrainingJobRequest.DataType.MANIFEST_FILE, new StoreUri("s3", "keys", "twice.manifest"), false, ContentType.LIBSVM,
+        TrainingJobRequest.DataType.MANIFEST_FILE, new StoreUri("s3", "keys", "twice.manifest"), false, Optional.empty(),
         false, false, InputMode.FILE);
     server.put("keys", "twice.manifest", "[{\"prefix\": \"s3://keys/same/\"}, \"b.csv\", \"b.csv\"]".getBytes());
     assertEquals("channel 'train': objects s3://keys/same/b.csv and s3://keys/same/b.csv both map to 'b.csv' in the "

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,7 +101,7 @@ class S3ChannelsTest {
 
   private static TrainingJobRequest.ChannelRequest channel(TrainingJobRequest.DataType type, String uri, boolean sharded) {
     return new TrainingJobRequest.ChannelRequest("train", type, StoreUri.parse("S3Uri", uri), sharded,
-        ContentType.CSV, false, false, InputMode.FILE);
+        Optional.of(ContentType.CSV), false, false, InputMode.FILE);
   }
 
   @Test

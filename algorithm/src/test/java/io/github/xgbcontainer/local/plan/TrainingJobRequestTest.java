@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.config.ChannelConfig;
 import io.github.xgbcontainer.config.ContentType;
 import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.local.store.StoreUri;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TrainingJobRequestTest {
@@ -34,7 +36,9 @@ class TrainingJobRequestTest {
     assertEquals(new StoreUri("s3", "data", "train.manifest"), r.channels().get(0).uri());
     assertEquals(true, r.channels().get(0).sharded());
     assertEquals(InputMode.FILE, r.channels().get(0).inputMode());
-    assertEquals(ContentType.LIBSVM, r.channels().get(0).contentType(), "no ContentType means LibSVM, as train reads it");
+    assertEquals(Optional.empty(), r.channels().get(0).contentType());
+    assertEquals(new ChannelConfig("train", ContentType.LIBSVM, InputMode.FILE, true, false, false), r.channels().get(0).config(),
+        "no ContentType: LibSVM, as train reads it, knowing that none was named");
     assertEquals(1, r.instanceCount());
     assertEquals(86_400, r.maxRuntimeSeconds());
   }
@@ -64,7 +68,7 @@ class TrainingJobRequestTest {
         + " \"OutputDataConfig\": {\"S3OutputPath\": \"s3://out/models\"}}";
     TrainingJobRequest r = TrainingJobRequest.parse(JSON.readTree(
         String.format(job, String.format(channel, "csv;label_size=1", "FastFile"))));
-    assertEquals(ContentType.CSV, r.channels().get(0).contentType());
+    assertEquals(Optional.of(ContentType.CSV), r.channels().get(0).contentType());
     assertEquals(InputMode.FAST_FILE, r.channels().get(0).inputMode());
     // the API spells modes exactly; train's file reader is lenient, the request is not
     assertEquals("channel 'train': InputMode 'pipe' is not one of File, Pipe, FastFile",
