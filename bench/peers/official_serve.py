@@ -1,9 +1,11 @@
 """The official SageMaker XGBoost image's serving path, reduced to what a CSV request does there:
 a Flask app whose /invocations decodes the body, splits it into rows of floats with NumPy, builds
 an xgboost.DMatrix, predicts with nthread=1 and joins the scores. Run under gunicorn with gevent
-workers, one per core, as the official image does (serve.py starts gunicorn -k gevent).
+workers, one per core, keep-alive 60 s, with OMP_NUM_THREADS=1, as the official image does (its
+serving entry point sets OMP_NUM_THREADS=1 unless the user set it; serve.py starts gunicorn -k gevent).
 
-Usage: MODEL=/path/xgboost-model gunicorn -k gevent -w <cores> -b 127.0.0.1:<port> official_serve:app
+Usage: OMP_NUM_THREADS=1 MODEL=/path/xgboost-model gunicorn -k gevent -w <cores> --keep-alive 60 \
+    -b 127.0.0.1:<port> official_serve:app
 """
 import os
 

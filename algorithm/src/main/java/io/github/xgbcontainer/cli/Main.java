@@ -101,7 +101,8 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * Serves {@code model/xgboost-model} under {@code $SAGEMAKER_BASE_DIR} on
+   * Serves the model folder {@code model/} under {@code $SAGEMAKER_BASE_DIR} (or, with
+   * {@code SAGEMAKER_MULTI_MODEL=true}, the models loaded through {@code /models}) on
    * {@code $SAGEMAKER_BIND_TO_PORT} (default 8080) until the process is stopped.
    */
   @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -110,9 +111,11 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-      try (ModelServer server = ModelServer.start(SageMakerPaths.fromEnvironment(System.getenv()),
+      // The port opens before the model loads, so /ping can answer 503 until it is loaded.
+      try (ModelServer server = ModelServer.open(SageMakerPaths.fromEnvironment(System.getenv()),
           ServeSettings.fromEnvironment(System.getenv()))) {
         server.stopOnSigterm();
+        server.awaitReady();
         server.join();
         return 0;
       } catch (ContainerException e) {

@@ -150,6 +150,7 @@ public final class ChannelOpener {
       case CSV, LIBSVM -> new ChannelReader(type, hp.csvWeights(), threads);
       case PARQUET -> new ChannelReader(type, new ParquetReader(spoolDir(), threads));
       case RECORDIO_PROTOBUF -> new ChannelReader(type, new ProtobufRecordReader());
+      case JSON, JSON_LINES -> throw new IllegalStateException("ContentType.parse refuses " + type + " for channels");
     };
     if (hp.queryColumn().isPresent()) {
       reader = reader.withQueryColumn(hp.queryColumn().getAsInt());

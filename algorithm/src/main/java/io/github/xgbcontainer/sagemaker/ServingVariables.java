@@ -48,4 +48,32 @@ public final class ServingVariables {
 
   /** The grace when {@link #STOP_GRACE_SECONDS} is not set. */
   public static final int DEFAULT_STOP_GRACE_SECONDS = 30;
+
+  /**
+   * The answer's type when a request's {@code Accept} is missing or {@code *}{@code /*}, as the
+   * official image reads it; {@code text/csv} when not set.
+   */
+  public static final String DEFAULT_INVOCATIONS_ACCEPT = "SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT";
+
+  /** {@code true} turns a multi-model endpoint on: models are loaded and unloaded through {@code /models}. */
+  public static final String MULTI_MODEL = "SAGEMAKER_MULTI_MODEL";
+
+  /**
+   * Whether a model folder holding several model files is served as their ensemble ({@code true},
+   * the official image's default) or by its first file only.
+   */
+  public static final String INFERENCE_ENSEMBLE = "SAGEMAKER_INFERENCE_ENSEMBLE";
+
+  /** The official image's payload limit in bytes (6291456 when not set); {@link #MAX_PAYLOAD_IN_MB} wins. */
+  public static final String MAX_CONTENT_LENGTH = "MAX_CONTENT_LENGTH";
+
+  /**
+   * The memory, in MiB, the models of a multi-model endpoint may take together (ours): a model that
+   * does not fit makes room by unloading the least recently used ones, and one larger than the
+   * whole budget is refused with 507. Default: half of the machine's (the container's) memory.
+   */
+  public static final String MULTI_MODEL_MEMORY_MB = "XGBC_MULTI_MODEL_MEMORY_MB";
+
+  /** The header naming the model of a multi-model endpoint that {@code /invocations} is for. */
+  public static final String TARGET_MODEL_HEADER = "X-Amzn-SageMaker-Target-Model";
 }

@@ -33,6 +33,24 @@ final class InferenceOutput {
     this.numClass = numClass;
   }
 
+  /**
+   * What {@code model} answers under {@code SAGEMAKER_INFERENCE_OUTPUT} ({@code null}: the score),
+   * warning about keys that do not apply to its objective.
+   *
+   * @throws UserError for an unknown key or an objective without selectable output
+   */
+  static InferenceOutput forModel(String variable, ServedModel model) {
+    if (variable == null) {
+      return scores();
+    }
+    InferenceOutput output = selected(variable, model.objective(), model.numClass());
+    if (!output.inapplicable().isEmpty()) {
+      java.util.logging.Logger.getLogger(InferenceOutput.class.getName()).warning("SAGEMAKER_INFERENCE_OUTPUT: "
+          + output.inapplicable() + " do not apply to objective '" + model.objective() + "' and are answered as NaN");
+    }
+    return output;
+  }
+
   /** The default: one {@code score} per record. */
   static InferenceOutput scores() {
     return new InferenceOutput(List.of(), "", 0);

@@ -3,7 +3,11 @@ package io.github.xgbcontainer.serve;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
+import io.github.xgbcontainer.sagemaker.ServingVariables;
+import java.lang.management.ManagementFactory;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -20,15 +24,17 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import sun.misc.Signal;
 
 /**
- * The running server: the model loaded once, Jetty listening on all interfaces. {@code /ping}
- * answers 200 from the moment {@link #start} returns, since the model is loaded before the port
- * opens.
+ * The running server: Jetty listening on all interfaces, and the model. The port opens first and
+ * the model loads meanwhile, so {@code /ping} answers 503 until it is loaded and 200 from then on
+ * (SageMaker waits for 200 before it sends traffic); on a multi-model endpoint the models come and go
+ * through {@code /models} and {@code /ping} answers 200 at once.
  */
 public final class ModelServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ModelServer.class.getName());
 
-  private final ServedModel model;
+  private final CompletableFuture<ServedModel> model;
+  private final ModelRegistry registry;
   private final Server server;
   private final ServerConnector connector;
   private final GracefulHandler graceful;
@@ -36,9 +42,10 @@ public final class ModelServer implements AutoCloseable {
   private final int port;
   private final int graceSeconds;
 
-  private ModelServer(ServedModel model, Server server, ServerConnector connector, GracefulHandler graceful,
-      ConnectionsInUse inUse, int port, int graceSeconds) {
+  private ModelServer(CompletableFuture<ServedModel> model, ModelRegistry registry, Server server,
+      ServerConnector connector, GracefulHandler graceful, ConnectionsInUse inUse, int port, int graceSeconds) {
     this.model = model;
+    this.registry = registry;
     this.server = server;
     this.connector = connector;
     this.graceful = graceful;
@@ -48,51 +55,116 @@ public final class ModelServer implements AutoCloseable {
   }
 
   /**
-   * Loads {@code model/xgboost-model} under {@code paths} and starts listening.
+   * Opens the port and loads the model under {@code paths}, returning once it is loaded.
    *
    * @throws UserError when the model cannot be served or the settings are wrong
    * @throws PlatformError when the port cannot be opened
    */
   public static ModelServer start(SageMakerPaths paths, ServeSettings settings) {
-    ServedModel model = ServedModel.load(paths.modelFile());
+    ModelServer server = open(paths, settings);
     try {
-      InferenceOutput output = settings.inferenceOutput() == null ? InferenceOutput.scores()
-          : InferenceOutput.selected(settings.inferenceOutput(), model.objective(), model.numClass());
-      if (!output.inapplicable().isEmpty()) {
-        LOG.warning("SAGEMAKER_INFERENCE_OUTPUT: " + output.inapplicable() + " do not apply to objective '"
-            + model.objective() + "' and are answered as NaN");
-      }
-      // Jetty's acceptor and selectors take threads from this pool too; request threads beyond the
-      // cores mostly wait for them, but keep connections moving while others predict.
-      QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 4 * settings.threads() + 8), 4);
-      threads.setName("serve");
-      Server server = new Server(threads);
-      // On SIGTERM (see stopOnSigterm) the port closes and idle connections are closed at once;
-      // the requests already accepted get up to this long, then the server stops.
-      server.setStopTimeout(TimeUnit.SECONDS.toMillis(settings.stopGraceSeconds()));
-      server.setStopAtShutdown(true);
-      ServerConnector connector = new ServerConnector(server);
-      connector.setPort(settings.port());
-      server.addConnector(connector);
-      ConnectionsInUse inUse = new ConnectionsInUse(new RequestFailureLog(new InferenceHandler(model, settings, output)));
-      GracefulHandler graceful = new GracefulHandler(inUse);
-      server.setHandler(graceful);
-      try {
-        server.start();
-      } catch (Exception e) {
-        try {
-          server.stop();
-        } catch (Exception ignored) {
-          // already failing
-        }
-        throw new PlatformError("cannot listen on port " + settings.port() + ": " + e.getMessage(), e);
-      }
-      int port = connector.getLocalPort();
-      LOG.info("serving " + paths.modelFile() + " (" + model.objective() + ", " + model.features()
-          + " features) on port " + port);
-      return new ModelServer(model, server, connector, graceful, inUse, port, settings.stopGraceSeconds());
+      server.awaitReady();
     } catch (RuntimeException e) {
-      model.close();
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  /**
+   * Opens the port and starts loading the model folder {@code model/} under {@code paths} (none on a
+   * multi-model endpoint) in the background; {@link #awaitReady} waits for it.
+   *
+   * @throws PlatformError when the port cannot be opened
+   */
+  public static ModelServer open(SageMakerPaths paths, ServeSettings settings) {
+    long opened = System.nanoTime();
+    CompletableFuture<ServedModel> model = new CompletableFuture<>();
+    ModelRegistry registry = settings.multiModel()
+        ? new ModelRegistry(settings.modelMemoryBytes(), settings.ensemble(), settings.inferenceOutput(),
+            settings.threads())
+        : null;
+    // Jetty's acceptor and selectors take threads from this pool too; request threads beyond the
+    // cores mostly wait for them, but keep connections moving while others predict.
+    QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 4 * settings.threads() + 8), 4);
+    threads.setName("serve");
+    Server server = new Server(threads);
+    // On SIGTERM (see stopOnSigterm) the port closes and idle connections are closed at once;
+    // the requests already accepted get up to this long, then the server stops.
+    server.setStopTimeout(TimeUnit.SECONDS.toMillis(settings.stopGraceSeconds()));
+    server.setStopAtShutdown(true);
+    ServerConnector connector = new ServerConnector(server);
+    connector.setPort(settings.port());
+    server.addConnector(connector);
+    ConnectionsInUse inUse = new ConnectionsInUse(new RequestFailureLog(new InferenceHandler(
+        registry == null ? model : null, registry, settings)));
+    GracefulHandler graceful = new GracefulHandler(inUse);
+    server.setHandler(graceful);
+    try {
+      server.start();
+    } catch (Exception e) {
+      try {
+        server.stop();
+      } catch (Exception ignored) {
+        // already failing
+      }
+      if (registry != null) {
+        registry.close();
+      }
+      throw new PlatformError("cannot listen on port " + settings.port() + ": " + e.getMessage(), e);
+    }
+    int port = connector.getLocalPort();
+    ModelServer running = new ModelServer(model, registry, server, connector, graceful, inUse, port,
+        settings.stopGraceSeconds());
+    if (registry != null) {
+      LOG.info("multi-model endpoint ready " + sinceStart() + " on port " + port + ": models load through POST"
+          + " /models, within " + ModelRegistry.mb(registry.budget()) + " (" + ServingVariables.MULTI_MODEL_MEMORY_MB
+          + ")");
+      model.complete(null);
+      return running;
+    }
+    Thread loader = new Thread(() -> {
+      try {
+        ServedModel loaded = ServedModel.loadFolder(paths.modelDir(), settings.ensemble());
+        try {
+          loaded.answering(settings.inferenceOutput());
+        } catch (RuntimeException e) {
+          loaded.close();
+          throw e;
+        }
+        LOG.info("ready " + sinceStart() + " (the model took " + (System.nanoTime() - opened) / 1_000_000
+            + " ms to load): serving " + String.join(", ", loaded.files()) + " from " + paths.modelDir() + " ("
+            + loaded.objective() + ", " + loaded.features() + " features) on port " + port);
+        model.complete(loaded);
+      } catch (RuntimeException | Error e) {
+        model.completeExceptionally(e);
+      }
+    }, "model-loader");
+    loader.setDaemon(true);
+    loader.start();
+    return running;
+  }
+
+  /** "N ms after the JVM started", for the readiness lines. */
+  private static String sinceStart() {
+    return ManagementFactory.getRuntimeMXBean().getUptime() + " ms after the JVM started";
+  }
+
+  /**
+   * Waits until the model is loaded.
+   *
+   * @throws UserError when the model cannot be served, or another {@code ContainerException}
+   */
+  public void awaitReady() {
+    try {
+      model.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
       throw e;
     }
   }
@@ -205,7 +277,14 @@ public final class ModelServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warning("stopping the server: " + e);
     } finally {
-      model.close();
+      model.whenComplete((loaded, failure) -> {
+        if (loaded != null) {
+          loaded.close();
+        }
+      });
+      if (registry != null) {
+        registry.close();
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.config.ContentType;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.NumberSyntax;
 import io.github.xgbcontainer.data.PayloadParser;
@@ -22,61 +23,9 @@ import java.util.Locale;
  */
 final class RequestReader {
 
-  /** The request content types, by their media type names. */
-  enum RequestType {
-    CSV("text/csv"),
-    LIBSVM("text/libsvm", "text/x-libsvm", "application/x-libsvm"),
-    JSON("application/json"),
-    JSON_LINES("application/jsonlines", "application/jsonl", "application/x-jsonlines"),
-    RECORDIO_PROTOBUF("application/x-recordio-protobuf");
-
-    private final List<String> names;
-
-    RequestType(String... names) {
-      this.names = List.of(names);
-    }
-
-    /** Every accepted name, for the 415 message. */
-    static String supported() {
-      List<String> all = new ArrayList<>();
-      for (RequestType type : values()) {
-        all.addAll(type.names);
-      }
-      return String.join(", ", all);
-    }
-
-    /**
-     * The type of a {@code Content-Type} header; parameters such as {@code charset} are ignored,
-     * and a missing header means CSV, as in the official image.
-     *
-     * @return the type, or {@code null} when it is not supported
-     */
-    static RequestType of(String header) {
-      String mime = mediaType(header);
-      if (mime.isEmpty()) {
-        return CSV;
-      }
-      for (RequestType type : values()) {
-        if (type.names.contains(mime)) {
-          return type;
-        }
-      }
-      return null;
-    }
-  }
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private RequestReader() {}
-
-  /** The media type of a header value, lower case, without parameters. */
-  static String mediaType(String header) {
-    if (header == null) {
-      return "";
-    }
-    int semi = header.indexOf(';');
-    return (semi < 0 ? header : header.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
-  }
 
   /**
    * Parses the body.
@@ -84,13 +33,14 @@ final class RequestReader {
    * @return the rows, or {@code null} when the body holds none (only blank lines)
    * @throws UserError naming the row and what is wrong with it
    */
-  static Rows read(RequestType type, byte[] body) {
+  static Rows read(ContentType type, byte[] body) {
     Rows rows = switch (type) {
       case CSV -> fromBatch(PayloadParser.csv(body, body.length));
       case LIBSVM -> fromBatch(PayloadParser.libsvm(body, body.length));
       case JSON -> json(body);
       case JSON_LINES -> jsonLines(body);
       case RECORDIO_PROTOBUF -> fromBatch(ProtobufPayloadParser.parse(body, body.length));
+      case PARQUET -> throw new IllegalStateException("ContentType.ofRequest refuses Parquet");
     };
     if (rows != null) {
       refuseInfinite(rows);

@@ -1,5 +1,7 @@
 package io.github.xgbcontainer.serve;
 
+import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.data.recordio.ProtobufResponseWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -12,6 +14,8 @@ import java.util.List;
  *       as {@code "[0.1, 0.9]"} in quotes, as the official image writes them.
  *   <li>{@code application/json}: {@code {"predictions": [{"score": 0.5}, ...]}}.
  *   <li>{@code application/jsonlines}: one {@code {"score": 0.5}} per line.
+ *   <li>{@code application/x-recordio-protobuf}: one framed {@code Record} per row, each key a
+ *       float32 tensor under {@code label} ({@code label["score"]}).
  * </ul>
  *
  * Numbers are written as the shortest text that reads back as the same {@code float}; NaN is
@@ -19,80 +23,64 @@ import java.util.List;
  */
 final class ResponseWriter {
 
-  /** The response types, by the media type names they answer to. */
-  enum ResponseType {
-    CSV("text/csv"),
-    JSON("application/json"),
-    JSON_LINES("application/jsonlines");
+  private ResponseWriter() {}
 
-    private final String mediaType;
-
-    ResponseType(String mediaType) {
-      this.mediaType = mediaType;
+  /**
+   * The answer's type for an {@code Accept} header: the first supported type of its list
+   * (parameters and {@code q} ignored); a missing header and {@code *}{@code /*} mean
+   * {@code fallback} ({@code SAGEMAKER_DEFAULT_INVOCATIONS_ACCEPT}, else CSV, as in the official
+   * image), {@code text/*} CSV and {@code application/*} JSON.
+   *
+   * @return the type, or {@code null} when none is supported
+   */
+  static ContentType ofAccept(String header, ContentType fallback) {
+    if (header == null || header.isBlank()) {
+      return fallback;
     }
-
-    String mediaType() {
-      return mediaType;
-    }
-
-    static String supported() {
-      return "text/csv, application/json, application/jsonlines";
-    }
-
-    /**
-     * The first supported type of an {@code Accept} header (a list, parameters and {@code q}
-     * ignored); a missing header, {@code *}{@code /*} and {@code text/*} mean CSV.
-     *
-     * @return the type, or {@code null} when none is supported
-     */
-    static ResponseType ofAccept(String header) {
-      if (header == null || header.isBlank()) {
-        return CSV;
-      }
-      for (String part : header.split(",")) {
-        String mime = RequestReader.mediaType(part);
-        switch (mime) {
-          case "text/csv", "*/*", "text/*", "" -> {
-            return CSV;
+    for (String part : header.split(",")) {
+      String mime = ContentType.mediaType(part);
+      switch (mime) {
+        case "*/*", "" -> {
+          return fallback;
+        }
+        case "text/*" -> {
+          return ContentType.CSV;
+        }
+        case "application/*" -> {
+          return ContentType.JSON;
+        }
+        default -> {
+          ContentType type = ContentType.ofResponse(mime);
+          if (type != null) {
+            return type;
           }
-          case "application/json", "application/*" -> {
-            return JSON;
-          }
-          case "application/jsonlines", "application/jsonl", "application/x-jsonlines" -> {
-            return JSON_LINES;
-          }
-          default -> { }
         }
       }
-      return null;
     }
+    return null;
   }
-
-  private ResponseWriter() {}
 
   /**
    * @param key the single key of each record ({@code score} or {@code contributions})
    * @param values one array per record
    */
-  static byte[] values(ResponseType type, String key, float[][] values) {
+  static byte[] values(ContentType type, String key, float[][] values) {
+    if (type == ContentType.RECORDIO_PROTOBUF) {
+      ProtobufResponseWriter records = new ProtobufResponseWriter(values.length);
+      for (float[] row : values) {
+        records.label(key, row).endRecord();
+      }
+      return records.toByteArray();
+    }
     StringBuilder out = new StringBuilder(values.length * 24 + 32);
-    if (type == ResponseType.JSON) {
+    if (type == ContentType.JSON) {
       out.append("{\"predictions\":[");
     }
     for (int i = 0; i < values.length; i++) {
       float[] row = values[i];
       switch (type) {
-        case CSV -> {
-          for (int j = 0; j < row.length; j++) {
-            if (j > 0) {
-              out.append(',');
-            }
-            csvNumber(out, row[j]);
-          }
-          out.append('\n');
-        }
         case JSON, JSON_LINES -> {
-          if (type == ResponseType.JSON && i > 0) {
+          if (type == ContentType.JSON && i > 0) {
             out.append(',');
           }
           out.append("{\"").append(key).append("\":");
@@ -102,30 +90,49 @@ final class ResponseWriter {
             jsonList(out, row);
           }
           out.append('}');
-          if (type == ResponseType.JSON_LINES) {
+          if (type == ContentType.JSON_LINES) {
             out.append('\n');
           }
         }
+        default -> {
+          for (int j = 0; j < row.length; j++) {
+            if (j > 0) {
+              out.append(',');
+            }
+            csvNumber(out, row[j]);
+          }
+          out.append('\n');
+        }
       }
     }
-    if (type == ResponseType.JSON) {
+    if (type == ContentType.JSON) {
       out.append("]}");
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** Records of the keys {@code SAGEMAKER_INFERENCE_OUTPUT} selects. */
-  static byte[] selected(ResponseType type, InferenceOutput output, float[][] predictions) {
+  static byte[] selected(ContentType type, InferenceOutput output, float[][] predictions) {
     List<String> keys = output.keys();
+    if (type == ContentType.RECORDIO_PROTOBUF) {
+      ProtobufResponseWriter records = new ProtobufResponseWriter(predictions.length);
+      for (float[] prediction : predictions) {
+        for (String key : keys) {
+          records.label(key, floats(output.value(key, prediction)));
+        }
+        records.endRecord();
+      }
+      return records.toByteArray();
+    }
     StringBuilder out = new StringBuilder(predictions.length * 48 + 32);
-    if (type == ResponseType.JSON) {
+    if (type == ContentType.JSON) {
       out.append("{\"predictions\":[");
     }
     for (int i = 0; i < predictions.length; i++) {
-      if (type == ResponseType.JSON && i > 0) {
+      if (type == ContentType.JSON && i > 0) {
         out.append(',');
       }
-      if (type != ResponseType.CSV) {
+      if (type != ContentType.CSV) {
         out.append('{');
       }
       for (int k = 0; k < keys.size(); k++) {
@@ -133,24 +140,42 @@ final class ResponseWriter {
         if (k > 0) {
           out.append(',');
         }
-        if (type == ResponseType.CSV) {
+        if (type == ContentType.CSV) {
           csvValue(out, value);
         } else {
           out.append('"').append(keys.get(k)).append("\":");
           jsonValue(out, value);
         }
       }
-      if (type != ResponseType.CSV) {
+      if (type != ContentType.CSV) {
         out.append('}');
       }
-      if (type != ResponseType.JSON) {
+      if (type != ContentType.JSON) {
         out.append('\n');
       }
     }
-    if (type == ResponseType.JSON) {
+    if (type == ContentType.JSON) {
       out.append("]}");
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** A selected key's value as the float32 tensor RecordIO-protobuf answers hold. */
+  private static float[] floats(Object value) {
+    if (value instanceof Integer n) {
+      return new float[] {n};
+    }
+    if (value instanceof Float f) {
+      return new float[] {f};
+    }
+    if (value instanceof int[] ints) {
+      float[] out = new float[ints.length];
+      for (int j = 0; j < ints.length; j++) {
+        out[j] = ints[j];
+      }
+      return out;
+    }
+    return (float[]) value;
   }
 
   private static void csvValue(StringBuilder out, Object value) {

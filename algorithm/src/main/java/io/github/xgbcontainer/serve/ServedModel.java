@@ -6,10 +6,17 @@ import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.output.ModelValidator;
+import io.github.xgbcontainer.sagemaker.ServingVariables;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Logger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -17,7 +24,8 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
 /**
- * The booster being served, loaded once, with what the response needs to know about it.
+ * The booster being served, loaded once, with what the response needs to know about it; or the
+ * boosters of a model folder served as one ensemble.
  *
  * <p>Prediction goes through {@code inplace_predict} for dense rows (no DMatrix is built: the
  * fastest path for one row and for a 150-row batch) and through a CSR DMatrix for sparse rows and
@@ -29,34 +37,138 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  */
 final class ServedModel implements AutoCloseable {
 
+  private static final Logger LOG = Logger.getLogger(ServedModel.class.getName());
   private static final int[] ALL_TREES = {0, 0};
 
   /** The largest model file loaded: a Java array's limit, and far above any real model. */
   static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
 
-  private final Booster booster;
+  private final Booster[] boosters;
+  private final List<String> files;
+  // multi:softmax and binary:hinge predict classes: an ensemble of them votes, as the official
+  // image does (scipy's mode: the most frequent class, the smallest on a tie); the rest average.
+  private final boolean vote;
+  private final long bytes;
   // Predictions hold the read lock, close the write lock: a request still predicting when the
-  // stop grace runs out must not find its booster freed under it (a native crash).
+  // stop grace runs out (or its model is unloaded) must not find its booster freed under it.
   private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
   private boolean closed;
   private final int features;
   private final String objective;
   private final int numClass;
+  private volatile InferenceOutput output = InferenceOutput.scores();
 
-  private ServedModel(Booster booster, int features, String objective, int numClass) {
-    this.booster = booster;
+  private ServedModel(Booster[] boosters, List<String> files, long bytes, int features, String objective,
+      int numClass) {
+    this.boosters = boosters;
+    this.files = files;
+    this.bytes = bytes;
     this.features = features;
     this.objective = objective;
     this.numClass = numClass;
+    this.vote = boosters.length > 1 && (objective.equals("multi:softmax") || objective.equals("binary:hinge"));
   }
 
   /**
-   * Loads a JSON or UBJSON model file.
+   * Loads the model of a model folder as the official image does: every file directly in it
+   * (names starting with {@code .} skipped, with a warning); one file is the model, several are an
+   * ensemble whose answer is their mean (a vote for class-valued objectives), or, with
+   * {@code ensemble} false, the first of them in name order. Cross-validation's fold models
+   * ({@code xgboost-model-0 .. K-1}) are served so.
    *
-   * @throws UserError when the file is missing, a Python pickle, or in the legacy binary format
+   * @throws UserError when the folder holds no model, or a file is not a model this server loads
    */
+  static ServedModel loadFolder(Path dir, boolean ensemble) {
+    List<Path> found = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        // any entry that is not a folder: a regular file, a link to one, or a FIFO being written
+        if (Files.isDirectory(entry)) {
+          continue;
+        }
+        if (entry.getFileName().toString().startsWith(".")) {
+          LOG.warning("ignoring the dot file " + entry + " in the model folder, perhaps you should leave dot"
+              + " files out of model.tar.gz");
+          continue;
+        }
+        found.add(entry);
+      }
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      // no folder: answered below as no model
+    } catch (IOException e) {
+      throw new PlatformError("cannot list the model folder " + dir + ": " + e.getMessage(), e);
+    }
+    if (found.isEmpty()) {
+      throw new UserError("no model at " + dir.resolve("xgboost-model") + ", perhaps you should point the model's"
+          + " ModelDataUrl at the model.tar.gz a training job of this image wrote");
+    }
+    found.sort(Comparator.comparing(p -> p.getFileName().toString(), ServedModel::compareNames));
+    List<Path> chosen = ensemble ? found : found.subList(0, 1);
+    if (!ensemble && found.size() > 1) {
+      LOG.info(ServingVariables.INFERENCE_ENSEMBLE + " is not true: serving the first of " + found.size()
+          + " model files in " + dir + " by name, '" + found.get(0).getFileName() + "'");
+    }
+    ServedModel model = load(chosen);
+    if (chosen.size() > 1) {
+      LOG.info("loaded " + chosen.size() + " model files from " + dir + " as one ensemble ("
+          + ServingVariables.INFERENCE_ENSEMBLE + "): " + String.join(", ", model.files) + "; each answer is"
+          + (model.vote ? " their vote (the most frequent class, " + model.objective + ")"
+              : " their mean (" + model.objective + ")"));
+    }
+    return model;
+  }
+
+  /** Loads one model file. */
   static ServedModel load(Path file) {
-    byte[] bytes;
+    return load(List.of(file));
+  }
+
+  private static ServedModel load(List<Path> paths) {
+    Booster[] boosters = new Booster[paths.size()];
+    List<String> names = new ArrayList<>();
+    long bytes = 0;
+    int loaded = 0;
+    try {
+      int features = -1;
+      String objective = null;
+      int numClass = 0;
+      for (Path file : paths) {
+        String name = file.getFileName().toString();
+        byte[] content = read(file);
+        bytes += content.length;
+        Booster booster = boosterOf(name, content);
+        boosters[loaded++] = booster;
+        names.add(name);
+        int n;
+        try {
+          booster.setParam("nthread", 1);
+          n = Math.toIntExact(booster.getNumFeature());
+          if (features < 0) {
+            JsonNode learner = new ObjectMapper().readTree(booster.toByteArray("json")).path("learner");
+            objective = learner.path("objective").path("name").asText("");
+            numClass = Integer.parseInt(learner.path("learner_model_param").path("num_class").asText("0"));
+            features = n;
+          }
+        } catch (XGBoostError | IOException | ArithmeticException | NumberFormatException e) {
+          throw new AlgorithmError("cannot read the configuration of model '" + name + "': " + e.getMessage(), e);
+        }
+        if (n != features) {
+          throw new UserError("model files '" + names.get(0) + "' and '" + name + "' take " + features + " and "
+              + n + " features; the model files of one folder are served as one ensemble and must take the"
+              + " same features, perhaps you should deploy them as separate models or set "
+              + ServingVariables.INFERENCE_ENSEMBLE + "=false");
+        }
+      }
+      return new ServedModel(boosters, List.copyOf(names), bytes, features, objective, numClass);
+    } catch (RuntimeException e) {
+      for (int i = 0; i < loaded; i++) {
+        boosters[i].dispose();
+      }
+      throw e;
+    }
+  }
+
+  private static byte[] read(Path file) {
     try {
       long size = Files.size(file);
       if (size > MAX_MODEL_BYTES) {
@@ -64,14 +176,16 @@ final class ServedModel implements AutoCloseable {
             + MAX_MODEL_BYTES + " bytes this server loads, perhaps you should check that it is the model"
             + " the training job wrote");
       }
-      bytes = Files.readAllBytes(file);
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new UserError("no model at " + file + ", perhaps you should point the model's"
           + " ModelDataUrl at the model.tar.gz a training job of this image wrote");
     } catch (IOException e) {
       throw new PlatformError("cannot read the model " + file + ": " + e.getMessage(), e);
     }
-    String name = file.getFileName().toString();
+  }
+
+  private static Booster boosterOf(String name, byte[] bytes) {
     switch (ModelFormat.detect(bytes)) {
       case PICKLE -> throw new UserError("model file '" + name + "' is a Python pickle, not an XGBoost"
           + " model file, perhaps you should load it in Python (pickle.load) and re-save it with"
@@ -84,24 +198,66 @@ final class ServedModel implements AutoCloseable {
     }
     // XGBoost's loader trusts the file: a damaged one can crash the JVM or allocate gigabytes.
     ModelValidator.validate(name, bytes);
-    Booster booster;
     try {
-      booster = XGBoost.loadModel(bytes);
+      return XGBoost.loadModel(bytes);
     } catch (XGBoostError | IOException e) {
       throw new UserError("model file '" + name + "' cannot be loaded: " + firstLine(e.getMessage())
           + ", perhaps you should re-save it with booster.save_model('" + name + ".ubj')", e);
     }
-    try {
-      booster.setParam("nthread", 1);
-      JsonNode learner = new ObjectMapper().readTree(booster.toByteArray("json")).path("learner");
-      String objective = learner.path("objective").path("name").asText("");
-      int numClass = Integer.parseInt(learner.path("learner_model_param").path("num_class").asText("0"));
-      int features = Math.toIntExact(booster.getNumFeature());
-      return new ServedModel(booster, features, objective, numClass);
-    } catch (XGBoostError | IOException | RuntimeException e) {
-      booster.dispose();
-      throw new AlgorithmError("cannot read the configuration of model '" + name + "': " + e.getMessage(), e);
+  }
+
+  /** Name order with numbers compared by value, so that {@code xgboost-model-2} comes before {@code -10}. */
+  static int compareNames(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      char ca = a.charAt(i);
+      char cb = b.charAt(j);
+      if (Character.isDigit(ca) && Character.isDigit(cb)) {
+        int si = i;
+        int sj = j;
+        while (i < a.length() && Character.isDigit(a.charAt(i))) {
+          i++;
+        }
+        while (j < b.length() && Character.isDigit(b.charAt(j))) {
+          j++;
+        }
+        String na = a.substring(si, i).replaceFirst("^0+(?=.)", "");
+        String nb = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
+        int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
+        if (c != 0) {
+          return c;
+        }
+      } else {
+        if (ca != cb) {
+          return Character.compare(ca, cb);
+        }
+        i++;
+        j++;
+      }
     }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  /** What each record of an answer holds (set once, after loading). */
+  InferenceOutput output() {
+    return output;
+  }
+
+  /** Sets what each record holds, from {@code SAGEMAKER_INFERENCE_OUTPUT} ({@code null}: the score). */
+  ServedModel answering(String inferenceOutput) {
+    this.output = InferenceOutput.forModel(inferenceOutput, this);
+    return this;
+  }
+
+  /** The model files served, in name order. */
+  List<String> files() {
+    return files;
+  }
+
+  /** The bytes of the model files: what a model counts for in a multi-model endpoint's memory budget. */
+  long bytes() {
+    return bytes;
   }
 
   /** The number of features the model was trained on. */
@@ -129,13 +285,20 @@ final class ServedModel implements AutoCloseable {
     checkFeatures(rows);
     acquire();
     try {
+      float[][][] each = new float[boosters.length][][];
       if (rows.isDense()) {
-        return booster.inplace_predict(rows.values(), rows.rows(), rows.columns(), Float.NaN, ALL_TREES,
-            margin ? Booster.PredictionType.kMargin : Booster.PredictionType.kValue, null);
+        for (int m = 0; m < boosters.length; m++) {
+          each[m] = boosters[m].inplace_predict(rows.values(), rows.rows(), rows.columns(), Float.NaN, ALL_TREES,
+              margin ? Booster.PredictionType.kMargin : Booster.PredictionType.kValue, null);
+        }
+        return combine(each, vote && !margin);
       }
       DMatrix matrix = matrix(rows);
       try {
-        return booster.predict(matrix, margin, 0);
+        for (int m = 0; m < boosters.length; m++) {
+          each[m] = boosters[m].predict(matrix, margin, 0);
+        }
+        return combine(each, vote && !margin);
       } finally {
         matrix.dispose();
       }
@@ -153,7 +316,12 @@ final class ServedModel implements AutoCloseable {
     try {
       DMatrix matrix = matrix(rows);
       try {
-        return booster.predictContrib(matrix, 0);
+        float[][][] each = new float[boosters.length][][];
+        for (int m = 0; m < boosters.length; m++) {
+          each[m] = boosters[m].predictContrib(matrix, 0);
+        }
+        // SHAP values are additive: the mean of the models' contributions explains their mean margin
+        return combine(each, false);
       } finally {
         matrix.dispose();
       }
@@ -162,6 +330,50 @@ final class ServedModel implements AutoCloseable {
     } finally {
       use.readLock().unlock();
     }
+  }
+
+  /** One model's answer as it is; several models' per-value mean, or per-row vote. */
+  private static float[][] combine(float[][][] each, boolean vote) {
+    if (each.length == 1) {
+      return each[0];
+    }
+    float[][] out = new float[each[0].length][];
+    for (int r = 0; r < out.length; r++) {
+      int width = each[0][r].length;
+      out[r] = new float[width];
+      for (int k = 0; k < width; k++) {
+        if (vote) {
+          out[r][k] = mode(each, r, k);
+        } else {
+          double sum = 0;
+          for (float[][] answer : each) {
+            sum += answer[r][k];
+          }
+          out[r][k] = (float) (sum / each.length);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The most frequent value, the smallest of those tied (scipy.stats.mode). */
+  private static float mode(float[][][] each, int r, int k) {
+    float best = Float.NaN;
+    int bestCount = 0;
+    for (float[][] candidate : each) {
+      float v = candidate[r][k];
+      int count = 0;
+      for (float[][] answer : each) {
+        if (Float.compare(answer[r][k], v) == 0) {
+          count++;
+        }
+      }
+      if (count > bestCount || (count == bestCount && v < best)) {
+        best = v;
+        bestCount = count;
+      }
+    }
+    return best;
   }
 
   private DMatrix matrix(Rows rows) throws XGBoostError {
@@ -209,7 +421,9 @@ final class ServedModel implements AutoCloseable {
     try {
       if (!closed) {
         closed = true;
-        booster.dispose();
+        for (Booster booster : boosters) {
+          booster.dispose();
+        }
       }
     } finally {
       use.writeLock().unlock();

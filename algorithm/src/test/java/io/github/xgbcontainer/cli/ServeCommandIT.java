@@ -90,6 +90,96 @@ class ServeCommandIT {
   }
 
   @Test
+  void crossValidationFoldModels_areServedAsTheirMean_andTheLogSaysWhenItWasReady() throws Exception {
+    StringBuilder data = new StringBuilder();
+    for (int i = 0; i < 240; i++) {
+      float a = (i * 37 % 100) / 10f;
+      float b = (i * 53 % 100) / 10f;
+      data.append(a + b + (i % 7) / 2f > 11 ? 1 : 0).append(',').append(a).append(',').append(b).append('\n');
+    }
+    TrainJob job = new TrainJob(dir.resolve("cv_opt_ml"))
+        .hyperparameters("{\"num_round\": \"6\", \"objective\": \"binary:logistic\", \"_kfold\": \"3\"}")
+        .inputDataConfig("{\"train\": {\"ContentType\": \"text/csv\"}}")
+        .channelText("train", "train.csv", data.toString())
+        .run();
+    assertEquals(0, job.exitCode, job::toString);
+    Path modelDir = job.model().getParent();
+    String request = "1.5,7.25\n8,2.5\n4.75,4.5\n";
+    float[] x = {1.5f, 7.25f, 8, 2.5f, 4.75f, 4.5f};
+    double[] sum = new double[3];
+    for (int k = 0; k < 3; k++) {
+      Booster fold = XGBoost.loadModel(Files.newInputStream(modelDir.resolve("xgboost-model-" + k)));
+      DMatrix d = new DMatrix(x, 3, 2, Float.NaN);
+      float[][] p = fold.predict(d);
+      for (int r = 0; r < 3; r++) {
+        sum[r] += p[r][0];
+      }
+      d.dispose();
+      fold.dispose();
+    }
+    StringBuilder expected = new StringBuilder();
+    for (double s : sum) {
+      expected.append((float) (s / 3)).append('\n');
+    }
+
+    Path err = dir.resolve("cv-serve-err.txt");
+    Process server = serve(job.root, Map.of()).redirectOutput(err.toFile()).start();
+    try {
+      int port = awaitPort(err, server);
+      HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/invocations")).header("Content-Type", "text/csv")
+          .POST(HttpRequest.BodyPublishers.ofString(request)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, answer.statusCode(), answer.body());
+      assertEquals(expected.toString(), answer.body());
+      String log = Files.readString(err);
+      assertTrue(log.contains("loaded 3 model files from " + modelDir + " as one ensemble"
+          + " (SAGEMAKER_INFERENCE_ENSEMBLE): xgboost-model-0, xgboost-model-1, xgboost-model-2; each answer is"
+          + " their mean (binary:logistic)"), log);
+      assertTrue(Pattern.compile("ready \\d+ ms after the JVM started \\(the model took \\d+ ms to load\\): serving"
+          + " xgboost-model-0, xgboost-model-1, xgboost-model-2 from ").matcher(log).find(), log);
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+    }
+  }
+
+  @Test
+  void multiModelEndpoint_startsWithoutAModel_andLoadsOneTrainedByTrain() throws Exception {
+    TrainJob job = new TrainJob(dir.resolve("mme_opt_ml"))
+        .hyperparameters("{\"num_round\": \"4\", \"objective\": \"reg:squarederror\"}")
+        .inputDataConfig("{\"train\": {\"ContentType\": \"text/csv\"}}")
+        .channelText("train", "train.csv", "1,1,2\n2,2,1\n3,3,3\n4,4,2\n5,5,5\n6,6,4\n")
+        .run();
+    assertEquals(0, job.exitCode, job::toString);
+    Path empty = dir.resolve("mme_root");
+    Files.createDirectories(empty);
+    Path err = dir.resolve("mme-serve-err.txt");
+    Process server = serve(empty, Map.of("SAGEMAKER_MULTI_MODEL", "true", "XGBC_MULTI_MODEL_MEMORY_MB", "16"))
+        .redirectOutput(err.toFile()).start();
+    try {
+      int port = awaitPort(err, server, Pattern.compile("multi-model endpoint ready \\d+ ms after the JVM started on"
+          + " port ([0-9]+): models load through POST /models, within 16.0 MiB \\(XGBC_MULTI_MODEL_MEMORY_MB\\)"));
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> load = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/models"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"model_name\": \"abc\", \"url\": \""
+              + job.model().getParent() + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, load.statusCode(), load.body());
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+              + "/invocations")).header("Content-Type", "text/csv").header("X-Amzn-SageMaker-Target-Model", "abc")
+          .POST(HttpRequest.BodyPublishers.ofString("3,3\n")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, answer.statusCode(), answer.body());
+      Booster booster = XGBoost.loadModel(Files.newInputStream(job.model()));
+      DMatrix d = new DMatrix(new float[] {3, 3}, 1, 2, Float.NaN);
+      assertEquals(booster.predict(d)[0][0] + "\n", answer.body());
+      d.dispose();
+      booster.dispose();
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
+    }
+  }
+
+  @Test
   void pickledModel_failsAtStartWithTheWayOut() throws Exception {
     Path root = dir.resolve("pickled");
     Files.createDirectories(root.resolve("model"));
@@ -312,7 +402,10 @@ class ServeCommandIT {
   }
 
   private static int awaitPort(Path log, Process server) throws Exception {
-    Pattern port = Pattern.compile("features\\) on port ([0-9]+)");
+    return awaitPort(log, server, Pattern.compile("features\\) on port ([0-9]+)"));
+  }
+
+  private static int awaitPort(Path log, Process server, Pattern port) throws Exception {
     for (int i = 0; i < 600; i++) {
       if (Files.exists(log)) {
         Matcher m = port.matcher(Files.readString(log));

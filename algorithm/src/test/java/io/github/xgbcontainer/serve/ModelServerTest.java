@@ -579,14 +579,14 @@ class ModelServerTest {
     HttpResponse<String> type = post(binaryServer, "application/x-parquet", null, "x".getBytes());
     assertEquals(415, type.statusCode());
     assertEquals("content type 'application/x-parquet' is not supported, perhaps you should send one of"
-        + " text/csv, text/libsvm, text/x-libsvm, application/x-libsvm, application/json,"
-        + " application/jsonlines, application/jsonl, application/x-jsonlines,"
-        + " application/x-recordio-protobuf\n", type.body());
+        + " text/csv, csv, text/libsvm, libsvm, text/x-libsvm, application/x-libsvm,"
+        + " application/x-recordio-protobuf, recordio-protobuf, application/json, application/jsonlines,"
+        + " application/jsonl, application/x-jsonlines\n", type.body());
 
     HttpResponse<String> accept = post(binaryServer, "text/csv", "text/html", csv().getBytes());
     assertEquals(406, accept.statusCode());
     assertEquals("accept type 'text/html' is not supported, perhaps you should ask for one of text/csv,"
-        + " application/json, application/jsonlines\n", accept.body());
+        + " application/x-recordio-protobuf, application/json, application/jsonlines\n", accept.body());
 
     HttpResponse<String> count = post(binaryServer, "text/csv", null, "1,2,3\n".getBytes());
     assertEquals(400, count.statusCode());

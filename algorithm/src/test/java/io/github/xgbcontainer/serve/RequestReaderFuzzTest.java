@@ -2,7 +2,7 @@ package io.github.xgbcontainer.serve;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.github.xgbcontainer.error.UserError;
-import io.github.xgbcontainer.serve.RequestReader.RequestType;
+import io.github.xgbcontainer.config.ContentType;
 
 /**
  * {@code serve}'s request parsers on arbitrary bytes, one target per content type (beside the
@@ -14,7 +14,7 @@ import io.github.xgbcontainer.serve.RequestReader.RequestType;
  */
 class RequestReaderFuzzTest {
 
-  private static void readOrBadRequest(RequestType type, byte[] body) {
+  private static void readOrBadRequest(ContentType type, byte[] body) {
     Rows rows;
     try {
       rows = RequestReader.read(type, body);
@@ -55,26 +55,26 @@ class RequestReaderFuzzTest {
 
   @FuzzTest(maxDuration = "10s")
   void csvRequest(byte[] body) {
-    readOrBadRequest(RequestType.CSV, body);
+    readOrBadRequest(ContentType.CSV, body);
   }
 
   @FuzzTest(maxDuration = "10s")
   void libsvmRequest(byte[] body) {
-    readOrBadRequest(RequestType.LIBSVM, body);
+    readOrBadRequest(ContentType.LIBSVM, body);
   }
 
   @FuzzTest(maxDuration = "10s")
   void jsonRequest(byte[] body) {
-    readOrBadRequest(RequestType.JSON, body);
+    readOrBadRequest(ContentType.JSON, body);
   }
 
   @FuzzTest(maxDuration = "10s")
   void jsonLinesRequest(byte[] body) {
-    readOrBadRequest(RequestType.JSON_LINES, body);
+    readOrBadRequest(ContentType.JSON_LINES, body);
   }
 
   @FuzzTest(maxDuration = "10s")
   void recordIoProtobufRequest(byte[] body) {
-    readOrBadRequest(RequestType.RECORDIO_PROTOBUF, body);
+    readOrBadRequest(ContentType.RECORDIO_PROTOBUF, body);
   }
 }
