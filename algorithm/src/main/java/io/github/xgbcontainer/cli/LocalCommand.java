@@ -2,13 +2,13 @@ package io.github.xgbcontainer.cli;
 
 import io.github.xgbcontainer.error.ContainerException;
 import io.github.xgbcontainer.error.UserError;
-import io.github.xgbcontainer.local.ContainerLauncher;
-import io.github.xgbcontainer.local.HostLauncher;
 import io.github.xgbcontainer.local.JobSummary;
 import io.github.xgbcontainer.local.LocalTrainingJob;
-import io.github.xgbcontainer.local.ObjectStores;
-import io.github.xgbcontainer.local.ProcessLauncher;
-import io.github.xgbcontainer.local.TrainingJobRequest;
+import io.github.xgbcontainer.local.host.ContainerLauncher;
+import io.github.xgbcontainer.local.host.HostLauncher;
+import io.github.xgbcontainer.local.host.ProcessLauncher;
+import io.github.xgbcontainer.local.plan.TrainingJobRequest;
+import io.github.xgbcontainer.local.store.ObjectStores;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

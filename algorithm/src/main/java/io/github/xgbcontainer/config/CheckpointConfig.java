@@ -1,20 +1,31 @@
 package io.github.xgbcontainer.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.xgbcontainer.error.UserError;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * {@code checkpointconfig.json}, written by SageMaker for jobs with a CheckpointConfig (managed spot
- * training): the local folder it syncs with S3.
+ * training): the local folder it syncs with S3. {@code train} reads it, {@code local} writes it.
  *
  * @param localPath where checkpoints go: {@code LocalPath}, else {@code checkpoints} under the base
  *     directory ({@code /opt/ml/checkpoints} on SageMaker)
  * @param s3Uri where SageMaker syncs them, for the log; may be null
  */
 public record CheckpointConfig(Path localPath, String s3Uri) {
+
+  private static final String LOCAL_PATH = "LocalPath";
+  private static final String S3_URI = "S3Uri";
+
+  public CheckpointConfig {
+    Objects.requireNonNull(localPath, "localPath");
+  }
 
   /**
    * Reads the file; empty when the job has no checkpoint configuration.
@@ -31,10 +42,25 @@ public record CheckpointConfig(Path localPath, String s3Uri) {
     if (!root.isObject()) {
       throw new UserError(file + " must hold a JSON object such as {\"LocalPath\": \"/opt/ml/checkpoints\"}");
     }
-    JsonNode local = root.get("LocalPath");
-    JsonNode s3 = root.get("S3Uri");
+    JsonNode local = root.get(LOCAL_PATH);
+    JsonNode s3 = root.get(S3_URI);
     Path path = local == null || local.isNull() || local.asText().isBlank()
         ? defaultLocalPath : Path.of(local.asText());
     return Optional.of(new CheckpointConfig(path, s3 == null || s3.isNull() ? null : s3.asText()));
+  }
+
+  /** The file's object, as SageMaker writes it. */
+  public ObjectNode toJson() {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put(LOCAL_PATH, localPath.toString());
+    if (s3Uri != null) {
+      node.put(S3_URI, s3Uri);
+    }
+    return node;
+  }
+
+  /** Writes the file. */
+  public void write(Path file) throws IOException {
+    JsonFiles.write(file, toJson());
   }
 }

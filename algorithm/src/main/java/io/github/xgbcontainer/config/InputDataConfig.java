@@ -1,14 +1,16 @@
 package io.github.xgbcontainer.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.xgbcontainer.error.UserError;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -56,7 +58,7 @@ public record InputDataConfig(ChannelConfig train, Optional<ChannelConfig> valid
     Map<String, ChannelConfig> channels = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
-      channels.put(entry.getKey(), channel(entry.getKey(), entry.getValue()));
+      channels.put(entry.getKey(), ChannelConfig.fromJson(entry.getKey(), entry.getValue()));
     }
     return of(channels);
   }
@@ -79,38 +81,14 @@ public record InputDataConfig(ChannelConfig train, Optional<ChannelConfig> valid
     return new InputDataConfig(train, Optional.ofNullable(channels.get(VALIDATION)));
   }
 
-  private static ChannelConfig channel(String name, JsonNode node) {
-    if (!node.isObject()) {
-      throw new UserError("inputdataconfig.json: channel '" + name + "' must be a JSON object");
-    }
-    String rawType = text(node, "ContentType");
-    ContentType type = ContentType.parse(name, rawType);
-    InputMode mode = InputMode.parse(name, text(node, "TrainingInputMode"));
-    String distribution = text(node, "S3DistributionType");
-    boolean sharded = false;
-    if (distribution != null) {
-      switch (distribution.trim().toLowerCase(Locale.ROOT)) {
-        case "fullyreplicated" -> sharded = false;
-        case "shardedbys3key" -> sharded = true;
-        default -> throw new UserError("channel '" + name + "': S3DistributionType '" + distribution
-            + "' is not one of FullyReplicated, ShardedByS3Key");
-      }
-    }
-    String wrapper = text(node, "RecordWrapperType");
-    boolean recordIo = false;
-    if (wrapper != null) {
-      switch (wrapper.trim().toLowerCase(Locale.ROOT)) {
-        case "none", "" -> recordIo = false;
-        case "recordio" -> recordIo = true;
-        default -> throw new UserError("channel '" + name + "': RecordWrapperType '" + wrapper
-            + "' is not one of None, RecordIO");
-      }
-    }
-    return new ChannelConfig(name, type, mode, sharded, recordIo, rawType != null && !rawType.isBlank());
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value == null || value.isNull() ? null : value.asText();
+  /**
+   * Writes the file as SageMaker does, one object per channel in the order given. Any channel names
+   * are written: which ones the algorithm reads is {@link #load}'s business, and the image may not be
+   * this one.
+   */
+  public static void write(Path file, List<ChannelConfig> channels) throws IOException {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    channels.forEach(c -> root.set(c.name(), c.toJson()));
+    JsonFiles.write(file, root);
   }
 }

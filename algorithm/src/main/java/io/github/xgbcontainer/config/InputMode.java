@@ -1,6 +1,8 @@
 package io.github.xgbcontainer.config;
 
 import io.github.xgbcontainer.error.UserError;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * How SageMaker delivers a channel ({@code TrainingInputMode}).
@@ -26,6 +28,11 @@ public enum InputMode {
 
   public String wireName() {
     return wireName;
+  }
+
+  /** The mode spelled exactly as SageMaker's API spells it ({@code File}, {@code FastFile}, {@code Pipe}). */
+  public static Optional<InputMode> byWireName(String raw) {
+    return Arrays.stream(values()).filter(m -> m.wireName.equals(raw)).findFirst();
   }
 
   static InputMode parse(String channel, String raw) {

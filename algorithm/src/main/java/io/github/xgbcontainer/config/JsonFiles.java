@@ -3,6 +3,7 @@ package io.github.xgbcontainer.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
 import java.io.IOException;
@@ -12,7 +13,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reads the JSON files under {@code input/config}, with errors that name the file and position. */
+/**
+ * Reads the JSON files under {@code input/config}, with errors that name the file and position, and
+ * writes them as SageMaker does (indented, one newline at the end).
+ */
 public final class JsonFiles {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -41,6 +45,18 @@ public final class JsonFiles {
       throw new UserError(file + " is not valid JSON (line " + (loc == null ? "?" : loc.getLineNr())
           + ", column " + (loc == null ? "?" : loc.getColumnNr()) + "): " + e.getOriginalMessage(), e);
     }
+  }
+
+  /** Writes a JSON file. */
+  public static void write(Path file, JsonNode node) throws IOException {
+    Files.writeString(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
+  }
+
+  /** Writes {@code hyperparameters.json}: every value a string, as {@link #readStringMap} reads them. */
+  public static void writeStringMap(Path file, Map<String, String> values) throws IOException {
+    ObjectNode node = MAPPER.createObjectNode();
+    values.forEach(node::put);
+    write(file, node);
   }
 
   /**

@@ -2,6 +2,21 @@ package io.github.xgbcontainer.local;
 
 import io.github.xgbcontainer.error.ContainerException;
 import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.local.feed.ChannelFetcher;
+import io.github.xgbcontainer.local.feed.FastFileFeeder;
+import io.github.xgbcontainer.local.feed.FifoFeeder;
+import io.github.xgbcontainer.local.feed.PipeFeeder;
+import io.github.xgbcontainer.local.host.Host;
+import io.github.xgbcontainer.local.host.HostLauncher;
+import io.github.xgbcontainer.local.host.HostLayout;
+import io.github.xgbcontainer.local.plan.ChannelObject;
+import io.github.xgbcontainer.local.plan.ChannelPlan;
+import io.github.xgbcontainer.local.plan.ChannelPlanner;
+import io.github.xgbcontainer.local.plan.TrainingJobRequest;
+import io.github.xgbcontainer.local.store.CheckpointSync;
+import io.github.xgbcontainer.local.store.ObjectStores;
+import io.github.xgbcontainer.local.store.StoreUri;
+import io.github.xgbcontainer.local.store.TarGz;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -147,8 +162,8 @@ public final class LocalTrainingJob {
           List<ChannelObject> mine = plan.forHost(host.rank(), hosts.size());
           String name = plan.request().name();
           switch (plan.request().inputMode()) {
-            case "Pipe" -> feeders.add(new PipeFeeder(host, name, mine, stores).start());
-            case "FastFile" -> feeders.add(new FastFileFeeder(host, name, mine, stores).start());
+            case PIPE -> feeders.add(new PipeFeeder(host, name, mine, stores).start());
+            case FAST_FILE -> feeders.add(new FastFileFeeder(host, name, mine, stores).start());
             default -> fetcher.fetch(host, name, mine);
           }
         }

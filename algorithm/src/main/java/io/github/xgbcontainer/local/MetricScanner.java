@@ -1,5 +1,6 @@
 package io.github.xgbcontainer.local;
 
+import io.github.xgbcontainer.local.plan.TrainingJobRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -9,16 +10,16 @@ import java.util.regex.Matcher;
  * DescribeTrainingJob's FinalMetricDataList does. A line is tried as printed and, failing that,
  * with tabs written {@code #011}, as CloudWatch shows them to SageMaker's regexes.
  */
-public final class MetricScanner {
+final class MetricScanner {
 
   private final Iterable<TrainingJobRequest.MetricDefinition> definitions;
   private final Map<String, Double> last = new LinkedHashMap<>();
 
-  public MetricScanner(Iterable<TrainingJobRequest.MetricDefinition> definitions) {
+  MetricScanner(Iterable<TrainingJobRequest.MetricDefinition> definitions) {
     this.definitions = definitions;
   }
 
-  public synchronized void accept(String line) {
+  synchronized void accept(String line) {
     for (TrainingJobRequest.MetricDefinition d : definitions) {
       Matcher m = d.regex().matcher(line);
       if (!m.find()) {
@@ -39,7 +40,7 @@ public final class MetricScanner {
   }
 
   /** Metric name to its last value, in the order first seen. */
-  public synchronized Map<String, Double> finalValues() {
+  synchronized Map<String, Double> finalValues() {
     return new LinkedHashMap<>(last);
   }
 }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.local.store.S3Server;
+import io.github.xgbcontainer.local.store.ScriptedS3Server;
+import io.github.xgbcontainer.local.store.StoreUri;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,6 +226,10 @@ class LocalJobIT {
   }
 
   /** Every file under the host's channel folder, each a FIFO: no copy of the data was written. */
+  private static boolean isFifo(Path p) throws Exception {
+    return (((Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS)) & 0170000) == 0010000;
+  }
+
   private static void assertOnlyFifos(Path channel, int expected) throws Exception {
     List<Path> files;
     try (java.util.stream.Stream<Path> walk = Files.walk(channel)) {
@@ -231,7 +238,7 @@ class LocalJobIT {
     assertEquals(expected, files.size(), files::toString);
     for (Path p : files) {
       assertFalse(Files.isRegularFile(p), p + " is a copy of the data");
-      assertTrue(S3ChannelsTest.isFifo(p), p + " is a FIFO");
+      assertTrue(isFifo(p), p + " is a FIFO");
     }
   }
 

@@ -1,15 +1,30 @@
 package io.github.xgbcontainer.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.config.ChannelConfig;
+import io.github.xgbcontainer.config.CheckpointConfig;
+import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.config.InputDataConfig;
+import io.github.xgbcontainer.config.InputMode;
+import io.github.xgbcontainer.config.JsonFiles;
+import io.github.xgbcontainer.config.ResourceConfig;
+import io.github.xgbcontainer.local.host.Host;
+import io.github.xgbcontainer.local.host.HostLayout;
+import io.github.xgbcontainer.local.host.ProcessLauncher;
+import io.github.xgbcontainer.local.plan.TrainingJobRequest;
+import io.github.xgbcontainer.local.store.ObjectStores;
+import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -64,6 +79,37 @@ class LocalLayoutTest {
         JSON.readTree(config.resolve("checkpointconfig.json").toFile()));
     assertTrue(Files.isDirectory(hosts.get(2).paths().modelDir()));
     assertTrue(Files.isDirectory(hosts.get(2).paths().outputDataDir()));
+  }
+
+  @Test
+  void layOut_configFilesReadBackByConfigAsTheRequestSaid() throws Exception {
+    // written by local, read by train's config records: one definition of each file both ways
+    TrainingJobRequest request = TrainingJobRequest.parse(JSON.readTree("{\"TrainingJobName\": \"trip\","
+        + " \"AlgorithmSpecification\": {\"TrainingInputMode\": \"Pipe\"},"
+        + " \"HyperParameters\": {\"num_round\": \"3\", \"eta\": \"0.5\"},"
+        + " \"InputDataConfig\": [{\"ChannelName\": \"train\", \"ContentType\": \"recordio-protobuf\","
+        + " \"RecordWrapperType\": \"RecordIO\", \"DataSource\": {\"S3DataSource\": {\"S3DataType\": \"S3Prefix\","
+        + " \"S3Uri\": \"file:///data/train/\", \"S3DataDistributionType\": \"ShardedByS3Key\"}}},"
+        + " {\"ChannelName\": \"validation\", \"InputMode\": \"FastFile\", \"DataSource\": {\"S3DataSource\":"
+        + " {\"S3DataType\": \"S3Prefix\", \"S3Uri\": \"file:///data/validation/\"}}}],"
+        + " \"OutputDataConfig\": {\"S3OutputPath\": \"file:///out\"},"
+        + " \"CheckpointConfig\": {\"S3Uri\": \"file:///cp\", \"LocalPath\": \"/opt/ml/checkpoints/run\"}}"));
+    List<Host> hosts = HostLayout.hosts(dir, 2);
+    HostLayout.write(hosts.get(1), hosts, request, true);
+    SageMakerPaths p = hosts.get(1).paths();
+
+    assertEquals(new InputDataConfig(
+        new ChannelConfig("train", ContentType.RECORDIO_PROTOBUF, InputMode.PIPE, true, true),
+        Optional.of(new ChannelConfig("validation", ContentType.LIBSVM, InputMode.FAST_FILE, false, false, false))),
+        InputDataConfig.load(p.inputDataConfig(), p.dataDir()));
+    assertEquals(new ResourceConfig("algo-2", List.of("algo-1", "algo-2"), "eth0", "local", "homogeneousCluster"),
+        ResourceConfig.load(p.resourceConfig()));
+    assertEquals(Optional.of(new CheckpointConfig(Path.of("/opt/ml/checkpoints/run"), "file:///cp")),
+        CheckpointConfig.load(p.checkpointConfig(), p.checkpointDir()));
+    assertEquals(Map.of("num_round", "3", "eta", "0.5"), JsonFiles.readStringMap(p.hyperparameters()));
+    assertTrue(Files.isDirectory(p.channelDir("validation")), "FastFile's FIFOs go in the channel folder");
+    assertFalse(Files.exists(p.channelDir("train")), "Pipe mode's FIFOs are beside it, named train_0...");
+    assertTrue(Files.isDirectory(p.root().resolve("checkpoints/run")), "the container's LocalPath, on the host");
   }
 
   @Test

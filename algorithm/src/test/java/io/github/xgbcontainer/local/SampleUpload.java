@@ -1,5 +1,7 @@
 package io.github.xgbcontainer.local;
 
+import io.github.xgbcontainer.local.store.S3Store;
+import io.github.xgbcontainer.local.store.StoreUri;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

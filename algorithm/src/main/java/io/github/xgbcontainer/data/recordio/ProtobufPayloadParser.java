@@ -1,13 +1,10 @@
 package io.github.xgbcontainer.data.recordio;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.github.xgbcontainer.channel.MalformedStreamException;
-import io.github.xgbcontainer.channel.RecordIoFrames;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.error.UserError;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.function.Supplier;
 
 /**
  * Parses one inference request body in SageMaker's RecordIO-protobuf (the {@code serve} command's
@@ -20,6 +17,9 @@ import java.util.function.Supplier;
  */
 public final class ProtobufPayloadParser {
 
+  private static final String FIX = ", perhaps you should send the body as SageMaker's RecordIO-protobuf"
+      + " (sagemaker.amazon.common.write_numpy_to_dense_tensor)";
+
   private ProtobufPayloadParser() {}
 
   /**
@@ -29,31 +29,17 @@ public final class ProtobufPayloadParser {
    * @throws UserError naming the record and its byte offset
    */
   public static Batch parse(byte[] body, int length) {
-    RecordIoFrames frames = new RecordIoFrames(new ByteArrayInputStream(body, 0, length));
+    RecordLoop loop = new RecordLoop(new ByteArrayInputStream(body, 0, length), "", FIX);
     Batch[] out = new Batch[1];
     ProtobufRecordReader.Rows rows = new ProtobufRecordReader.Rows(batch -> out[0] = batch, true);
-    RecordDecoder decoder = new RecordDecoder();
-    long index = 0;
     try {
-      while (frames.next()) {
-        long record = ++index;
-        long offset = frames.recordOffset();
-        Supplier<String> where = () -> "record " + record + " (byte offset " + offset + ")";
-        try {
-          decoder.decode(frames.buffer(), frames.length());
-        } catch (InvalidProtocolBufferException e) {
-          throw new UserError(where.get() + ": not a SageMaker Record protobuf (" + e.getMessage()
-              + "), perhaps you should send the body as SageMaker's RecordIO-protobuf"
-              + " (sagemaker.amazon.common.write_numpy_to_dense_tensor)", e);
-        }
-        rows.add(where, ProtobufRecordReader.tensor(where, decoder.hasFeatures, decoder.features, "features"), 0f);
-      }
+      loop.run((where, decoder) -> rows.add(where,
+          ProtobufRecordReader.tensor(where, decoder.hasFeatures, decoder.features, "features"), 0f));
       rows.flush();
       return out[0];
     } catch (MalformedStreamException e) {
-      throw new UserError("record " + (index + 1) + " (byte offset " + e.offset() + "): " + e.detail()
-          + ", perhaps you should send the body as SageMaker's RecordIO-protobuf"
-          + " (sagemaker.amazon.common.write_numpy_to_dense_tensor)", e);
+      throw new UserError("record " + (loop.records() + 1) + " (byte offset " + e.offset() + "): " + e.detail()
+          + FIX, e);
     } catch (IOException e) {
       throw new IllegalStateException("reading a byte array failed", e);
     } finally {

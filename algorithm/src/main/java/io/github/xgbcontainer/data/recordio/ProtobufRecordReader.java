@@ -1,8 +1,6 @@
 package io.github.xgbcontainer.data.recordio;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.github.xgbcontainer.channel.DataStream;
-import io.github.xgbcontainer.channel.RecordIoFrames;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.RecordReader;
 import io.github.xgbcontainer.error.UserError;
@@ -29,26 +27,13 @@ public final class ProtobufRecordReader implements RecordReader {
   @Override
   public void read(String channel, DataStream stream, Consumer<Batch> sink) throws IOException {
     try (InputStream in = stream.open()) {
-      RecordIoFrames frames = new RecordIoFrames(in);
+      RecordLoop loop = new RecordLoop(in, "channel '" + channel + "', file '" + stream.name() + "', ",
+          "; perhaps you should check the channel's ContentType");
       Rows rows = new Rows(sink, false);
-      RecordDecoder decoder = new RecordDecoder();
-      long index = 0;
       try {
-        while (frames.next()) {
-          long record = ++index;
-          long offset = frames.recordOffset();
-          // built only for a message: a million rows should not build a million strings
-          Supplier<String> where = () -> "channel '" + channel + "', file '" + stream.name() + "', record "
-              + record + " (byte offset " + offset + ")";
-          try {
-            decoder.decode(frames.buffer(), frames.length());
-          } catch (InvalidProtocolBufferException e) {
-            throw new UserError(where.get() + ": not a SageMaker Record protobuf (" + e.getMessage()
-                + "); perhaps you should check the channel's ContentType", e);
-          }
-          rows.add(where, tensor(where, decoder.hasFeatures, decoder.features, "features"),
-              label(where, decoder.hasLabel, decoder.label));
-        }
+        loop.run((where, decoder) -> rows.add(where,
+            tensor(where, decoder.hasFeatures, decoder.features, "features"),
+            label(where, decoder.hasLabel, decoder.label)));
         rows.flush();
       } finally {
         rows.release();

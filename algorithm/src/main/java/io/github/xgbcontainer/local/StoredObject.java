@@ -1,9 +1,0 @@
-package io.github.xgbcontainer.local;
-
-/**
- * One object found under a prefix or named by a manifest.
- *
- * @param uri where it is
- * @param size its length in bytes
- */
-public record StoredObject(StoreUri uri, long size) {}
