@@ -13,10 +13,12 @@ need_runtime() {
   }
 }
 
-# Loads build/image.tar into the runtime unless the runtime already holds that very image.
+# Loads $IMAGE_TAR (default build/image.tar; build/image-gpu.tar for the GPU variant) into the
+# runtime unless the runtime already holds that very image.
 load_image() {
-  local tar=$root/build/image.tar want have
-  [ -s "$tar" ] || { echo "there is no $tar, perhaps you should run: make image" >&2; return 1; }
+  local tar=$root/${IMAGE_TAR:-build/image.tar} want have target=image
+  [ "${IMAGE_TAR:-}" = build/image-gpu.tar ] && target=image-gpu
+  [ -s "$tar" ] || { echo "there is no $tar, perhaps you should run: make $target" >&2; return 1; }
   want=$(tar -xOf "$tar" config.json | sha256sum | cut -d' ' -f1)
   have=$("$DOCKER" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   if [ "${have#sha256:}" != "$want" ]; then
