@@ -25,6 +25,7 @@ import io.github.xgbcontainer.distributed.Training;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.ContainerException;
 import io.github.xgbcontainer.error.UserError;
+import io.github.xgbcontainer.device.DeviceCheck;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;
@@ -118,6 +119,9 @@ public final class TrainingJob {
     Map<String, String> given = JsonFiles.readStringMap(paths.hyperparameters());
     Hyperparameters hp = Hyperparameters.parse(given);
     hp.warnings().forEach(LOG::warning);
+    // A GPU that is not here fails the job now, not after the data is read (see DeviceCheck).
+    DeviceCheck.forTraining(hp.device(), given.containsKey("device") ? "device" : "tree_method",
+        given.getOrDefault("device", given.get("tree_method"))).ifPresent(LOG::info);
     InputDataConfig channels = InputDataConfig.load(paths.inputDataConfig(), paths.dataDir());
     ResourceConfig resources = ResourceConfig.load(paths.resourceConfig());
     hp.checkChannels(channels.validation().isPresent());
