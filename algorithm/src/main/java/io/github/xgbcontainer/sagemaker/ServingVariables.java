@@ -48,4 +48,10 @@ public final class ServingVariables {
 
   /** The grace when {@link #STOP_GRACE_SECONDS} is not set. */
   public static final int DEFAULT_STOP_GRACE_SECONDS = 30;
+
+  /**
+   * The device {@code serve} predicts on (ours): unset or {@code cpu} for the CPU, {@code cuda} or
+   * {@code cuda:N} for a GPU, which the GPU image uses when the container sees one (the CPU otherwise).
+   */
+  public static final String SERVE_DEVICE = "XGBC_SERVE_DEVICE";
 }

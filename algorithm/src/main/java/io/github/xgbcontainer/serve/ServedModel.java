@@ -2,15 +2,18 @@ package io.github.xgbcontainer.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.device.DeviceCheck;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.output.ModelValidator;
+import io.github.xgbcontainer.sagemaker.ServingVariables;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Logger;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -28,6 +31,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * @see <a href="https://xgboost.readthedocs.io/en/stable/prediction.html#thread-safety">XGBoost: prediction thread safety</a>
  */
 final class ServedModel implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ServedModel.class.getName());
 
   private static final int[] ALL_TREES = {0, 0};
 
@@ -84,6 +89,8 @@ final class ServedModel implements AutoCloseable {
     }
     // XGBoost's loader trusts the file: a damaged one can crash the JVM or allocate gigabytes.
     ModelValidator.validate(name, bytes);
+    String device = DeviceCheck.forServing(ServingVariables.SERVE_DEVICE,
+        System.getenv(ServingVariables.SERVE_DEVICE), LOG::info);
     Booster booster;
     try {
       booster = XGBoost.loadModel(bytes);
@@ -93,6 +100,9 @@ final class ServedModel implements AutoCloseable {
     }
     try {
       booster.setParam("nthread", 1);
+      if (!device.equals("cpu")) {
+        booster.setParam("device", device);
+      }
       JsonNode learner = new ObjectMapper().readTree(booster.toByteArray("json")).path("learner");
       String objective = learner.path("objective").path("name").asText("");
       int numClass = Integer.parseInt(learner.path("learner_model_param").path("num_class").asText("0"));
