@@ -34,8 +34,9 @@ notebooks: build
 	  --output-dir build/notebooks notebooks/*.ipynb
 	/usr/bin/python3 notebooks/check-stripped.py notebooks/*.ipynb
 
-# Integration tests of the image with a real runtime and a real registry on loopback.
-test-image: image build
+# Integration tests of the image with a real runtime and a real registry on loopback; the GPU
+# variant's checks that need no GPU run after them (container/test-image-gpu.sh).
+test-image: image image-gpu build
 	MVN="$(MVN)" container/test-image.sh
 
 # The base image (Debian minbase + JRE), build/base.tar, cached by its package list.
