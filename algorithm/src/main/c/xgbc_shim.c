@@ -444,14 +444,16 @@ JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_buildInf
  * GPUs (cudaGetDeviceCount) but, finding none, trains on the CPU with a warning; the container asks
  * first so that device=cuda without a GPU is an error that says what is missing.
  * Driver API followed: https://docs.nvidia.com/cuda/cuda-driver-api/ (cuInit, cuDriverGetVersion,
- * cuDeviceGetCount, cuDeviceGet, cuDeviceGetName, cuGetErrorName).
- * Returns the GPU count with names[i] set for each (up to names' length) and driver[0] the CUDA
+ * cuDeviceGetCount, cuDeviceGet, cuDeviceGetName, cuDeviceGetAttribute, cuGetErrorName).
+ * Returns the GPU count with names[i] and capabilities[i] (compute capability, 10 * major + minor)
+ * set for each (up to names' length) and driver[0] the CUDA
  * version the driver supports (1000 * major + 10 * minor); -1 when libcuda.so.1 cannot be loaded,
  * -2 when a driver call fails; error[0] then says which and why.
  */
 typedef int CUresult;
 JNIEXPORT jint JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_cudaDevices(
-    JNIEnv *env, jclass cls, jobjectArray names, jintArray driver, jobjectArray error) {
+    JNIEnv *env, jclass cls, jobjectArray names, jintArray capabilities, jintArray driver,
+    jobjectArray error) {
   (void)cls;
   char msg[512];
   void *cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
@@ -465,15 +467,17 @@ JNIEXPORT jint JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_cudaDevices
   CUresult (*cu_count)(int *);
   CUresult (*cu_get)(int *, int);
   CUresult (*cu_name)(char *, int, int);
+  CUresult (*cu_attribute)(int *, int, int);
   CUresult (*cu_error_name)(CUresult, const char **);
   *(void **)(&cu_init) = dlsym(cuda, "cuInit");
   *(void **)(&cu_driver_version) = dlsym(cuda, "cuDriverGetVersion");
   *(void **)(&cu_count) = dlsym(cuda, "cuDeviceGetCount");
   *(void **)(&cu_get) = dlsym(cuda, "cuDeviceGet");
   *(void **)(&cu_name) = dlsym(cuda, "cuDeviceGetName");
+  *(void **)(&cu_attribute) = dlsym(cuda, "cuDeviceGetAttribute");
   *(void **)(&cu_error_name) = dlsym(cuda, "cuGetErrorName");
   if (cu_init == NULL || cu_driver_version == NULL || cu_count == NULL || cu_get == NULL
-      || cu_name == NULL) {
+      || cu_name == NULL || cu_attribute == NULL) {
     report(env, error, "libcuda.so.1 lacks the CUDA driver API (cuInit, cuDeviceGetCount, ...)");
     return -2;
   }
@@ -498,7 +502,18 @@ JNIEXPORT jint JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_cudaDevices
       call = "cuDeviceGetName";
       rc = cu_name(name, (int)sizeof name, device);
     }
+    /* CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR (75) and _MINOR (76) */
+    int major = 0, minor = 0;
     if (rc == 0) {
+      call = "cuDeviceGetAttribute";
+      rc = cu_attribute(&major, 75, device);
+    }
+    if (rc == 0) {
+      rc = cu_attribute(&minor, 76, device);
+    }
+    if (rc == 0) {
+      jint capability = 10 * major + minor;
+      (*env)->SetIntArrayRegion(env, capabilities, i, 1, &capability);
       jstring s = (*env)->NewStringUTF(env, name);
       (*env)->SetObjectArrayElement(env, names, i, s);
       (*env)->DeleteLocalRef(env, s);

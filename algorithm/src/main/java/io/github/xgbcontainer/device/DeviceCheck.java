@@ -19,6 +19,13 @@ public final class DeviceCheck {
 
   private static final Pattern DEVICE = Pattern.compile("cpu|(?:cuda|gpu)(?::(\\d+))?");
 
+  /**
+   * The oldest compute capability the CUDA build of xgboost4j 3.4.0 has device code for (sm_75,
+   * Turing: its libxgboost4j.so carries sm_75 to sm_120); on an older GPU (a V100 is 7.0) every
+   * kernel would fail to launch. Revisit with each xgboost4j version.
+   */
+  static final int MIN_CAPABILITY = 75;
+
   /** The GPU variant's image name, as {@code make image-gpu} tags it. */
   static final String GPU_IMAGE = "xgboost-container:latest-gpu";
 
@@ -85,6 +92,12 @@ public final class DeviceCheck {
           + "numbered from 0: " + gpus.describe(0) + (count > 1 ? " to " + gpus.describe(count - 1) : ""),
           "perhaps you should name a visible one (" + (count == 1 ? "cuda:0" : "cuda:0 to cuda:" + (count - 1))
               + ") or just cuda");
+    }
+    int capability = gpus.capabilities().get(request.ordinal());
+    if (capability < MIN_CAPABILITY) {
+      return new Blocked(gpus.describe(request.ordinal()) + " has compute capability " + gpus.capability(request.ordinal())
+          + ", older than the " + MIN_CAPABILITY / 10 + "." + MIN_CAPABILITY % 10 + " (Turing) this XGBoost is built for",
+          "perhaps you should pick a newer GPU, such as the instance types ml.g4dn, ml.g5, ml.g6, ml.p4d or ml.p5");
     }
     return new Ready(request.ordinal(), gpus, build.get());
   }

@@ -88,12 +88,14 @@ public final class NativeShim {
    * a warning when it finds none.
    *
    * @param names receives the GPUs' names, GPU 0 first, as many as it has room for
+   * @param capabilities receives their compute capabilities, 10 * major + minor (75 for 7.5), as
+   *     long as {@code names}
    * @param driverVersion receives the CUDA version the driver supports (1000 * major + 10 * minor)
    * @param error receives why, when the count is negative
    * @return the number of GPUs; -1 when libcuda.so.1 cannot be loaded (no driver in the container),
    *     -2 when a driver call fails (such as cuInit with CUDA_ERROR_NO_DEVICE)
    */
-  public static native int cudaDevices(String[] names, int[] driverVersion, String[] error);
+  public static native int cudaDevices(String[] names, int[] capabilities, int[] driverVersion, String[] error);
 
   /** The column count of a DMatrix handle, or -1 with {@code error[0]} set. */
   static native long columns(long handle, String[] error);

@@ -28,9 +28,10 @@ class DeviceCheckTest {
   private static final Optional<XgboostBuild> CUDA = Optional.of(XgboostBuild.parse(CUDA_BUILD_INFO));
   private static final Supplier<VisibleGpus> NO_DRIVER = () -> VisibleGpus.none(
       "no NVIDIA driver: libcuda.so.1: cannot open shared object file: No such file or directory", 0);
-  private static final Supplier<VisibleGpus> ONE_GPU = () -> new VisibleGpus(List.of("NVIDIA A10G"), 13000, null);
+  private static final Supplier<VisibleGpus> ONE_GPU = () -> new VisibleGpus(List.of("NVIDIA A10G"), List.of(86), 13000, null);
   private static final Supplier<VisibleGpus> FOUR_GPUS =
-      () -> new VisibleGpus(List.of("NVIDIA L4", "NVIDIA L4", "NVIDIA L4", "NVIDIA L4"), 13010, null);
+      () -> new VisibleGpus(List.of("NVIDIA L4", "NVIDIA L4", "NVIDIA L4", "NVIDIA L4"), List.of(89, 89, 89, 89), 13010,
+          null);
 
   @Test
   void theLoadedXgboost_isTheCpuBuild() {
@@ -80,10 +81,20 @@ class DeviceCheckTest {
   @Test
   void cudaBuild_withAnOldDriver_namesBothCudaVersions() {
     UserError e = assertThrows(UserError.class, () -> DeviceCheck.forTraining("cuda", "device", "cuda", CUDA,
-        () -> new VisibleGpus(List.of("Tesla T4"), 12040, null)));
+        () -> new VisibleGpus(List.of("Tesla T4"), List.of(75), 12040, null)));
     assertEquals("hyperparameter 'device': 'cuda' needs an NVIDIA GPU, but the NVIDIA driver supports CUDA 12.4,"
         + " older than the CUDA 13.3 this XGBoost is built with, perhaps you should update the host's NVIDIA driver"
         + " to one for CUDA 13 or later, or set device to 'cpu' to train on the CPU", e.getMessage());
+  }
+
+  @Test
+  void cudaBuild_onAGpuOlderThanTuring_namesItsComputeCapability() {
+    UserError e = assertThrows(UserError.class, () -> DeviceCheck.forTraining("cuda", "device", "cuda", CUDA,
+        () -> new VisibleGpus(List.of("Tesla V100-SXM2-16GB"), List.of(70), 13000, null)));
+    assertEquals("hyperparameter 'device': 'cuda' needs an NVIDIA GPU, but GPU 0 (Tesla V100-SXM2-16GB) has compute"
+        + " capability 7.0, older than the 7.5 (Turing) this XGBoost is built for, perhaps you should pick a newer GPU,"
+        + " such as the instance types ml.g4dn, ml.g5, ml.g6, ml.p4d or ml.p5, or set device to 'cpu' to train on the"
+        + " CPU", e.getMessage());
   }
 
   @Test
