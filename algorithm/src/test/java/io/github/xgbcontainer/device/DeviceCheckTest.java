@@ -2,7 +2,6 @@ package io.github.xgbcontainer.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.xgbcontainer.error.UserError;
@@ -33,9 +32,14 @@ class DeviceCheckTest {
       () -> new VisibleGpus(List.of("NVIDIA L4", "NVIDIA L4", "NVIDIA L4", "NVIDIA L4"), List.of(89, 89, 89, 89), 13010,
           null);
 
+  /** The checks against the loaded library go through the native shim, which a build without gcc lacks. */
+  private static void requireShim() {
+    assumeTrue(NativeShim.available(), () -> "shim unavailable: " + NativeShim.unavailableReason());
+  }
+
   @Test
   void theLoadedXgboost_isTheCpuBuild() {
-    assertTrue(NativeShim.available(), NativeShim::unavailableReason);
+    requireShim();
     assertEquals(Optional.of(new XgboostBuild(false, 0, 0)), XgboostBuild.loaded());
   }
 
@@ -52,6 +56,7 @@ class DeviceCheckTest {
 
   @Test
   void cuda_onTheCpuImage_failsNamingTheGpuVariant() {
+    requireShim();
     UserError e = assertThrows(UserError.class, () -> DeviceCheck.forTraining("cuda", "device", "cuda"));
     assertEquals("hyperparameter 'device': 'cuda' needs an NVIDIA GPU, but this is the CPU image, whose XGBoost"
         + " (xgboost4j from Maven Central) is built without CUDA, perhaps you should run the GPU variant of this"
@@ -61,6 +66,7 @@ class DeviceCheckTest {
 
   @Test
   void gpuHist_onTheCpuImage_namesTreeMethodAndHist() {
+    requireShim();
     UserError e = assertThrows(UserError.class, () -> DeviceCheck.forTraining("cuda", "tree_method", "gpu_hist"));
     assertEquals("hyperparameter 'tree_method': 'gpu_hist' needs an NVIDIA GPU, but this is the CPU image, whose"
         + " XGBoost (xgboost4j from Maven Central) is built without CUDA, perhaps you should run the GPU variant of"
@@ -121,7 +127,15 @@ class DeviceCheckTest {
   }
 
   @Test
+  void withoutTheShim_nothingIsChecked_andTheLogSaysSo() {
+    assertEquals(Optional.of("device 'cuda': cannot check for a GPU, the native shim is not loaded ("
+        + NativeShim.unavailableReason() + "); XGBoost trains on the CPU if it finds none"),
+        DeviceCheck.forTraining("cuda", "device", "cuda", Optional.empty(), NO_DRIVER));
+  }
+
+  @Test
   void probe_withoutAnNvidiaDriver_saysLibcudaIsMissing() {
+    requireShim();
     assumeTrue(!Files.exists(Path.of("/dev/nvidiactl")), "this machine has an NVIDIA driver");
     VisibleGpus gpus = VisibleGpus.probe();
     assertEquals(List.of(), gpus.names());
@@ -140,6 +154,7 @@ class DeviceCheckTest {
 
   @Test
   void serving_cuda_predictsOnTheGpuWhenThereIsOne_elseOnTheCpuAndSaysWhy() {
+    requireShim();
     List<String> log = new ArrayList<>();
     assertEquals("cuda:0", DeviceCheck.forServing("XGBC_SERVE_DEVICE", "cuda", log::add, () -> CUDA, ONE_GPU));
     assertEquals("cuda:3", DeviceCheck.forServing("XGBC_SERVE_DEVICE", "cuda:3", log::add, () -> CUDA, FOUR_GPUS));
