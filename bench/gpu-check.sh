@@ -8,7 +8,9 @@
 #
 # Two ways to run the container, picked by GPU_CHECK_RUN:
 #   image  the GPU image ($IMAGE_GPU, default xgboost-container:latest-gpu) under $DOCKER with
-#          --gpus all (default when that image is in $DOCKER; make image-gpu builds and loads it)
+#          --gpus all (default when that image is in $DOCKER; make image-gpu builds and loads it;
+#          DOCKER defaults to docker here: for the project's podman, source container/podman-env.sh,
+#          export CONTAINERS_CONF CONTAINERS_STORAGE_CONF and set DOCKER=podman)
 #   jar    java with the GPU variant's xgboost4j ahead of the shaded jar on the class path:
 #          algorithm/target/image-xgboost4j/app/xgboost4j/xgboost4j-gpu_2.12-*.jar (make image-gpu
 #          leaves it there) and algorithm/target/xgboost-container.jar (make build)
