@@ -4,6 +4,9 @@ JAR := algorithm/target/xgboost-container.jar
 # The container runtime (podman, or docker where a user has it) and the image's name.
 DOCKER ?= podman
 IMAGE ?= xgboost-container:latest
+# The GPU variant (CUDA build of xgboost4j, Linux x86_64): make image-gpu, make push VARIANT=gpu.
+IMAGE_GPU ?= xgboost-container:latest-gpu
+VARIANT ?= cpu
 # make run-image OPT_ML=DIR mounts DIR as /opt/ml; empty: the abalone sample in build/run-image.
 OPT_ML ?=
 # Extra flags for Jib on make push, e.g. -Djib.to.credHelper=ecr-login.
@@ -11,7 +14,7 @@ JIB_FLAGS ?=
 JIB := $(MVN) -Pimage -DskipTests -Djib.disableUpdateChecks=true
 export DOCKER IMAGE
 
-.PHONY: build test fuzz notebooks test-image demo demo-s3 bench bench-serve clean base image run-image run-cluster push
+.PHONY: build test fuzz notebooks test-image demo demo-s3 bench bench-serve clean base image image-gpu run-image run-cluster push
 
 build: $(JAR)
 
@@ -31,8 +34,9 @@ notebooks: build
 	  --output-dir build/notebooks notebooks/*.ipynb
 	/usr/bin/python3 notebooks/check-stripped.py notebooks/*.ipynb
 
-# Integration tests of the image with a real runtime and a real registry on loopback.
-test-image: image build
+# Integration tests of the image with a real runtime and a real registry on loopback; the GPU
+# variant's checks that need no GPU run after them (container/test-image-gpu.sh).
+test-image: image image-gpu build
 	MVN="$(MVN)" container/test-image.sh
 
 # The base image (Debian minbase + JRE), build/base.tar, cached by its package list.
@@ -44,17 +48,27 @@ image: base
 	$(JIB) process-classes jib:buildTar -Dimage.name=$(IMAGE)
 	container/load-image.sh
 
+# The GPU variant, build/image-gpu.tar: the same image with xgboost4j's CUDA build (see the README).
+image-gpu: base
+	@[ "$$(uname -m)" = x86_64 ] || { echo "the CUDA build of xgboost4j is for Linux x86_64 only," \
+	  "perhaps you should build the GPU variant on an x86_64 machine" >&2; exit 2; }
+	$(JIB) -Pgpu process-classes jib:buildTar -Dimage.name=$(IMAGE_GPU)
+	IMAGE=$(IMAGE_GPU) IMAGE_TAR=build/image-gpu.tar container/load-image.sh
+
 run-image:
 	container/run-image.sh $(OPT_ML)
 
 run-cluster:
 	container/run-cluster.sh 3
 
-# Builds and pushes the image to a registry, e.g. ECR (see the README): make push IMAGE=REGISTRY/REPO:TAG
+# Builds and pushes the image to a registry, e.g. ECR (see the README): make push IMAGE=REGISTRY/REPO:TAG;
+# VARIANT=gpu pushes the GPU variant instead.
 push: base
 	@case "$(IMAGE)" in */*) ;; *) echo "IMAGE=$(IMAGE) names no registry, perhaps you should run:" \
 	  "make push IMAGE=ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY:TAG" >&2; exit 2;; esac
-	$(JIB) process-classes jib:build -Dimage.name=$(IMAGE) $(JIB_FLAGS)
+	@case "$(VARIANT)" in cpu|gpu) ;; *) echo "VARIANT=$(VARIANT) is neither cpu nor gpu," \
+	  "perhaps you should run: make push VARIANT=gpu IMAGE=..." >&2; exit 2;; esac
+	$(JIB) $(if $(filter gpu,$(VARIANT)),-Pgpu) process-classes jib:build -Dimage.name=$(IMAGE) $(JIB_FLAGS)
 
 # A short real fuzzing run of every parser (about 10 s a target); `make test` replays the corpus.
 fuzz:

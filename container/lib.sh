@@ -4,6 +4,11 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=podman-env.sh
 source "$root/container/podman-env.sh"
 IMAGE=${IMAGE:-xgboost-container:latest}
+# The archive the image is loaded from: the GPU variant's for an image named *-gpu.
+case $IMAGE in
+  *-gpu) IMAGE_TAR=${IMAGE_TAR:-build/image-gpu.tar} ;;
+  *) IMAGE_TAR=${IMAGE_TAR:-build/image.tar} ;;
+esac
 
 need_runtime() {
   command -v "$DOCKER" >/dev/null || {
@@ -13,10 +18,11 @@ need_runtime() {
   }
 }
 
-# Loads build/image.tar into the runtime unless the runtime already holds that very image.
+# Loads $IMAGE_TAR into the runtime unless the runtime already holds that very image.
 load_image() {
-  local tar=$root/build/image.tar want have
-  [ -s "$tar" ] || { echo "there is no $tar, perhaps you should run: make image" >&2; return 1; }
+  local tar=$root/$IMAGE_TAR want have target=image
+  [ "$IMAGE_TAR" = build/image-gpu.tar ] && target=image-gpu
+  [ -s "$tar" ] || { echo "there is no $tar, perhaps you should run: make $target" >&2; return 1; }
   want=$(tar -xOf "$tar" config.json | sha256sum | cut -d' ' -f1)
   have=$("$DOCKER" image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
   if [ "${have#sha256:}" != "$want" ]; then

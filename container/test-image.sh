@@ -236,6 +236,16 @@ if expect $t "$push_code" 0 && expect $t "$pull_code" 0 && expect $t "$code" 0 \
   && expect $t "$(ls "$work/$t/opt_ml/model")" xgboost-model \
   && expect $t "$pulled_id" "$loaded_id"; then ok $t; fi
 
+# The GPU variant: device=cpu, the no-GPU error, serve's fallback (needs make image-gpu).
+if [ -s "$root/build/image-gpu.tar" ]; then
+  "$root/container/test-image-gpu.sh" 2>&1 | tee "$work/gpu.log"
+  gpu_passed=$(sed -n 's/^gpu image: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$work/gpu.log")
+  gpu_failed=$(sed -n 's/^gpu image: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$work/gpu.log")
+  passed=$((passed + ${gpu_passed:-0})) failed=$((failed + ${gpu_failed:-1}))
+else
+  skip gpu_image "there is no build/image-gpu.tar, perhaps you should run: make image-gpu"
+fi
+
 echo "image: $IMAGE, $("$DOCKER" image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%d MB", $1 / 1e6}') unpacked, $(du -m "$root/build/image.tar" | cut -f1) MB compressed"
 echo "containers: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

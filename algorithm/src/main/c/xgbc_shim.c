@@ -10,6 +10,13 @@
  * value is copied onto the Java heap, and hands back a DMatrixHandle xgboost4j's DMatrix/Booster
  * accept, because every call goes to the very libxgboost4j instance xgboost4j loaded.
  *
+ * The CUDA build (the GPU image) takes the same calls unchanged, and none needs a device setting:
+ * XGQuantileDMatrixCreateFromCallback's config has no device key (missing, nthread, max_bin); the
+ * matrix's device is that of the proxy's data, here host memory, so the quantile matrix is built on
+ * the CPU, and a booster with device=cuda converts it to its GPU form (an EllpackPage) on first use
+ * (IterativeDMatrix::GetEllpackBatches in XGBoost 3.4). Feature scores and slicing run on a booster
+ * of their own loaded with the default device, the CPU, which both need no more than.
+ *
  * C API followed: include/xgboost/c_api.h (XGProxyDMatrixCreate,
  * XGQuantileDMatrixCreateFromCallback, XGProxyDMatrixSetDataDense/CSR,
  * XGDMatrixSetInfoFromInterface) and the array interface protocol
@@ -55,6 +62,7 @@ static struct {
   int (*booster_save_buffer)(BoosterHandle handle, const char *config, bst_ulong *out_len,
                              const char **out_dptr);
   int (*save_json_config)(BoosterHandle handle, bst_ulong *out_len, const char **out_str);
+  int (*build_info)(const char **out);
 } api;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -125,6 +133,7 @@ JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_bind(JNI
   BIND(booster_slice, "XGBoosterSlice");
   BIND(booster_save_buffer, "XGBoosterSaveModelToBuffer");
   BIND(save_json_config, "XGBoosterSaveJsonConfig");
+  BIND(build_info, "XGBuildInfo");
   return NULL;
 }
 
@@ -437,4 +446,110 @@ JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_boosterC
   }
   /* ASCII JSON (XGBoost escapes the rest), so modified UTF-8 reads it as it is */
   return (*env)->NewStringUTF(env, json);
+}
+
+/* How the loaded library was built (XGBuildInfo: USE_CUDA, CUDA_VERSION, ...), as JSON; null on error. */
+JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_buildInfo(JNIEnv *env,
+                                                                                  jclass cls) {
+  (void)cls;
+  const char *out = NULL;
+  if (api.build_info(&out) != 0 || out == NULL) {
+    return NULL;
+  }
+  return (*env)->NewStringUTF(env, out);
+}
+
+/*
+ * The NVIDIA GPUs this process can use, asked of the driver itself (libcuda.so.1, which the NVIDIA
+ * container toolkit mounts into a container started with GPUs). XGBoost's CUDA build counts the same
+ * GPUs (cudaGetDeviceCount) but, finding none, trains on the CPU with a warning; the container asks
+ * first so that device=cuda without a GPU is an error that says what is missing.
+ * Driver API followed: https://docs.nvidia.com/cuda/cuda-driver-api/ (cuInit, cuDriverGetVersion,
+ * cuDeviceGetCount, cuDeviceGet, cuDeviceGetName, cuDeviceGetAttribute, cuGetErrorName).
+ * Returns the GPU count with names[i] and capabilities[i] (compute capability, 10 * major + minor)
+ * set for each (up to names' length) and driver[0] the CUDA
+ * version the driver supports (1000 * major + 10 * minor); -1 when libcuda.so.1 cannot be loaded,
+ * -2 when a driver call fails; error[0] then says which and why.
+ */
+typedef int CUresult;
+JNIEXPORT jint JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_cudaDevices(
+    JNIEnv *env, jclass cls, jobjectArray names, jintArray capabilities, jintArray driver,
+    jobjectArray error) {
+  (void)cls;
+  char msg[512];
+  void *cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (cuda == NULL) {
+    const char *why = dlerror();
+    report(env, error, why == NULL ? "libcuda.so.1 cannot be loaded" : why);
+    return -1;
+  }
+  CUresult (*cu_init)(unsigned int);
+  CUresult (*cu_driver_version)(int *);
+  CUresult (*cu_count)(int *);
+  CUresult (*cu_get)(int *, int);
+  CUresult (*cu_name)(char *, int, int);
+  CUresult (*cu_attribute)(int *, int, int);
+  CUresult (*cu_error_name)(CUresult, const char **);
+  *(void **)(&cu_init) = dlsym(cuda, "cuInit");
+  *(void **)(&cu_driver_version) = dlsym(cuda, "cuDriverGetVersion");
+  *(void **)(&cu_count) = dlsym(cuda, "cuDeviceGetCount");
+  *(void **)(&cu_get) = dlsym(cuda, "cuDeviceGet");
+  *(void **)(&cu_name) = dlsym(cuda, "cuDeviceGetName");
+  *(void **)(&cu_attribute) = dlsym(cuda, "cuDeviceGetAttribute");
+  *(void **)(&cu_error_name) = dlsym(cuda, "cuGetErrorName");
+  if (cu_init == NULL || cu_driver_version == NULL || cu_count == NULL || cu_get == NULL
+      || cu_name == NULL || cu_attribute == NULL) {
+    report(env, error, "libcuda.so.1 lacks the CUDA driver API (cuInit, cuDeviceGetCount, ...)");
+    return -2;
+  }
+  /* The library stays loaded: XGBoost's CUDA runtime opens the same one. */
+  int version = 0, count = 0, device = 0;
+  const char *call = "cuInit";
+  CUresult rc = cu_init(0);
+  if (rc == 0) {
+    call = "cuDriverGetVersion";
+    rc = cu_driver_version(&version);
+  }
+  if (rc == 0) {
+    call = "cuDeviceGetCount";
+    rc = cu_count(&count);
+  }
+  jsize slots = (*env)->GetArrayLength(env, names);
+  for (int i = 0; rc == 0 && i < count && i < slots; i++) {
+    char name[256] = {0};
+    call = "cuDeviceGet";
+    rc = cu_get(&device, i);
+    if (rc == 0) {
+      call = "cuDeviceGetName";
+      rc = cu_name(name, (int)sizeof name, device);
+    }
+    /* CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR (75) and _MINOR (76) */
+    int major = 0, minor = 0;
+    if (rc == 0) {
+      call = "cuDeviceGetAttribute";
+      rc = cu_attribute(&major, 75, device);
+    }
+    if (rc == 0) {
+      rc = cu_attribute(&minor, 76, device);
+    }
+    if (rc == 0) {
+      jint capability = 10 * major + minor;
+      (*env)->SetIntArrayRegion(env, capabilities, i, 1, &capability);
+      jstring s = (*env)->NewStringUTF(env, name);
+      (*env)->SetObjectArrayElement(env, names, i, s);
+      (*env)->DeleteLocalRef(env, s);
+    }
+  }
+  if (rc != 0) {
+    const char *text = NULL;
+    if (cu_error_name == NULL || cu_error_name(rc, &text) != 0 || text == NULL) {
+      text = "unknown error";
+    }
+    snprintf(msg, sizeof msg, "%s: %s (%d)", call, text, rc);
+    report(env, error, msg);
+    return -2;
+  }
+  jint v = version;
+  (*env)->SetIntArrayRegion(env, driver, 0, 1, &v);
+  return count;
 }

@@ -245,13 +245,13 @@ final class CrossFieldRules {
 
   /**
    * The official image hands training to a Dask cluster of one worker per GPU when this is true.
-   * xgboost4j on Maven Central is built without CUDA (its {@code device=cuda} falls back to the CPU),
-   * so there is no GPU to train on here, with or without Dask: say what runs instead.
+   * This image has no Dask: one process per host trains on the device that {@code device} names
+   * (in the GPU image, one GPU), so say what runs instead.
    */
   private void daskGpuTraining() {
     if (v.usable("use_dask_gpu_training") && Boolean.TRUE.equals(v.effective("use_dask_gpu_training").orElseThrow())) {
-      v.warn("hyperparameter 'use_dask_gpu_training': 'true' asks for Dask training on the GPUs, but this image's "
-          + "XGBoost (xgboost4j, CPU build) has no CUDA: training on the CPU, in one process per host, as with 'false'");
+      v.warn("hyperparameter 'use_dask_gpu_training': 'true' asks for Dask training on every GPU, which this image "
+          + "does not do: training in one process per host, on the device that 'device' names, as with 'false'");
     }
   }
 

@@ -68,7 +68,7 @@ final class HyperparameterTable {
           of("shap", BOOLEAN).byDefault("false").use(Use.CONTAINER)
               .doc("Write mean |SHAP| per feature on the validation channel (shap_summary.json, shap_summary.png); keeps a plain copy of the validation rows during training."),
           of("use_dask_gpu_training", BOOLEAN).byDefault("false").use(Use.CONTAINER)
-              .doc("Dask training on every GPU of every host in the official image; this image's XGBoost has no CUDA, so true trains on the CPU, one process per host, with a warning."),
+              .doc("Dask training on every GPU of every host in the official image; here true trains as false does, one process per host on the device that device names, with a warning."),
           of("checkpoint_frequency", INTEGER).range(Interval.atLeast(1)).byDefault("1").use(Use.CONTAINER)
               .doc("Rounds between checkpoints, when the job has a checkpoint location."),
           of("_kfold", INTEGER).range(Interval.atLeast(2)).use(Use.CONTAINER).whenUnset("no cross-validation")

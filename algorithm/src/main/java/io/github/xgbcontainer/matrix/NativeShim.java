@@ -13,7 +13,9 @@ import ml.dmlc.xgboost4j.java.XGBoostJNI;
  * The JNI shim ({@code src/main/c/xgbc_shim.c}) to the XGBoost C API entry points xgboost4j 3.4.0
  * does not expose to Java: a CPU QuantileDMatrix built from batches, feature importance computed
  * natively ({@link #featureScores}) rather than from a text dump of every tree, model slicing
- * ({@link #sliceModel}) and a booster's saved configuration ({@link #boosterConfig}).
+ * ({@link #sliceModel}), a booster's saved configuration ({@link #boosterConfig}), and how the
+ * library was built ({@link #buildInfo}); besides, which GPUs the NVIDIA driver shows
+ * ({@link #cudaDevices}).
  *
  * <p>Loading never throws: where the shim is missing from the jar (built without gcc), is for
  * another platform, or cannot find xgboost4j's native library, {@link #available()} is false,
@@ -84,6 +86,27 @@ public final class NativeShim {
    * @return the JSON text, or null with {@code error[0]} set
    */
   public static native String boosterConfig(long booster, String[] error);
+
+  /**
+   * How the loaded libxgboost4j was built ({@code XGBuildInfo}): JSON with {@code USE_CUDA} and,
+   * for the CUDA build, {@code CUDA_VERSION}; null when XGBoost does not answer.
+   */
+  public static native String buildInfo();
+
+  /**
+   * The NVIDIA GPUs this process can use, asked of the driver ({@code libcuda.so.1}: cuInit,
+   * cuDeviceGetCount, cuDeviceGetName), since XGBoost's CUDA build falls back to the CPU with only
+   * a warning when it finds none.
+   *
+   * @param names receives the GPUs' names, GPU 0 first, as many as it has room for
+   * @param capabilities receives their compute capabilities, 10 * major + minor (75 for 7.5), as
+   *     long as {@code names}
+   * @param driverVersion receives the CUDA version the driver supports (1000 * major + 10 * minor)
+   * @param error receives why, when the count is negative
+   * @return the number of GPUs; -1 when libcuda.so.1 cannot be loaded (no driver in the container),
+   *     -2 when a driver call fails (such as cuInit with CUDA_ERROR_NO_DEVICE)
+   */
+  public static native int cudaDevices(String[] names, int[] capabilities, int[] driverVersion, String[] error);
 
   /** The column count of a DMatrix handle, or -1 with {@code error[0]} set. */
   static native long columns(long handle, String[] error);

@@ -76,4 +76,10 @@ public final class ServingVariables {
 
   /** The header naming the model of a multi-model endpoint that {@code /invocations} is for. */
   public static final String TARGET_MODEL_HEADER = "X-Amzn-SageMaker-Target-Model";
+
+  /**
+   * The device {@code serve} predicts on (ours): unset or {@code cpu} for the CPU, {@code cuda} or
+   * {@code cuda:N} for a GPU, which the GPU image uses when the container sees one (the CPU otherwise).
+   */
+  public static final String SERVE_DEVICE = "XGBC_SERVE_DEVICE";
 }

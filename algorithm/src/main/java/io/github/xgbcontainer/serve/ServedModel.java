@@ -2,6 +2,7 @@ package io.github.xgbcontainer.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.device.DeviceCheck;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
@@ -128,6 +129,8 @@ final class ServedModel implements AutoCloseable {
     List<String> names = new ArrayList<>();
     long bytes = 0;
     int loaded = 0;
+    String device = DeviceCheck.forServing(ServingVariables.SERVE_DEVICE,
+        System.getenv(ServingVariables.SERVE_DEVICE), LOG::info);
     try {
       int features = -1;
       String objective = null;
@@ -142,6 +145,9 @@ final class ServedModel implements AutoCloseable {
         int n;
         try {
           booster.setParam("nthread", 1);
+          if (!device.equals("cpu")) {
+            booster.setParam("device", device);
+          }
           n = Math.toIntExact(booster.getNumFeature());
           if (features < 0) {
             JsonNode learner = new ObjectMapper().readTree(booster.toByteArray("json")).path("learner");

@@ -1,6 +1,7 @@
 package io.github.xgbcontainer.train;
 
 import io.github.xgbcontainer.data.ChannelData;
+import io.github.xgbcontainer.device.DeviceCheck;
 import io.github.xgbcontainer.distributed.Cluster;
 import io.github.xgbcontainer.distributed.HostGroup;
 import io.github.xgbcontainer.distributed.Training;
@@ -82,6 +83,10 @@ public final class TrainingJob {
     long start = System.nanoTime();
     Timings timings = new Timings();
     Hyperparameters hp = inputs.hyperparameters();
+    // A GPU that is not here fails the job now, not after the data is read (see DeviceCheck).
+    Map<String, String> given = inputs.given();
+    DeviceCheck.forTraining(hp.device(), given.containsKey("device") ? "device" : "tree_method",
+        given.getOrDefault("device", given.get("tree_method"))).ifPresent(LOG::info);
     boolean distributed = hosts.multiHost();
     ChannelOpener channels = inputs.channelOpener(threads);
     // With ShardedByS3Key a host may get no files; it says so in the roster and leaves.

@@ -417,7 +417,7 @@ class TrainCommandIT {
 
   /**
    * use_dask_gpu_training is the official image's switch to Dask on GPUs; here false trains as
-   * usual, and true, with no CUDA in this image's XGBoost, trains on the CPU and says so.
+   * usual, and true, without Dask here, trains the same way (on the CPU, as device is not given) and says so.
    */
   @Test
   void useDaskGpuTraining_trainsOnTheCpuAndSaysWhy() throws Exception {
@@ -437,8 +437,8 @@ class TrainCommandIT {
         .run();
     assertEquals(0, dask.exitCode, dask::toString);
     assertTrue(dask.stderr.contains("WARNING hyperparameter 'use_dask_gpu_training': 'true' asks for Dask training on "
-        + "the GPUs, but this image's XGBoost (xgboost4j, CPU build) has no CUDA: training on the CPU, in one process "
-        + "per host, as with 'false'"), dask.stderr);
+        + "every GPU, which this image does not do: training in one process per host, on the device that 'device' "
+        + "names, as with 'false'"), dask.stderr);
     assertEquals(plain.metricLines(), dask.metricLines());
     assertTrue(java.util.Arrays.equals(Files.readAllBytes(plain.model()), Files.readAllBytes(dask.model())),
         "the same model as with false");

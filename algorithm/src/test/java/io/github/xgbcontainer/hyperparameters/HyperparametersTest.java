@@ -563,13 +563,13 @@ class HyperparametersTest {
   }
 
   @Test
-  void useDaskGpuTraining_isAccepted_andTrueSaysItTrainsOnTheCpu() {
+  void useDaskGpuTraining_isAccepted_andTrueSaysWhatTrainsInstead() {
     assertEquals(List.of(), parse("use_dask_gpu_training", "false").warnings());
     Hyperparameters dask = parse("use_dask_gpu_training", "true", "tree_method", "gpu_hist");
     assertEquals(
         List.of("hyperparameter 'tree_method': 'gpu_hist' is deprecated; using tree_method 'hist' with device 'cuda'",
-            "hyperparameter 'use_dask_gpu_training': 'true' asks for Dask training on the GPUs, but this image's "
-                + "XGBoost (xgboost4j, CPU build) has no CUDA: training on the CPU, in one process per host, as with 'false'"),
+            "hyperparameter 'use_dask_gpu_training': 'true' asks for Dask training on every GPU, which this image "
+                + "does not do: training in one process per host, on the device that 'device' names, as with 'false'"),
         dask.warnings());
     assertFalse(dask.xgboostParams().containsKey("use_dask_gpu_training"), "not a native parameter");
     assertEquals("hyperparameter 'use_dask_gpu_training': 'yes' is not true or false",
