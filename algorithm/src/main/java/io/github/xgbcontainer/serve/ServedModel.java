@@ -39,6 +39,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 final class ServedModel implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ServedModel.class.getName());
+  private static final Logger DEVICE_LOG = Logger.getLogger(DeviceCheck.class.getName());
+  private static final java.util.Set<String> DEVICE_LINES = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final int[] ALL_TREES = {0, 0};
 
   /** The largest model file loaded: a Java array's limit, and far above any real model. */
@@ -129,8 +131,13 @@ final class ServedModel implements AutoCloseable {
     List<String> names = new ArrayList<>();
     long bytes = 0;
     int loaded = 0;
+    // Said once per server, not once per model a multi-model endpoint loads.
     String device = DeviceCheck.forServing(ServingVariables.SERVE_DEVICE,
-        System.getenv(ServingVariables.SERVE_DEVICE), LOG::info);
+        System.getenv(ServingVariables.SERVE_DEVICE), line -> {
+          if (DEVICE_LINES.add(line)) {
+            DEVICE_LOG.info(line);
+          }
+        });
     try {
       int features = -1;
       String objective = null;
