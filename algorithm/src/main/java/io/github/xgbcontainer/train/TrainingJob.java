@@ -14,6 +14,7 @@ import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.config.JsonFiles;
 import io.github.xgbcontainer.config.ResourceConfig;
 import io.github.xgbcontainer.data.Batch;
+import io.github.xgbcontainer.data.BatchCache;
 import io.github.xgbcontainer.data.ChannelData;
 import io.github.xgbcontainer.data.ChannelReader;
 import io.github.xgbcontainer.data.RowSelection;
@@ -76,6 +77,8 @@ public final class TrainingJob {
   private final int threads;
   private final BooleanSupplier stopRequested;
   private final Map<String, String> env;
+  /** External memory's cache for this run, set by {@link #run()} before any channel is read; null: in memory. */
+  private BatchCache cache;
 
   /**
    * For tests of multi-host training only: a folder where every rank writes its booster, so that
@@ -143,7 +146,8 @@ public final class TrainingJob {
         .map(c -> new CheckpointStore(c.localPath(), KEEP_CHECKPOINTS));
 
     boolean grouped = false; // whether this host reached the roster: before that, a failure is told to the others
-    try (ChannelData train = read(channels.train(), hp, listed);
+    try (BatchCache spill = cache = MemoryBudget.prepare(hp, channels, paths, env, LOG::info);
+         ChannelData train = read(channels.train(), hp, listed);
          ChannelData validation = channels.validation().map(c -> read(c, hp, listed)).orElse(null)) {
       LOG.info("channels read: " + MemoryUsage.describe());
       ChannelData validationData = validation == null ? null : alignFeatures(train, validation,
@@ -229,6 +233,9 @@ public final class TrainingJob {
       }
     }
     MatrixOptions options = matrixOptions(hp);
+    if (cache != null) {
+      options = new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), true, cache);
+    }
     MatrixFactory matrices = new MatrixFactory();
     DMatrix dtrain = matrices.build(trainData, options, null);
     LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; " + MemoryUsage.describe());
@@ -239,7 +246,11 @@ public final class TrainingJob {
       if (hp.shap() && dval != null && leader) {
         // SHAP needs raw values; a QuantileDMatrix holds bins, so keep a plain copy of validation.
         dshap = MatrixFactory.pathOf(dval) == MatrixPath.PLAIN ? dval : matrices.build(validationData,
-            new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), false), null);
+            options.inMemory(false), null);
+      }
+      if (cache != null) {
+        LOG.info(String.format(java.util.Locale.ROOT, "external-memory cache %s: %.1f MiB on disk after building",
+            cache.dir(), cache.diskBytes() / 1048576.0));
       }
       train.close();
       if (validation != null) {
@@ -494,6 +505,9 @@ public final class TrainingJob {
     };
     if (hp.queryColumn().isPresent()) {
       reader = reader.withQueryColumn(hp.queryColumn().getAsInt());
+    }
+    if (cache != null) {
+      reader = reader.withCache(cache);
     }
     ChannelData data = reader.read(source);
     if (hp.ranks() && !data.hasGroups()) {
