@@ -64,8 +64,8 @@ final class MemoryBudget {
   static final int SPARSE_BYTES_PER_VALUE = 8 + 4;
   /**
    * XGBoost's per-row state in training, kept in memory on both paths: gradient pairs (8 bytes),
-   * prediction cache (4 per output), row partitions, labels and weights again. Measured: the peak
-   * of external-memory training grew by about 40 bytes per row.
+   * prediction cache (4 per output), row partitions, labels and weights again; counted from those
+   * buffers' sizes, not measured apart from the cells.
    */
   static final int TRAINING_BYTES_PER_ROW = 48;
   /** External memory's working set besides the per-row state: a few parsed batches in flight, one XGBoost page. */
@@ -133,6 +133,11 @@ final class MemoryBudget {
     for (int i = 0; i < channels.size(); i++) {
       estimates.add(estimate(channels.get(i), folders.get(i)));
     }
+    return decide(estimates, setting, externalPossible);
+  }
+
+  /** {@link #decide(List, List, ExternalMemory, boolean)} for channels already estimated. */
+  Decision decide(List<ChannelEstimate> estimates, ExternalMemory setting, boolean externalPossible) {
     boolean known = estimates.stream().allMatch(ChannelEstimate::known);
     long inMemory = known ? estimates.stream().mapToLong(ChannelEstimate::inMemory).sum() : -1;
     long parsed = known ? estimates.stream().mapToLong(ChannelEstimate::parsed).sum() : -1;
@@ -178,7 +183,7 @@ final class MemoryBudget {
     }
     if (external && externalNeed > available) {
       throw new PlatformError("the data does not fit in memory even with external memory: training needs about "
-          + size(externalNeed) + " in memory for " + String.format(Locale.ROOT, "%,d", rows(estimates)) + " rows (XGBoost's per-row state), but "
+          + size(externalNeed) + " in memory for " + String.format(Locale.ROOT, "%,d", rows(estimates)) + " rows (XGBoost's pages and per-row state), but "
           + limits + "; perhaps you should use an instance type with more memory, or more instances "
           + "(with ShardedByS3Key each host holds only its shard)");
     }
@@ -187,8 +192,10 @@ final class MemoryBudget {
           + ", exceed the JVM's " + size(limit.direct()) + " of direct memory)" : "";
       throw new PlatformError("the data does not fit in memory: training in memory needs about " + size(inMemory)
           + direct + ", but " + limits + "; perhaps you should use an instance type with more memory"
-          + (externalPossible ? ", or set external_memory=" + (setting == ExternalMemory.FALSE ? "true or auto" : "true")
-              + " to train from disk (about " + size(externalNeed) + " in memory)" : ""));
+          + (!externalPossible ? "" : externalNeed <= available ? ", or set external_memory="
+              + (setting == ExternalMemory.FALSE ? "true or auto" : "true") + " to train from disk (about "
+              + size(externalNeed) + " in memory)" : " (external memory would need about " + size(externalNeed)
+              + ", which does not fit either)"));
     }
     return new Decision(external, inMemory, externalNeed, available);
   }
