@@ -1,7 +1,6 @@
 package io.github.xgbcontainer.checkpoint;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * One checkpoint as read back.
@@ -9,19 +8,20 @@ import java.util.Map;
  * @param rounds how many boosting rounds the model holds, by its name: one more than the iteration
  *     {@code N} of {@code xgboost-checkpoint.N}
  * @param model the booster, as stored (UBJSON from this image; the official image may have left JSON)
- * @param state the trainer's state at that point (JSON-compatible values); empty for a checkpoint
+ * @param state the trainer's state at that point; {@link TrainerState#EMPTY} for a checkpoint
  *     without a state file
  * @param file the model file it was read from
  * @param withState whether this image wrote it, with the trainer's state beside it; false for a
  *     plain model, as the official image leaves them
  */
-public record Checkpoint(int rounds, byte[] model, Map<String, Object> state, Path file, boolean withState) {
+public record Checkpoint(int rounds, byte[] model, TrainerState state, Path file, boolean withState) {
 
   public Checkpoint {
     if (rounds < 1) {
       throw new IllegalArgumentException("a checkpoint holds at least one round, got " + rounds);
     }
-    // not Map.copyOf: a state read back from JSON may hold nulls
-    state = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(state));
+    if (state == null) {
+      throw new IllegalArgumentException("a checkpoint's state is required (TrainerState.EMPTY for none)");
+    }
   }
 }

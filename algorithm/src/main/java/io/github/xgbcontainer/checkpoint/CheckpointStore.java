@@ -75,7 +75,7 @@ public final class CheckpointStore {
    *
    * @return whether the checkpoint was written
    */
-  public boolean save(int rounds, byte[] model, Map<String, Object> state) {
+  public boolean save(int rounds, byte[] model, TrainerState state) {
     Path modelFile = modelFile(rounds);
     if (Files.exists(modelFile) && !Files.exists(stateFile(modelFile))) {
       LOG.warning("not writing checkpoint " + modelFile + ": a model of that name that this job did not write is"
@@ -85,7 +85,7 @@ public final class CheckpointStore {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("rounds", rounds);
     doc.put("model_sha256", sha256(model));
-    doc.put("state", state);
+    doc.put("state", state.toJson());
     try {
       AtomicFiles.write(modelFile, model);
       AtomicFiles.write(stateFile(modelFile), JSON.writeValueAsBytes(doc));
@@ -115,7 +115,7 @@ public final class CheckpointStore {
       Path state = stateFile(modelFile);
       try {
         if (!ours) {
-          Checkpoint plain = new Checkpoint(n + 1, Files.readAllBytes(modelFile), Map.of(), modelFile, false);
+          Checkpoint plain = new Checkpoint(n + 1, Files.readAllBytes(modelFile), TrainerState.EMPTY, modelFile, false);
           if (usable.test(plain)) {
             return Optional.of(plain);
           }
@@ -135,7 +135,7 @@ public final class CheckpointStore {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> trainerState = (Map<String, Object>) doc.getOrDefault("state", Map.of());
-        return Optional.of(new Checkpoint(n + 1, model, trainerState, modelFile, true));
+        return Optional.of(new Checkpoint(n + 1, model, TrainerState.fromJson(trainerState), modelFile, true));
       } catch (IOException | RuntimeException e) {
         LOG.warning("skipping checkpoint " + modelFile + ": " + e.getMessage());
       }

@@ -1,8 +1,11 @@
 package io.github.xgbcontainer.cli;
 
+import io.github.xgbcontainer.distributed.HostGroup;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.ContainerException;
+import io.github.xgbcontainer.ingest.TrainingInputs;
 import io.github.xgbcontainer.output.FailureFile;
+import io.github.xgbcontainer.output.ModelOutputs;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import io.github.xgbcontainer.train.Termination;
 import io.github.xgbcontainer.serve.ModelServer;
@@ -81,10 +84,11 @@ public final class Main implements Callable<Integer> {
     }
     try {
       int threads = Runtime.getRuntime().availableProcessors();
-      new TrainingJob(paths, line -> {
+      TrainingInputs inputs = TrainingInputs.load(paths);
+      new TrainingJob(inputs, new HostGroup(inputs.resources(), System.getenv()), new ModelOutputs(paths), line -> {
         metrics.println(line);
         metrics.flush();
-      }, threads, termination).run();
+      }, threads, termination, System.getenv()).run();
       return 0;
     } catch (ContainerException e) {
       // an AlgorithmError around XGBoost's std::bad_alloc is still the machine's

@@ -80,7 +80,7 @@ final class HyperparameterTable {
           of("_tuning_objective_metric", CHANNEL_METRIC).use(Use.CONTAINER).whenUnset("none")
               .doc("Set by SageMaker model tuning, e.g. validation:auc; joins eval_metric and drives early stopping."),
           // General parameters.
-          of("booster", CATEGORY).allowed("gbtree", "gblinear", "dart").byDefault("gbtree")
+          of("booster", CATEGORY).allowed(BoosterType.nativeNames()).byDefault("gbtree")
               .doc("Tree booster, linear booster, or trees with dropout."),
           of("device", DEVICE).byDefault("cpu")
               .doc("Device to train on; tree_method gpu_hist implies cuda."),
@@ -115,7 +115,7 @@ final class HyperparameterTable {
               .doc("L2 regularization on weights."),
           of("alpha", FLOAT).aliases("reg_alpha").range(Interval.atLeast(0)).byDefault("0")
               .doc("L1 regularization on weights."),
-          of("tree_method", CATEGORY).allowed("auto", "exact", "approx", "hist", "gpu_hist").byDefault("auto")
+          of("tree_method", CATEGORY).allowed(TreeMethod.acceptedNames()).byDefault("auto")
               .doc("Tree construction algorithm; gpu_hist means hist on device cuda."),
           of("scale_pos_weight", FLOAT).range(Interval.above(0)).byDefault("1")
               .doc("Weight of positive examples, for unbalanced classes."),

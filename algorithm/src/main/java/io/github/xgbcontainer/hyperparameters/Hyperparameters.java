@@ -155,9 +155,8 @@ public final class Hyperparameters {
   }
 
   /** The tree method XGBoost runs: gpu_hist is already hist (with device cuda). */
-  public String treeMethod() {
-    String method = string("tree_method");
-    return method.equals("gpu_hist") ? "hist" : method;
+  public TreeMethod treeMethod() {
+    return TreeMethod.of(string("tree_method"));
   }
 
   /**
@@ -169,7 +168,7 @@ public final class Hyperparameters {
    */
   @SuppressWarnings("unchecked")
   public boolean quantileMatrix() {
-    if (booster().equals("gblinear")) {
+    if (booster() == BoosterType.GBLINEAR) {
       return false;
     }
     if (given.containsKey("updater")) {
@@ -177,17 +176,27 @@ public final class Hyperparameters {
       return updaters.contains("grow_quantile_histmaker")
           && !updaters.contains("grow_colmaker") && !updaters.contains("grow_histmaker");
     }
-    return treeMethod().equals("hist") || treeMethod().equals("auto");
+    return treeMethod() == TreeMethod.HIST || treeMethod() == TreeMethod.AUTO;
   }
 
   /** The booster: gbtree, gblinear or dart. */
-  public String booster() {
-    return string("booster");
+  public BoosterType booster() {
+    return BoosterType.of(string("booster"));
+  }
+
+  /** The most histogram bins per feature ({@code max_bin}, default 256), for hist and approx matrices. */
+  public int maxBin() {
+    return (Integer) effective("max_bin");
+  }
+
+  /** The random seed ({@code seed}, default 0): XGBoost's, and cross-validation's fold split. */
+  public int seed() {
+    return (Integer) effective("seed");
   }
 
   /** The device XGBoost trains on: cpu unless given, cuda when tree_method was gpu_hist. */
   public String device() {
-    if (!given.containsKey("device") && "gpu_hist".equals(given.get("tree_method"))) {
+    if (!given.containsKey("device") && TreeMethod.GPU_HIST.equals(given.get("tree_method"))) {
       return "cuda";
     }
     return string("device");
@@ -221,7 +230,7 @@ public final class Hyperparameters {
       params.put(parameter.name(), nativeValue(value));
     }
     if (given.containsKey("tree_method")) {
-      params.put("tree_method", treeMethod());
+      params.put("tree_method", treeMethod().nativeName());
     }
     if (!device().equals("cpu") || given.containsKey("device")) {
       params.put("device", device());

@@ -9,6 +9,7 @@ import io.github.xgbcontainer.matrix.NativeShim;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
@@ -32,6 +33,21 @@ public final class ModelOutputs {
 
   public ModelOutputs(SageMakerPaths paths) {
     this.paths = paths;
+  }
+
+  /** Where {@link #writeModel} writes: {@code model/xgboost-model}. */
+  public Path modelFile() {
+    return paths.modelFile();
+  }
+
+  /** Where the JSON outputs, charts and report go: {@code output/data/}. */
+  public Path dataFolder() {
+    return paths.outputDataDir();
+  }
+
+  /** The files cross-validation writes, beside these. */
+  public CrossValidationFiles crossValidationFiles() {
+    return new CrossValidationFiles(paths);
   }
 
   /** Writes the model atomically, in the form every XGBoost from 1.7 on reads (see {@link #modelBytes}). */

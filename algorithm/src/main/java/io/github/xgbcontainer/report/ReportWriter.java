@@ -1,6 +1,7 @@
 package io.github.xgbcontainer.report;
 
 import io.github.xgbcontainer.output.AtomicFiles;
+import java.awt.AWTError;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Writes the charts and {@code report.html} into a folder ({@code output/data/}, which SageMaker
@@ -28,6 +31,8 @@ public final class ReportWriter {
 
   /** The importance types the chart shows, in this order. */
   static final List<String> CHARTED_IMPORTANCE = List.of("gain", "cover", "weight");
+
+  private static final Logger LOG = Logger.getLogger(ReportWriter.class.getName());
 
   private final Path folder;
   private final ChartRenderer charts = new ChartRenderer();
@@ -79,6 +84,25 @@ public final class ReportWriter {
         }
         throw new IllegalStateException(e.getCause());
       }
+    }
+  }
+
+  /**
+   * Charts and report.html once the model is written: a failure here (such as a machine without
+   * fonts, where Java2D throws {@link java.awt.AWTError}) is logged and leaves the job successful.
+   *
+   * @param folder where the files go; it must exist
+   * @param report builds the report; what it throws is logged the same way
+   * @return whether the files were written
+   */
+  public static boolean writeOrWarn(Path folder, Supplier<JobReport> report, LearningCurve learningCurve) {
+    try {
+      new ReportWriter(folder).write(report.get(), learningCurve);
+      LOG.info("report written to " + folder.resolve(REPORT));
+      return true;
+    } catch (RuntimeException | LinkageError | AWTError e) {
+      LOG.warning("charts and report.html were not written: " + e);
+      return false;
     }
   }
 

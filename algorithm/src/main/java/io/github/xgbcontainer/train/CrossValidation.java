@@ -60,7 +60,7 @@ final class CrossValidation {
     int k = hp.kfold().orElseThrow();
     int repeats = hp.numCvRound();
     float[] labels = RowSelection.labels(data);
-    long seed = ((Number) hp.xgboostParams().getOrDefault("seed", 0)).longValue();
+    long seed = hp.seed();
     int[] groupOfRow = RowSelection.groupOfRows(data);
     boolean stratified = groupOfRow == null && (Objective.of(hp.objective()).map(o -> o.isMultiClass()).orElse(false)
         || hp.objective().startsWith("binary:"));

@@ -9,7 +9,6 @@ import io.github.xgbcontainer.data.BatchCache;
 import io.github.xgbcontainer.hyperparameters.ExternalMemory;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.NativeShim;
-import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
@@ -209,12 +208,12 @@ final class MemoryBudget {
    *
    * @throws PlatformError when the data cannot fit (see {@link #decide})
    */
-  static BatchCache prepare(Hyperparameters hp, InputDataConfig config, SageMakerPaths paths, Map<String, String> env,
-      Consumer<String> log) {
+  static BatchCache prepare(Hyperparameters hp, InputDataConfig config, java.util.function.Function<String, Path> channelDir,
+      Map<String, String> env, Consumer<String> log) {
     List<ChannelConfig> channels = new ArrayList<>();
     channels.add(config.train());
     config.validation().ifPresent(channels::add);
-    List<Path> folders = channels.stream().map(c -> paths.channelDir(c.name())).toList();
+    List<Path> folders = channels.stream().map(c -> channelDir.apply(c.name())).toList();
     boolean possible = hp.quantileMatrix() && hp.kfold().isEmpty() && NativeShim.available();
     Decision decision = new MemoryBudget(MemoryLimit.detect(), log).decide(channels, folders, hp.externalMemory(),
         possible);

@@ -1,13 +1,14 @@
 package io.github.xgbcontainer.train;
 
+import io.github.xgbcontainer.checkpoint.TrainerState;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.UserError;
+import io.github.xgbcontainer.hyperparameters.BoosterType;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.NativeShim;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,13 +98,15 @@ public final class Trainer {
         booster = load(resume.get().model());
         booster.setParams(params);
         first = resume.get().rounds();
-        Map<String, Object> state = resume.get().state();
-        history.addAll(historyOf(state));
-        stoppedEarly = Boolean.TRUE.equals(state.get("stopped_early"));
-        if (state.get("stopping_metric") instanceof String key) {
+        TrainerState state = resume.get().state();
+        state.history().forEach(r -> history.add(new EvaluationLine(r.round(), r.scores())));
+        stoppedEarly = state.stoppedEarly();
+        if (state.stopping().isPresent()) {
+          TrainerState.Stopping saved = state.stopping().get();
+          String key = saved.metric();
           stopping = new EarlyStopping(key, Hyperparameters.maximizes(key.substring(VALIDATION.length() + 1)),
               hyperparameters.earlyStoppingRounds().orElse(Integer.MAX_VALUE));
-          stopping.restore(((Number) state.get("best_score")).doubleValue(), ((Number) state.get("best_round")).intValue());
+          stopping.restore(saved.bestScore(), saved.bestRound());
         }
         log.accept("resuming after round " + (first - 1) + " of " + rounds + " from the checkpoint");
       } else {
@@ -190,44 +193,19 @@ public final class Trainer {
   }
 
   /** A model to continue from, the rounds it holds, and the trainer state saved beside it. */
-  public record Resume(int rounds, byte[] model, Map<String, Object> state) {}
+  public record Resume(int rounds, byte[] model, TrainerState state) {}
 
   /** Told after every round; {@code last} is true when training stops here because a stop was requested. */
   @FunctionalInterface
   public interface RoundListener {
-    void roundDone(Booster booster, Map<String, Object> state, boolean last);
+    void roundDone(Booster booster, TrainerState state, boolean last);
   }
 
-  /** The trainer's state after some rounds, as JSON-compatible values a checkpoint carries. */
-  static Map<String, Object> state(List<EvaluationLine> history, EarlyStopping stopping, boolean stoppedEarly) {
-    Map<String, Object> state = new LinkedHashMap<>();
-    List<Map<String, Object>> rounds = new ArrayList<>();
-    for (EvaluationLine line : history) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("round", line.round());
-      entry.put("scores", line.scores());
-      rounds.add(entry);
-    }
-    state.put("history", rounds);
-    state.put("stopped_early", stoppedEarly);
-    if (stopping != null) {
-      state.put("stopping_metric", stopping.key());
-      state.put("best_score", stopping.bestScore());
-      state.put("best_round", stopping.bestRound());
-    }
-    return state;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<EvaluationLine> historyOf(Map<String, Object> state) {
-    List<EvaluationLine> lines = new ArrayList<>();
-    for (Object o : (List<Object>) state.getOrDefault("history", List.of())) {
-      Map<String, Object> entry = (Map<String, Object>) o;
-      Map<String, Double> scores = new LinkedHashMap<>();
-      ((Map<String, Object>) entry.get("scores")).forEach((k, v) -> scores.put(k, ((Number) v).doubleValue()));
-      lines.add(new EvaluationLine(((Number) entry.get("round")).intValue(), scores));
-    }
-    return lines;
+  /** The trainer's state after some rounds, as a checkpoint carries it. */
+  static TrainerState state(List<EvaluationLine> history, EarlyStopping stopping, boolean stoppedEarly) {
+    return new TrainerState(history.stream().map(l -> new TrainerState.Round(l.round(), l.scores())).toList(),
+        stoppedEarly, stopping == null ? Optional.empty()
+            : Optional.of(new TrainerState.Stopping(stopping.key(), stopping.bestScore(), stopping.bestRound())));
   }
 
   /**
@@ -279,7 +257,7 @@ public final class Trainer {
     if (stopping.bestRound() < 0 || keep >= trained) {
       return booster;
     }
-    if (hyperparameters.booster().equals("gblinear")) {
+    if (hyperparameters.booster() == BoosterType.GBLINEAR) {
       warn.accept("early stopping: a gblinear model cannot be cut to its best round, so the model keeps all "
           + trained + " rounds; best_iteration " + stopping.bestRound() + " names the best");
       return booster;

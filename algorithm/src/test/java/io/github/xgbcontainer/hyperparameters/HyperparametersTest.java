@@ -64,8 +64,10 @@ class HyperparametersTest {
     assertFalse(h.saveModelOnTermination());
     assertEquals(OptionalInt.empty(), h.kfold());
     assertEquals(1, h.numCvRound());
-    assertEquals("auto", h.treeMethod());
-    assertEquals("gbtree", h.booster());
+    assertEquals(TreeMethod.AUTO, h.treeMethod());
+    assertEquals(BoosterType.GBTREE, h.booster());
+    assertEquals(256, h.maxBin());
+    assertEquals(0, h.seed());
     assertEquals("cpu", h.device());
     assertEquals(1, h.checkpointFrequency());
     assertEquals(Map.of("objective", "reg:squarederror", "seed", 0), h.xgboostParams());
@@ -309,10 +311,46 @@ class HyperparametersTest {
   }
 
   @Test
+  void typedAccessors_giveMaxBinSeedBoosterAndTreeMethodAsGiven() {
+    Hyperparameters h = parse("max_bin", "64", "seed", "17", "booster", "dart", "tree_method", "approx");
+
+    assertEquals(64, h.maxBin());
+    assertEquals(17, h.seed());
+    assertEquals(BoosterType.DART, h.booster());
+    assertEquals(TreeMethod.APPROX, h.treeMethod());
+    assertEquals("approx", h.xgboostParams().get("tree_method"), "the native name goes to XGBoost");
+    assertFalse(h.quantileMatrix(), "approx reads raw values");
+  }
+
+  @Test
+  void quantileMatrix_onlyForTreesGrownByHist() {
+    assertTrue(parse("tree_method", "hist").quantileMatrix());
+    assertTrue(parse().quantileMatrix(), "auto is hist");
+    assertFalse(parse("tree_method", "exact").quantileMatrix());
+    assertFalse(parse("booster", "gblinear").quantileMatrix());
+  }
+
+  @Test
+  void enums_carryXgboostsNativeNames() {
+    assertEquals(List.of("gbtree", "gblinear", "dart"),
+        java.util.Arrays.stream(BoosterType.values()).map(BoosterType::nativeName).toList());
+    assertEquals(List.of("auto", "exact", "approx", "hist"),
+        java.util.Arrays.stream(TreeMethod.values()).map(TreeMethod::nativeName).toList());
+    assertEquals(List.of("auto", "exact", "approx", "hist", "gpu_hist"), TreeMethod.acceptedNames(),
+        "the table allows the deprecated gpu_hist too");
+  }
+
+  @Test
+  void parse_rejectsABoosterNotAmongTheNativeNames() {
+    UserError e = assertThrows(UserError.class, () -> parse("booster", "gbforest"));
+    assertEquals("hyperparameter 'booster': 'gbforest' is not one of gbtree, gblinear, dart", e.getMessage());
+  }
+
+  @Test
   void parse_mapsGpuHistToHistOnCuda() {
     Hyperparameters h = parse("tree_method", "gpu_hist");
 
-    assertEquals("hist", h.treeMethod());
+    assertEquals(TreeMethod.HIST, h.treeMethod());
     assertEquals("cuda", h.device());
     assertEquals("hist", h.xgboostParams().get("tree_method"));
     assertEquals("cuda", h.xgboostParams().get("device"));
