@@ -156,4 +156,31 @@ class ExternalMemoryIT {
         + "external_memory=true or auto to train from disk (about 72.8 MiB in memory)\n"), failure);
     assertEquals(List.of(), refused.modelDirEntries());
   }
+
+  /** Pipe mode: the stream is read once, its batches cached on disk, and XGBoost makes its passes from there. */
+  @Test
+  void pipeMode_externalMemoryCachesTheStream_andTrainsTheSameModelAsInMemory() throws Exception {
+    Path csv = dir.resolve("pipe-data/train.csv");
+    csv(csv, 3_000, 3);
+    byte[] bytes = Files.readAllBytes(csv);
+    List<String> lines = new java.util.ArrayList<>();
+    for (String setting : List.of("false", "true")) {
+      TrainJob job = new TrainJob(dir.resolve("pipe-" + setting)).hyperparameters("{\"num_round\": \"3\", "
+          + "\"objective\": \"binary:logistic\", \"eval_metric\": \"logloss\", \"external_memory\": \""
+          + setting + "\"}").inputDataConfig("{\"train\": {\"ContentType\": \"text/csv\", "
+          + "\"TrainingInputMode\": \"Pipe\"}}");
+      job.jvmOptions.addAll(JVM);
+      Thread writer = TrainJob.feed(job.pipe("train"), bytes, 1 << 16, 0);
+      job.run();
+      writer.join(5_000);
+      assertEquals(0, job.exitCode, job::toString);
+      assertTrue(job.stderr.contains("memory: channel 'train': size unknown (Pipe mode: a stream of unknown length)"),
+          job::toString);
+      assertTrue(job.stderr.contains("external_memory=" + setting + ": training "
+          + (setting.equals("true") ? "from external memory" : "in memory")), job::toString);
+      lines.add(String.join("\n", job.metricLines()));
+    }
+    assertEquals(3, lines.get(0).lines().count());
+    assertEquals(lines.get(0), lines.get(1), "the same metric lines from the cached stream");
+  }
 }
