@@ -25,7 +25,7 @@ test:
 	$(MAKE) fuzz
 
 # Runs every notebook top to bottom (Debian's jupyter-nbconvert, python3-ipykernel, python3-matplotlib,
-# python3-xgboost); executed copies go to build/notebooks, the committed ones keep no outputs.
+# python3-pandas, python3-xgboost); executed copies go to build/notebooks, the committed ones keep no outputs.
 notebooks: build
 	jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout=300 \
 	  --output-dir build/notebooks notebooks/*.ipynb

@@ -11,7 +11,11 @@ port="${S3_PORT:-18090}"
 rm -rf "$work"; mkdir -p "$work/s3-data"
 (cd "$root/algorithm" && mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$work/cp.txt" >/dev/null)
-cp=$(tr ':' '\n' < "$work/cp.txt" | grep -v slf4j-jdk14 | paste -sd:)
+cp=$(cat "$work/cp.txt")
+# s3proxy and the uploader log through slf4j-jdk14 (on the test class path); warnings only, so that
+# the demo prints its own lines and SLF4J finds its provider instead of warning that it has none.
+printf 'handlers=java.util.logging.ConsoleHandler\n.level=WARNING\n' > "$work/logging.properties"
+quiet="-Djava.util.logging.config.file=$work/logging.properties"
 cat > "$work/s3proxy.properties" <<PROPS
 s3proxy.endpoint=http://127.0.0.1:$port
 s3proxy.authorization=aws-v2-or-v4
@@ -22,13 +26,13 @@ jclouds.filesystem.basedir=$work/s3-data
 jclouds.identity=unused
 jclouds.credential=unused
 PROPS
-java -cp "$cp" org.gaul.s3proxy.Main --properties "$work/s3proxy.properties" > "$work/s3proxy.log" 2>&1 &
+java "$quiet" -cp "$cp" org.gaul.s3proxy.Main --properties "$work/s3proxy.properties" > "$work/s3proxy.log" 2>&1 &
 s3pid=$!
 trap 'kill $s3pid 2>/dev/null || true' EXIT
 for _ in $(seq 120); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.5; done
 export AWS_ACCESS_KEY_ID=demo-access-key AWS_SECRET_ACCESS_KEY=demo-secret-key AWS_REGION=us-east-1
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_EC2_METADATA_DISABLED=true
-java -cp "$root/algorithm/target/test-classes:$root/algorithm/target/classes:$cp" \
+java "$quiet" -cp "$root/algorithm/target/test-classes:$root/algorithm/target/classes:$cp" \
   io.github.xgbcontainer.local.SampleUpload s3://demo-models \
   "$here/abalone/csv/train=s3://demo-data/abalone/train/" \
   "$here/abalone/csv/validation=s3://demo-data/abalone/validation/"

@@ -19,11 +19,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code local}: runs a CreateTrainingJob request on this machine (package {@code local}). */
-@Command(name = "local", description = "Run a CreateTrainingJob request here, with S3 (or file://) channels.")
+@Command(name = "local", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    description = "Run a CreateTrainingJob request here, with S3 (or file://) channels.")
 final class LocalCommand implements Callable<Integer> {
 
   /** Seconds between SIGTERM and SIGKILL when a job is stopped; 120 as on SageMaker. */
   static final String GRACE_ENV = "XGBC_LOCAL_STOP_GRACE_SECONDS";
+
+  /** The S3-compatible endpoint when {@code --endpoint-url} is not given (the AWS CLI's name). */
+  static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL";
 
   @Option(names = "--request", required = true, description = "the CreateTrainingJob request JSON file")
   Path request;
@@ -73,7 +77,7 @@ final class LocalCommand implements Callable<Integer> {
   }
 
   private Optional<URI> endpoint() {
-    String raw = endpointUrl != null ? endpointUrl : System.getenv("AWS_ENDPOINT_URL");
+    String raw = endpointUrl != null ? endpointUrl : System.getenv(ENDPOINT_ENV);
     if (raw == null || raw.isBlank()) {
       return Optional.empty();
     }

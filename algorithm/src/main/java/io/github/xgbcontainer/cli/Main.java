@@ -13,24 +13,41 @@ import io.github.xgbcontainer.serve.ServeSettings;
 import io.github.xgbcontainer.train.TrainingJob;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The container's entry point: {@code train}, {@code serve} and {@code local}. */
-@Command(name = "xgboost-container", mixinStandardHelpOptions = true,
+@Command(name = "xgboost-container", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
     description = "SageMaker-compatible XGBoost training container.",
     subcommands = {Main.Train.class, Main.Serve.class, LocalCommand.class})
 public final class Main implements Callable<Integer> {
 
   private static final Logger LOG = Logger.getLogger(Main.class.getName());
 
+  /**
+   * Test hook: the folder that stands for {@code /opt/ml} when {@code SAGEMAKER_BASE_DIR} is not
+   * set, so that a test can run {@code train} "without /opt/ml" on a machine that has one.
+   */
+  static final String DEFAULT_BASE_PROPERTY = "xgbc.defaultBaseDir";
+
   public static void main(String[] args) {
     Logging.configure();
-    int code = new CommandLine(new Main()).execute(args);
+    int code = commandLine().execute(args);
     System.out.flush();
     System.exit(code);
+  }
+
+  /** The commands, each with its environment variables in its help. */
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    EnvironmentHelp.addTo(commandLine);
+    return commandLine;
   }
 
   @Override
@@ -40,21 +57,55 @@ public final class Main implements Callable<Integer> {
   }
 
   /** Runs one host's training job under {@code $SAGEMAKER_BASE_DIR} (default {@code /opt/ml}). */
-  @Command(name = "train", description = "Run one host's SageMaker training job.")
+  @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+      description = "Run one host's SageMaker training job.")
   static final class Train implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      SageMakerPaths paths = SageMakerPaths.fromEnvironment(System.getenv());
+      Map<String, String> env = System.getenv();
+      SageMakerPaths paths = SageMakerPaths.fromEnvironment(env, defaultRoot());
+      Optional<String> missing = missingBase(paths, env);
+      if (missing.isPresent()) {
+        // no folder to put a failure file in: the log is all there is, and nothing is created
+        LOG.severe(ContainerException.Kind.USER.label() + ": " + missing.get());
+        return ContainerException.Kind.USER.exitCode();
+      }
       return run(paths, System.out, Termination.onSigterm());
     }
+  }
+
+  private static Path defaultRoot() {
+    String property = System.getProperty(DEFAULT_BASE_PROPERTY);
+    return property == null || property.isBlank() ? SageMakerPaths.DEFAULT_ROOT : Path.of(property);
+  }
+
+  /**
+   * Why there is no training job here, when the base folder does not exist: a developer's machine
+   * without {@code /opt/ml}, or a mistyped {@code SAGEMAKER_BASE_DIR}.
+   */
+  static Optional<String> missingBase(SageMakerPaths paths, Map<String, String> env) {
+    if (Files.isDirectory(paths.root())) {
+      return Optional.empty();
+    }
+    String layout = " (input/config/hyperparameters.json, input/data/train/...)";
+    String base = env.get(SageMakerPaths.BASE_DIR_ENV);
+    if (base == null || base.isBlank()) {
+      return Optional.of(paths.root() + " does not exist and " + SageMakerPaths.BASE_DIR_ENV + " is not set, so there"
+          + " is no training job here; perhaps you should lay out a folder as SageMaker lays out /opt/ml" + layout
+          + " and point " + SageMakerPaths.BASE_DIR_ENV + " at it, e.g. " + SageMakerPaths.BASE_DIR_ENV
+          + "=$PWD/opt_ml java -jar xgboost-container.jar train");
+    }
+    return Optional.of(SageMakerPaths.BASE_DIR_ENV + " is '" + base + "', but " + paths.root() + " is not a folder;"
+        + " perhaps you should point it at a folder laid out as SageMaker lays out /opt/ml" + layout);
   }
 
   /**
    * Serves {@code model/xgboost-model} under {@code $SAGEMAKER_BASE_DIR} on
    * {@code $SAGEMAKER_BIND_TO_PORT} (default 8080) until the process is stopped.
    */
-  @Command(name = "serve", description = "Serve the model for SageMaker hosting and batch transform.")
+  @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+      description = "Serve the model for SageMaker hosting and batch transform.")
   static final class Serve implements Callable<Integer> {
 
     @Override

@@ -42,7 +42,7 @@ public record InputDataConfig(ChannelConfig train, Optional<ChannelConfig> valid
       if (Files.isDirectory(dataDir)) {
         try (Stream<Path> list = Files.list(dataDir)) {
           list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted()
-              .forEach(n -> channels.put(n, new ChannelConfig(n, ContentType.LIBSVM, InputMode.FILE, false, false)));
+              .forEach(n -> channels.put(n, new ChannelConfig(n, ContentType.LIBSVM, InputMode.FILE, false, false, false)));
         } catch (java.io.IOException e) {
           throw new io.github.xgbcontainer.error.PlatformError("cannot list " + dataDir + ": " + e.getMessage(), e);
         }
@@ -83,7 +83,8 @@ public record InputDataConfig(ChannelConfig train, Optional<ChannelConfig> valid
     if (!node.isObject()) {
       throw new UserError("inputdataconfig.json: channel '" + name + "' must be a JSON object");
     }
-    ContentType type = ContentType.parse(name, text(node, "ContentType"));
+    String rawType = text(node, "ContentType");
+    ContentType type = ContentType.parse(name, rawType);
     InputMode mode = InputMode.parse(name, text(node, "TrainingInputMode"));
     String distribution = text(node, "S3DistributionType");
     boolean sharded = false;
@@ -105,7 +106,7 @@ public record InputDataConfig(ChannelConfig train, Optional<ChannelConfig> valid
             + "' is not one of None, RecordIO");
       }
     }
-    return new ChannelConfig(name, type, mode, sharded, recordIo);
+    return new ChannelConfig(name, type, mode, sharded, recordIo, rawType != null && !rawType.isBlank());
   }
 
   private static String text(JsonNode node, String field) {

@@ -41,6 +41,7 @@ public final class ChannelReader {
   private final QueryColumn queryColumn;
   /** Where parsed batches go as they come (external memory); null keeps them in memory. */
   private final BatchCache cache;
+  private final boolean contentTypeDefaulted;
 
   /**
    * @param contentType how to parse the bytes
@@ -67,11 +68,11 @@ public final class ChannelReader {
 
   private ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes,
       RecordReader records) {
-    this(contentType, csvWeights, threads, blockBytes, records, null, null);
+    this(contentType, csvWeights, threads, blockBytes, records, null, false, null);
   }
 
   private ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes,
-      RecordReader records, QueryColumn queryColumn, BatchCache cache) {
+      RecordReader records, QueryColumn queryColumn, boolean contentTypeDefaulted, BatchCache cache) {
     if (contentType.isText() == (records != null)) {
       throw new IllegalArgumentException(contentType + (records == null ? " needs a record reader" : " is text"));
     }
@@ -81,6 +82,7 @@ public final class ChannelReader {
     this.blockBytes = blockBytes;
     this.records = records;
     this.queryColumn = queryColumn;
+    this.contentTypeDefaulted = contentTypeDefaulted;
     this.cache = cache;
   }
 
@@ -89,7 +91,8 @@ public final class ChannelReader {
    * memory): the channel's rows are then held on disk, and only the blocks being parsed in memory.
    */
   public ChannelReader withCache(BatchCache cache) {
-    return new ChannelReader(contentType, csvWeights, threads, blockBytes, records, queryColumn, cache);
+    return new ChannelReader(contentType, csvWeights, threads, blockBytes, records, queryColumn, contentTypeDefaulted,
+        cache);
   }
 
   /** The batch as this reader keeps it: in memory, or moved to the cache. */
@@ -120,7 +123,17 @@ public final class ChannelReader {
           + ", perhaps you should name the column of the query ids (counting the label as column 1)");
     }
     return new ChannelReader(contentType, csvWeights, threads, blockBytes, records,
-        new QueryColumn(fileColumn - leading - 1, fileColumn), cache);
+        new QueryColumn(fileColumn - leading - 1, fileColumn), contentTypeDefaulted, cache);
+  }
+
+  /**
+   * This reader, for a channel whose job named no content type and which is therefore read as
+   * LibSVM (the official image's default): when the channel's first line is plainly CSV, reading
+   * fails at once with an error that says the ContentType is missing, rather than that the label
+   * is not a number.
+   */
+  public ChannelReader withContentTypeDefaulted() {
+    return new ChannelReader(contentType, csvWeights, threads, blockBytes, records, queryColumn, true, cache);
   }
 
   /**
@@ -437,6 +450,9 @@ public final class ChannelReader {
   /** The parser for the channel, from the block's first non-empty line; null when it has none. */
   private BlockParser parserFor(String channel, Cut cut) {
     if (contentType == ContentType.LIBSVM) {
+      if (contentTypeDefaulted) {
+        refuseCsv(channel, cut);
+      }
       return new LibSvmParser();
     }
     byte[] buffer = cut.bytes();
@@ -480,6 +496,46 @@ public final class ChannelReader {
       lineStart = lineEnd + 1;
     }
     return null;
+  }
+
+  /**
+   * Fails when the channel's first non-empty line is plainly CSV (a delimiter splits it into two or
+   * more numbers, which no LibSVM line is), naming the missing ContentType.
+   */
+  private static void refuseCsv(String channel, Cut cut) {
+    byte[] buffer = cut.bytes();
+    int length = cut.length();
+    int lineStart = 0;
+    while (lineStart < length) {
+      int lineEnd = lineStart;
+      while (lineEnd < length && buffer[lineEnd] != '\n') {
+        lineEnd++;
+      }
+      int contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
+      if (contentEnd > lineStart) {
+        CsvDialect dialect = CsvDialect.sniff(buffer, lineStart, contentEnd);
+        if (dialect == null || !dialect.splitsIntoNumbers(buffer, lineStart, contentEnd)) {
+          return;
+        }
+        Segment segment = cut.segments().get(0);
+        for (Segment s : cut.segments()) {
+          if (s.start() <= lineStart) {
+            segment = s;
+          }
+        }
+        long line = 1; // the line in the file, when this cut holds the file's start
+        for (int i = segment.start(); i < lineStart; i++) {
+          line += buffer[i] == '\n' ? 1 : 0;
+        }
+        throw new UserError("channel '" + channel + "', file '" + segment.stream().name() + "'"
+            + (segment.streamStart() ? ", line " + line : "") + ": the data is CSV ("
+            + dialect.fields(buffer, lineStart, contentEnd) + " numbers separated by " + dialect.describe()
+            + "), but the channel has no ContentType and is read as LibSVM, the default; perhaps you should set "
+            + "the channel's ContentType to text/csv (in inputdataconfig.json: {\"" + channel
+            + "\": {\"ContentType\": \"text/csv\"}})");
+      }
+      lineStart = lineEnd + 1;
+    }
   }
 
   /**

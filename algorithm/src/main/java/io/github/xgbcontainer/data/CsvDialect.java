@@ -104,7 +104,7 @@ record CsvDialect(byte delimiter) {
     };
   }
 
-  private boolean splitsIntoNumbers(byte[] line, int from, int to) {
+  boolean splitsIntoNumbers(byte[] line, int from, int to) {
     List<String> values;
     try {
       values = record(new String(line, from, to - from, StandardCharsets.UTF_8));

@@ -171,6 +171,9 @@ public final class ChannelOpener {
     if (cache != null) {
       reader = reader.withCache(cache);
     }
+    if (!channel.contentTypeGiven()) {
+      reader = reader.withContentTypeDefaulted();
+    }
     ChannelData data = reader.read(source);
     if (hp.ranks() && !data.hasGroups()) {
       LOG.warning("objective " + hp.objective() + " but channel '" + name + "' has no query ids: XGBoost ranks all"

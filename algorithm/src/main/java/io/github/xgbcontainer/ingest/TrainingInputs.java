@@ -91,6 +91,10 @@ public final class TrainingInputs {
    * call; empty when the job has no checkpoint configuration.
    */
   public Optional<Path> checkpointFolder() {
-    return CheckpointConfig.load(paths.checkpointConfig()).map(CheckpointConfig::localPath);
+    // without a LocalPath, the base folder's: a job run under SAGEMAKER_BASE_DIR stays out of the host's /opt/ml
+    return CheckpointConfig.load(paths.checkpointConfig(), paths.checkpointDir()).map(c -> {
+      LOG.info("checkpoints: " + c.localPath() + (c.s3Uri() == null ? "" : " (SageMaker syncs it with " + c.s3Uri() + ")"));
+      return c.localPath();
+    });
   }
 }

@@ -24,8 +24,13 @@ public record SageMakerPaths(Path root) {
 
   /** The layout for this process: {@code SAGEMAKER_BASE_DIR} when set and not blank, else {@code /opt/ml}. */
   public static SageMakerPaths fromEnvironment(Map<String, String> env) {
+    return fromEnvironment(env, DEFAULT_ROOT);
+  }
+
+  /** The layout for this process: {@code SAGEMAKER_BASE_DIR} when set and not blank, else {@code defaultRoot}. */
+  public static SageMakerPaths fromEnvironment(Map<String, String> env, Path defaultRoot) {
     String base = env.get(BASE_DIR_ENV);
-    return new SageMakerPaths(base == null || base.isBlank() ? DEFAULT_ROOT : Path.of(base));
+    return new SageMakerPaths(base == null || base.isBlank() ? defaultRoot : Path.of(base));
   }
 
   public Path configDir() {
@@ -46,6 +51,11 @@ public record SageMakerPaths(Path root) {
 
   public Path checkpointConfig() {
     return configDir().resolve("checkpointconfig.json");
+  }
+
+  /** The checkpoint folder when {@code checkpointconfig.json} names none: {@code checkpoints}. */
+  public Path checkpointDir() {
+    return root.resolve("checkpoints");
   }
 
   public Path dataDir() {

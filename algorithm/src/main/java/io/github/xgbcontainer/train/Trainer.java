@@ -130,7 +130,7 @@ public final class Trainer {
       boolean snapshots = stoppingOn && !NativeShim.available();
       byte[] bestModel = null;
       boolean terminated = false;
-      Progress progress = new Progress(rounds - first, progressIntervalMillis, log);
+      Progress progress = new Progress(first, rounds, progressIntervalMillis, log);
       for (int round = first; round < rounds && !stoppedEarly; round++) {
         booster.update(train, round);
         EvaluationLine line = EvaluationLine.parse(round, booster.evalSet(watches, names, round));
@@ -161,7 +161,7 @@ public final class Trainer {
           log.accept("stop requested: training stopped after round " + round);
           break;
         }
-        progress.roundDone(round + 1 - first);
+        progress.roundDone(round + 1);
       }
       if (stopping != null) {
         booster.setAttr("best_iteration", Integer.toString(stopping.bestRound()));

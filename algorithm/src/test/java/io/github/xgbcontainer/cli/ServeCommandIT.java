@@ -1,6 +1,7 @@
 package io.github.xgbcontainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +84,9 @@ class ServeCommandIT {
       server.destroy();
       assertTrue(server.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM");
     }
+    // Jetty logs through SLF4J: its provider is in the jar, so SLF4J does not warn that there is none
+    String log = Files.readString(err);
+    assertFalse(log.contains("SLF4J"), log);
   }
 
   @Test

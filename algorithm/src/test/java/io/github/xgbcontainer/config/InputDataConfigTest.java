@@ -26,9 +26,19 @@ class InputDataConfigTest {
   void load_acceptsWhatLocalModeWrites() throws IOException {
     InputDataConfig c = load("{\"train\": {\"TrainingInputMode\": \"File\"}}");
     assertEquals(ContentType.LIBSVM, c.train().contentType());
+    assertFalse(c.train().contentTypeGiven(), "LibSVM by default");
     assertEquals(InputMode.FILE, c.train().inputMode());
     assertFalse(c.train().sharded());
     assertTrue(c.validation().isEmpty());
+  }
+
+  @Test
+  void load_withoutTheFile_readsEveryFolderAsLibsvmWithoutAGivenContentType() throws IOException {
+    Files.createDirectories(dir.resolve("data/train"));
+    InputDataConfig c = InputDataConfig.load(dir.resolve("absent.json"), dir.resolve("data"));
+    assertEquals(ContentType.LIBSVM, c.train().contentType());
+    assertFalse(c.train().contentTypeGiven());
+    assertTrue(load("{\"train\": {\"ContentType\": \"libsvm\"}}").train().contentTypeGiven());
   }
 
   @Test

@@ -297,6 +297,32 @@ class ChannelReaderTest {
   }
 
   @Test
+  void defaultedLibsvm_onPlainCsv_saysTheContentTypeIsMissing() throws IOException {
+    write("a.csv", "\n16,2,0.74,0.6\n10,1,0.595,0.475\n");
+    ChannelReader reader = new ChannelReader(ContentType.LIBSVM, false, 2).withContentTypeDefaulted();
+    UserError e = assertThrows(UserError.class,
+        () -> reader.read(FolderChannel.list("train", dir.resolve("train"), InputMode.FILE)));
+    assertEquals("channel 'train', file 'a.csv', line 2: the data is CSV (4 numbers separated by ','), but the"
+        + " channel has no ContentType and is read as LibSVM, the default; perhaps you should set the channel's"
+        + " ContentType to text/csv (in inputdataconfig.json: {\"train\": {\"ContentType\": \"text/csv\"}})",
+        e.getMessage());
+  }
+
+  @Test
+  void defaultedLibsvm_onLibsvmOrAGivenContentType_readsAsBefore() throws IOException {
+    write("a.libsvm", "1 0:2.5 3:1\n0 1:1\n");
+    try (ChannelData data = new ChannelReader(ContentType.LIBSVM, false, 2).withContentTypeDefaulted()
+        .read(FolderChannel.list("train", dir.resolve("train"), InputMode.FILE))) {
+      assertEquals(2, data.rows());
+    }
+    Files.delete(dir.resolve("train/a.libsvm"));
+    write("a.csv", "16,2,0.74\n");
+    // a job that said LibSVM gets the parser's own message
+    assertEquals("channel 'train', file 'a.csv', line 1, column 1: the label '16,2,0.74' is not a number",
+        readFails(ContentType.LIBSVM, false).getMessage());
+  }
+
+  @Test
   void libsvm_readsSparseRowsWithWeights() throws IOException {
     write("a.libsvm", "1:0.2 2:1\n0:0.5 4:1 0:3.5\n");
     try (ChannelData data = read(ContentType.LIBSVM, false)) {

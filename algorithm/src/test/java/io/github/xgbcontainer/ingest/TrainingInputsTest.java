@@ -76,5 +76,7 @@ class TrainingInputsTest {
     assertFalse(inputs.multiHost());
     config("checkpointconfig.json", "{\"LocalPath\": \"" + root.resolve("ckpt") + "\"}");
     assertEquals(Optional.of(root.resolve("ckpt")), inputs.checkpointFolder());
+    config("checkpointconfig.json", "{}"); // no LocalPath: the base folder's, never the host's /opt/ml
+    assertEquals(Optional.of(root.resolve("checkpoints")), inputs.checkpointFolder());
   }
 }

@@ -242,6 +242,39 @@ class TrainerTest {
   }
 
   @Test
+  void progress_afterAResume_numbersRoundsAsTheMetricLinesDo() throws Exception {
+    DMatrix train = data(14, 200, 0);
+    byte[][] model = new byte[1][];
+    List<io.github.xgbcontainer.checkpoint.TrainerState> states = new ArrayList<>();
+    TrainingResult first = trainer("num_round", "3").train(train, Optional.empty(), Map.of(), Optional.empty(),
+        (booster, state, last) -> {
+          try {
+            model[0] = booster.toByteArray("ubj");
+          } catch (ml.dmlc.xgboost4j.java.XGBoostError e) {
+            throw new IllegalStateException(e);
+          }
+          states.add(state);
+        }, () -> false);
+    first.booster().dispose();
+    List<String> log = new ArrayList<>();
+    lines.clear();
+    TrainingResult resumed = new Trainer(Hyperparameters.parse(Map.of("num_round", "6")), lines::add, log::add,
+        warnings::add, 0, v -> v).train(train, Optional.empty(), Map.of(),
+            Optional.of(new Trainer.Resume(3, model[0], states.get(2))), (booster, state, last) -> { }, () -> false);
+    try {
+      assertEquals(List.of("[3]", "[4]", "[5]"), lines.stream().map(l -> l.substring(0, 3)).toList());
+      List<String> progress = log.stream().filter(l -> l.startsWith("round ")).toList();
+      assertEquals(2, progress.size(), log::toString); // the last round reports nothing: the job ends
+      assertTrue(progress.get(0).matches("round \\[3\\]: 4 of 6 rounds done, [0-9]+\\.[0-9] s elapsed, about "
+          + "[0-9]+\\.[0-9] s left"), progress.get(0));
+      assertTrue(progress.get(1).startsWith("round [4]: 5 of 6 rounds done, "), progress.get(1));
+      assertTrue(log.contains("resuming after round 2 of 6 from the checkpoint"), log::toString);
+    } finally {
+      resumed.booster().dispose();
+    }
+  }
+
+  @Test
   void earlyStopping_withoutAMetric_runsEveryRoundAndWarns() throws Exception {
     DMatrix train = data(10, 200, 2);
     DMatrix validation = data(11, 100, 2);
