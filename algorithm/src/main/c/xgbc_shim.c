@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 typedef void *DMatrixHandle;
 typedef void *DataIterHandle;
@@ -49,6 +51,9 @@ static struct {
   int (*quantile_create)(DataIterHandle iter, DMatrixHandle proxy, DataIterHandle ref,
                          DataIterResetCallback *reset, XGDMatrixCallbackNext *next,
                          const char *config, DMatrixHandle *out);
+  int (*extmem_create)(DataIterHandle iter, DMatrixHandle proxy, DataIterHandle ref,
+                       DataIterResetCallback *reset, XGDMatrixCallbackNext *next,
+                       const char *config, DMatrixHandle *out);
   int (*free_matrix)(DMatrixHandle handle);
   int (*num_col)(DMatrixHandle handle, bst_ulong *out);
   int (*booster_create)(const DMatrixHandle dmats[], bst_ulong len, BoosterHandle *out);
@@ -124,6 +129,7 @@ JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_bind(JNI
   BIND(proxy_set_csr, "XGProxyDMatrixSetDataCSR");
   BIND(set_info, "XGDMatrixSetInfoFromInterface");
   BIND(quantile_create, "XGQuantileDMatrixCreateFromCallback");
+  BIND(extmem_create, "XGExtMemQuantileDMatrixCreateFromCallback");
   BIND(free_matrix, "XGDMatrixFree");
   BIND(num_col, "XGDMatrixNumCol");
   BIND(booster_create, "XGBoosterCreate");
@@ -154,6 +160,9 @@ struct iter {
   int cursor;
   bst_ulong features;
   DMatrixHandle proxy;
+  /* Whether the batches are read-only file mappings (the external-memory cache): a batch XGBoost
+   * has consumed is dropped from this process's pages, so resident memory stays at one batch. */
+  int release;
   int failed;
   char error[2048];
 };
@@ -171,11 +180,47 @@ static void array_json(char *out, size_t size, const void *data, long long lengt
            (unsigned long long)(uintptr_t)data, length, type);
 }
 
-static void reset_batches(DataIterHandle handle) { ((struct iter *)handle)->cursor = 0; }
+/* Drops the whole pages inside [p, p + bytes) of a file mapping; the file keeps the data. */
+static void drop_pages(const void *p, long long bytes) {
+  if (p == NULL || bytes <= 0) {
+    return;
+  }
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t start = ((uintptr_t)p + page - 1) & ~(page - 1);
+  uintptr_t end = ((uintptr_t)p + (uintptr_t)bytes) & ~(page - 1);
+  if (end > start) {
+    madvise((void *)start, end - start, MADV_DONTNEED);
+  }
+}
+
+static void release_batch(struct iter *it, int i) {
+  if (!it->release || i < 0 || i >= it->count) {
+    return;
+  }
+  const struct batch *b = &it->batches[i];
+  long long rows = b->rows;
+  long long values = rows * b->columns;
+  if (b->indptr != NULL) {
+    values = ((const int64_t *)b->indptr)[b->rows];
+    drop_pages(b->indptr, (rows + 1) * 8);
+    drop_pages(b->indices, values * 4);
+  }
+  drop_pages(b->values, values * 4);
+  drop_pages(b->labels, rows * 4);
+  drop_pages(b->weights, rows * 4);
+}
+
+static void reset_batches(DataIterHandle handle) {
+  struct iter *it = handle;
+  release_batch(it, it->cursor - 1);
+  it->cursor = 0;
+}
 
 /* Points the proxy at the next batch: features, labels, weights. Returns 0 at the end. */
 static int next_batch(DataIterHandle handle) {
   struct iter *it = handle;
+  /* XGBoost has copied what it needs of the previous batch before asking for the next one. */
+  release_batch(it, it->cursor - 1);
   if (it->failed || it->cursor >= it->count) {
     return 0;
   }
@@ -238,15 +283,14 @@ static void report(JNIEnv *env, jobjectArray error, const char *text) {
  * values[i], and for CSR indptr[i] and indices[i] (null arrays for dense); rows[i], columns[i].
  * Returns the DMatrixHandle, or 0 with error[0] set to XGBoost's message.
  */
-JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_createQuantile(
-    JNIEnv *env, jclass cls, jobjectArray labels, jobjectArray weights, jobjectArray values,
-    jobjectArray indptr, jobjectArray indices, jintArray rows, jintArray columns, jlong features,
-    jstring config, jlong ref, jobjectArray error) {
-  (void)cls;
+static jlong create(JNIEnv *env, jobjectArray labels, jobjectArray weights, jobjectArray values,
+                    jobjectArray indptr, jobjectArray indices, jintArray rows, jintArray columns,
+                    jlong features, jstring config, jlong ref, jobjectArray error, int external) {
   int count = (*env)->GetArrayLength(env, labels);
   struct iter it = {0};
   it.count = count;
   it.features = (bst_ulong)features;
+  it.release = external;
   it.batches = calloc(count > 0 ? count : 1, sizeof *it.batches);
   if (it.batches == NULL) {
     report(env, error, "out of memory for the batch table");
@@ -283,8 +327,8 @@ JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_createQuan
   if (api.proxy_create(&it.proxy) != 0) {
     fail(&it, "creating the proxy matrix");
   } else {
-    int rc = api.quantile_create(&it, it.proxy, (DataIterHandle)(uintptr_t)ref, reset_batches,
-                                 next_batch, cfg, &out);
+    int rc = (external ? api.extmem_create : api.quantile_create)(
+        &it, it.proxy, (DataIterHandle)(uintptr_t)ref, reset_batches, next_batch, cfg, &out);
     if (rc != 0) {
       fail(&it, "building the quantile matrix");
     }
@@ -301,6 +345,32 @@ JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_createQuan
     return 0;
   }
   return (jlong)(uintptr_t)out;
+}
+
+JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_createQuantile(
+    JNIEnv *env, jclass cls, jobjectArray labels, jobjectArray weights, jobjectArray values,
+    jobjectArray indptr, jobjectArray indices, jintArray rows, jintArray columns, jlong features,
+    jstring config, jlong ref, jobjectArray error) {
+  (void)cls;
+  return create(env, labels, weights, values, indptr, indices, rows, columns, features, config, ref,
+                error, 0);
+}
+
+/*
+ * Builds an external-memory QuantileDMatrix (XGExtMemQuantileDMatrixCreateFromCallback, XGBoost
+ * 3.0+): the same batches, but XGBoost writes its histogram pages to files under the config's
+ * cache_prefix and reads them back page by page at every round instead of keeping them in memory.
+ * The batches must be read-only file mappings (the container's spill cache): each is dropped from
+ * the resident set once XGBoost has consumed it. The iterator is not called after this returns:
+ * the matrix reads only its own cache.
+ */
+JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_createExternal(
+    JNIEnv *env, jclass cls, jobjectArray labels, jobjectArray weights, jobjectArray values,
+    jobjectArray indptr, jobjectArray indices, jintArray rows, jintArray columns, jlong features,
+    jstring config, jlong ref, jobjectArray error) {
+  (void)cls;
+  return create(env, labels, weights, values, indptr, indices, rows, columns, features, config, ref,
+                error, 1);
 }
 
 /* The column count of any DMatrix handle from this library, or -1 with error[0] set. */

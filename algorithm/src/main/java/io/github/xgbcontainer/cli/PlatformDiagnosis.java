@@ -34,7 +34,10 @@ final class PlatformDiagnosis {
     int depth = 0;
     for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
       String message = t.getMessage() == null ? "" : t.getMessage();
-      outOfMemory |= t instanceof OutOfMemoryError || message.contains("std::bad_alloc");
+      // XGBoost's allocation failures: std::bad_alloc from operator new, and its own messages when
+      // malloc or mmap of a cache page fails ("Memory allocation error", "Cannot allocate memory")
+      outOfMemory |= t instanceof OutOfMemoryError || message.contains("bad_alloc")
+          || message.contains("Memory allocation error") || message.contains("Cannot allocate memory");
       noSpace |= message.contains(NO_SPACE);
       nativeLibrary |= t instanceof LinkageError && message.contains(NATIVE_CLASS);
     }
@@ -64,7 +67,7 @@ final class PlatformDiagnosis {
         + paths.dataDir() + ", parsed into memory before XGBoost builds its matrices), the JVM may use " + size(jvm)
         + " (JAVA_OPTS / MaxRAMPercentage: the maximum heap, which also bounds the parsed data), the instance has "
         + size(instance) + "; perhaps you should raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, or use an "
-        + "instance type with more memory", cause);
+        + "instance type with more memory, or set external_memory=true to keep the data on disk", cause);
   }
 
   /** The bytes of the regular files under {@code dir}; 0 when it cannot be listed (Pipe mode has FIFOs there). */

@@ -172,6 +172,24 @@ public final class Batch implements AutoCloseable {
     return ofSparse(labelCopy, weightCopy, ptr, idx, val, columns).withQueries(queries);
   }
 
+  /** Moves one of a batch's buffers elsewhere; {@code part} names it: labels, weights, values, indptr, indices. */
+  interface Mover {
+    OffHeapBuffer move(String part, OffHeapBuffer buffer);
+  }
+
+  /**
+   * The same rows in buffers {@code mover} makes from this batch's (a {@link BatchCache} writes each
+   * to its file and returns a view of the mapping); this batch's memory is freed.
+   */
+  Batch moved(Mover mover) {
+    Batch moved = new Batch(rows, columns, nonMissing, mover.move("labels", labels),
+        weights == null ? null : mover.move("weights", weights), mover.move("values", values),
+        indptr == null ? null : mover.move("indptr", indptr), indices == null ? null : mover.move("indices", indices),
+        queries);
+    close();
+    return moved;
+  }
+
   /** Number of rows. */
   public int rows() {
     return rows;

@@ -39,6 +39,8 @@ public final class ChannelReader {
   private final int blockBytes;
   private final RecordReader records;
   private final QueryColumn queryColumn;
+  /** Where parsed batches go as they come (external memory); null keeps them in memory. */
+  private final BatchCache cache;
   private final boolean contentTypeDefaulted;
 
   /**
@@ -66,11 +68,11 @@ public final class ChannelReader {
 
   private ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes,
       RecordReader records) {
-    this(contentType, csvWeights, threads, blockBytes, records, null, false);
+    this(contentType, csvWeights, threads, blockBytes, records, null, false, null);
   }
 
   private ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes,
-      RecordReader records, QueryColumn queryColumn, boolean contentTypeDefaulted) {
+      RecordReader records, QueryColumn queryColumn, boolean contentTypeDefaulted, BatchCache cache) {
     if (contentType.isText() == (records != null)) {
       throw new IllegalArgumentException(contentType + (records == null ? " needs a record reader" : " is text"));
     }
@@ -81,6 +83,21 @@ public final class ChannelReader {
     this.records = records;
     this.queryColumn = queryColumn;
     this.contentTypeDefaulted = contentTypeDefaulted;
+    this.cache = cache;
+  }
+
+  /**
+   * This reader, writing every parsed batch to {@code cache} as soon as it is parsed (external
+   * memory): the channel's rows are then held on disk, and only the blocks being parsed in memory.
+   */
+  public ChannelReader withCache(BatchCache cache) {
+    return new ChannelReader(contentType, csvWeights, threads, blockBytes, records, queryColumn, contentTypeDefaulted,
+        cache);
+  }
+
+  /** The batch as this reader keeps it: in memory, or moved to the cache. */
+  private Batch kept(Batch batch) {
+    return cache == null ? batch : cache.keep(batch);
   }
 
   /**
@@ -106,7 +123,7 @@ public final class ChannelReader {
           + ", perhaps you should name the column of the query ids (counting the label as column 1)");
     }
     return new ChannelReader(contentType, csvWeights, threads, blockBytes, records,
-        new QueryColumn(fileColumn - leading - 1, fileColumn), contentTypeDefaulted);
+        new QueryColumn(fileColumn - leading - 1, fileColumn), contentTypeDefaulted, cache);
   }
 
   /**
@@ -116,7 +133,7 @@ public final class ChannelReader {
    * is not a number.
    */
   public ChannelReader withContentTypeDefaulted() {
-    return new ChannelReader(contentType, csvWeights, threads, blockBytes, records, queryColumn, true);
+    return new ChannelReader(contentType, csvWeights, threads, blockBytes, records, queryColumn, true, cache);
   }
 
   /**
@@ -353,6 +370,7 @@ public final class ChannelReader {
                     + (base + d.localLine()) + (d.column() > 0 ? ", column " + d.column() : "") + ": " + d.getMessage(), d);
               }
             }
+            batch = kept(batch);
             batches.add(batch);
             grouping.accept(batch, (row, line) -> new QueryGrouping.Place(stream.name(), -(base + row + 1)));
             rowsBefore[0] += batch.rows();
@@ -403,10 +421,10 @@ public final class ChannelReader {
       if (toSparse && b.isDense()) {
         Batch sparse = b.toSparse();
         b.close();
-        batches.set(i, b = sparse);
+        batches.set(i, b = kept(sparse));
       }
       if (anyWeights && !b.hasWeights()) {
-        batches.set(i, b.withUnitWeights());
+        batches.set(i, kept(b.withUnitWeights()));
       }
     }
     ChannelData data = new ChannelData(channel, batches, features, names.size() == features ? names : List.of(),
@@ -575,6 +593,7 @@ public final class ChannelReader {
                 + (d.column() > 0 ? ", column " + d.column() : "") + ": " + d.getMessage(), d);
           }
         }
+        batch = kept(batch);
         batches.add(batch);
         state.grouping.accept(batch, locator);
       }

@@ -14,12 +14,25 @@ final class OffHeapBuffer implements AutoCloseable {
   private static final sun.misc.Unsafe UNSAFE = loadUnsafe();
 
   private ByteBuffer bytes;
+  /** False for a view into memory someone else frees (a {@link BatchCache} file mapping). */
+  private final boolean owned;
 
   OffHeapBuffer(long byteCount) {
     if (byteCount > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("batch buffer too large: " + byteCount + " bytes");
     }
     bytes = ByteBuffer.allocateDirect((int) byteCount).order(ByteOrder.nativeOrder());
+    owned = true;
+  }
+
+  private OffHeapBuffer(ByteBuffer view) {
+    bytes = view.order(ByteOrder.nativeOrder());
+    owned = false;
+  }
+
+  /** A buffer over memory whose owner unmaps it: {@link #close()} only stops this buffer's use. */
+  static OffHeapBuffer borrowed(ByteBuffer view) {
+    return new OffHeapBuffer(view);
   }
 
   ByteBuffer bytes() {
@@ -32,9 +45,16 @@ final class OffHeapBuffer implements AutoCloseable {
   @Override
   public void close() {
     if (bytes != null) {
-      UNSAFE.invokeCleaner(bytes);
+      if (owned) {
+        UNSAFE.invokeCleaner(bytes);
+      }
       bytes = null;
     }
+  }
+
+  /** Unmaps a file mapping at once, rather than whenever the garbage collector finds it. */
+  static void unmap(ByteBuffer mapping) {
+    UNSAFE.invokeCleaner(mapping);
   }
 
   private static sun.misc.Unsafe loadUnsafe() {

@@ -44,6 +44,7 @@ final class CrossFieldRules {
     numClass();
     metrics();
     crossValidation();
+    externalMemory();
     quantiles();
     device();
     treeBoosterOnly("monotone_constraints");
@@ -136,6 +137,24 @@ final class CrossFieldRules {
   private void crossValidation() {
     if (v.has("_num_cv_round") && !v.has("_kfold") && v.usable("_kfold")) {
       v.fail("_num_cv_round", "needs '_kfold', the number of folds");
+    }
+    // the folds are row subsets of one matrix in memory; an external-memory matrix cannot be sliced
+    if (v.has("external_memory") && v.effectiveString("external_memory").equals("true") && v.has("_kfold")) {
+      v.fail("external_memory", "'true' cannot be used with '_kfold': cross-validation builds its fold "
+          + "matrices in memory, perhaps you should remove _kfold or set external_memory to auto");
+    }
+  }
+
+  /** XGBoost's external memory is a quantised matrix, which only the hist updater reads. */
+  private void externalMemory() {
+    if (!v.has("external_memory") || !v.effectiveString("external_memory").equals("true")) {
+      return;
+    }
+    if (v.usable("booster") && v.effectiveString("booster").equals("gblinear")) {
+      v.fail("external_memory", "'true' needs a tree booster with tree_method hist, not booster 'gblinear'");
+    } else if (v.usable("tree_method") && (v.effectiveString("tree_method").equals("exact")
+        || v.effectiveString("tree_method").equals("approx"))) {
+      v.fail("external_memory", "'true' needs tree_method hist, not '" + v.effectiveString("tree_method") + "'");
     }
   }
 

@@ -71,6 +71,8 @@ final class HyperparameterTable {
               .doc("Dask training on every GPU of every host in the official image; here true trains as false does, one process per host on the device that device names, with a warning."),
           of("checkpoint_frequency", INTEGER).range(Interval.atLeast(1)).byDefault("1").use(Use.CONTAINER)
               .doc("Rounds between checkpoints, when the job has a checkpoint location."),
+          of("external_memory", CATEGORY).allowed("auto", "true", "false").byDefault("auto").use(Use.CONTAINER)
+              .doc("Train from external memory: the parsed rows and XGBoost's histogram pages are kept on disk (SM_EXTERNAL_MEMORY_DIR, default the JVM's temporary folder) and read back at every round. auto uses it when the estimated in-memory need exceeds the memory the container may use; false fails before building when the data cannot fit. Needs the hist tree method; not with _kfold."),
           of("_kfold", INTEGER).range(Interval.atLeast(2)).use(Use.CONTAINER).whenUnset("no cross-validation")
               .doc("Number of folds for k-fold cross-validation."),
           of("_num_cv_round", INTEGER).range(Interval.atLeast(1)).byDefault("1").use(Use.CONTAINER)

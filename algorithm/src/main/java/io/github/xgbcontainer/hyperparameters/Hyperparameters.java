@@ -139,6 +139,11 @@ public final class Hyperparameters {
     return (Boolean) effective("shap");
   }
 
+  /** {@code external_memory}: whether to train from external memory (auto unless given). */
+  public ExternalMemory externalMemory() {
+    return ExternalMemory.of(string("external_memory"));
+  }
+
   /** The number of cross-validation folds; empty for no cross-validation. */
   public OptionalInt kfold() {
     return optionalInt("_kfold");

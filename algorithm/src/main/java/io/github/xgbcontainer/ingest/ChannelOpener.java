@@ -9,6 +9,7 @@ import io.github.xgbcontainer.config.ContentType;
 import io.github.xgbcontainer.config.InputDataConfig;
 import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.data.Batch;
+import io.github.xgbcontainer.data.BatchCache;
 import io.github.xgbcontainer.data.ChannelData;
 import io.github.xgbcontainer.data.ChannelReader;
 import io.github.xgbcontainer.data.parquet.ParquetReader;
@@ -86,11 +87,24 @@ public final class ChannelOpener {
     return Optional.empty();
   }
 
+  /** A channel's folder (File and FastFile mode). */
+  public Path channelDir(String channel) {
+    return paths.channelDir(channel);
+  }
+
   /** Reads the train channel, then the validation channel; on failure nothing read stays allocated. */
   public TrainingData read() {
-    ChannelData train = read(channels.train());
+    return read(null);
+  }
+
+  /**
+   * {@link #read()}, every parsed batch moved to {@code cache} as it is parsed (external memory);
+   * {@code null} keeps them in memory.
+   */
+  public TrainingData read(BatchCache cache) {
+    ChannelData train = read(channels.train(), cache);
     try {
-      return new TrainingData(train, channels.validation().map(this::read));
+      return new TrainingData(train, channels.validation().map(c -> read(c, cache)));
     } catch (RuntimeException | Error e) {
       train.close();
       throw e;
@@ -118,7 +132,7 @@ public final class ChannelOpener {
     return listed.computeIfAbsent(channel.name(), name -> FolderChannel.list(name, paths.channelDir(name), channel.inputMode()));
   }
 
-  private ChannelData read(ChannelConfig channel) {
+  private ChannelData read(ChannelConfig channel, BatchCache cache) {
     String name = channel.name();
     ContentType type = channel.contentType();
     LOG.info("channel '" + name + "': " + type.mimeType() + ", " + channel.inputMode().wireName() + " mode"
@@ -154,6 +168,9 @@ public final class ChannelOpener {
     };
     if (hp.queryColumn().isPresent()) {
       reader = reader.withQueryColumn(hp.queryColumn().getAsInt());
+    }
+    if (cache != null) {
+      reader = reader.withCache(cache);
     }
     if (!channel.contentTypeGiven()) {
       reader = reader.withContentTypeDefaulted();

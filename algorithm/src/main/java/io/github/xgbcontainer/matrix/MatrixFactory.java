@@ -3,6 +3,7 @@ package io.github.xgbcontainer.matrix;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.ChannelData;
 import io.github.xgbcontainer.error.AlgorithmError;
+import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
 import java.nio.Buffer;
 import java.util.List;
@@ -28,6 +29,14 @@ public final class MatrixFactory {
 
   /** Which path {@link #build} takes for these options on this machine. */
   public MatrixPath plan(MatrixOptions options) {
+    if (options.external() != null) {
+      if (!NativeShim.available()) {
+        throw new PlatformError("external memory needs the native shim, which is unavailable here: "
+            + NativeShim.unavailableReason() + "; perhaps you should set external_memory=false and use an instance "
+            + "type with enough memory for the data");
+      }
+      return MatrixPath.EXTERNAL;
+    }
     return options.quantile() && NativeShim.available() ? MatrixPath.QUANTILE : MatrixPath.PLAIN;
   }
 
@@ -38,7 +47,8 @@ public final class MatrixFactory {
 
   /** The path a matrix returned by {@link #build} was built by. */
   public static MatrixPath pathOf(DMatrix matrix) {
-    return matrix instanceof QuantileMatrix ? MatrixPath.QUANTILE : MatrixPath.PLAIN;
+    return matrix instanceof QuantileMatrix q ? (q.external() ? MatrixPath.EXTERNAL : MatrixPath.QUANTILE)
+        : MatrixPath.PLAIN;
   }
 
   /**
@@ -154,6 +164,9 @@ public final class MatrixFactory {
   static QuantileMatrix quantile(ChannelData data, MatrixOptions options, long referenceHandle,
       long features) {
     List<Batch> batches = data.batches().stream().filter(b -> b.rows() > 0).toList();
+    if (options.external() != null) {
+      batches = options.external().pages(batches);
+    }
     int n = batches.size();
     boolean sparse = !batches.get(0).isDense();
     Buffer[] labels = new Buffer[n];
@@ -179,12 +192,16 @@ public final class MatrixFactory {
       columns[i] = batch.columns();
     }
     String[] error = new String[1];
-    long handle = NativeShim.createQuantile(labels, weights, values, indptr, indices, rows, columns,
-        features, config(options), referenceHandle, error);
+    boolean external = options.external() != null;
+    long handle = external
+        ? NativeShim.createExternal(labels, weights, values, indptr, indices, rows, columns, features,
+            config(options, options.external().xgboostPrefix(data.channel()).toString()), referenceHandle, error)
+        : NativeShim.createQuantile(labels, weights, values, indptr, indices, rows, columns, features,
+            config(options), referenceHandle, error);
     if (handle == 0) {
       throw new AlgorithmError("channel '" + data.channel() + "': " + withoutStackTrace(error[0]));
     }
-    return new QuantileMatrix(handle);
+    return new QuantileMatrix(handle, external);
   }
 
   /** XGBoost appends a native stack trace to its messages; users need only the first part. */
@@ -207,6 +224,17 @@ public final class MatrixFactory {
   static String config(MatrixOptions options) {
     return "{\"missing\":" + json(options.missing()) + ",\"nthread\":" + options.nthread()
         + ",\"max_bin\":" + options.maxBin() + "}";
+  }
+
+  /**
+   * The JSON config of {@code XGExtMemQuantileDMatrixCreateFromCallback}: XGBoost writes its pages
+   * to files named from {@code cache_prefix}; {@code on_host} false keeps them on disk rather than in
+   * host memory (the key matters to the GPU build; the CPU build reads its pages from disk).
+   */
+  static String config(MatrixOptions options, String cachePrefix) {
+    return "{\"missing\":" + json(options.missing()) + ",\"nthread\":" + options.nthread()
+        + ",\"max_bin\":" + options.maxBin() + ",\"on_host\":false,\"cache_prefix\":\""
+        + cachePrefix.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
   }
 
   private static String json(float value) {

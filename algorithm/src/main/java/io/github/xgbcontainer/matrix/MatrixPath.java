@@ -4,6 +4,11 @@ package io.github.xgbcontainer.matrix;
 public enum MatrixPath {
   /** A QuantileDMatrix built through the native shim: about one byte per cell. */
   QUANTILE("QuantileDMatrix (native shim)"),
+  /**
+   * An external-memory QuantileDMatrix built through the native shim: its histogram pages live in
+   * files and are read back at every round.
+   */
+  EXTERNAL("external-memory QuantileDMatrix (native shim, pages on disk)"),
   /** xgboost4j's plain DMatrix: eight bytes per non-missing value. */
   PLAIN("plain DMatrix");
 

@@ -52,6 +52,18 @@ public final class NativeShim {
       long reference, String[] error);
 
   /**
+   * Builds an external-memory QuantileDMatrix ({@code XGExtMemQuantileDMatrixCreateFromCallback})
+   * from batches laid out as for {@link #createQuantile}, whose buffers must be read-only file
+   * mappings: the shim drops each from the resident set once XGBoost has consumed it. The config
+   * carries {@code cache_prefix}.
+   *
+   * @return the DMatrixHandle, or 0 with {@code error[0]} set to XGBoost's message
+   */
+  static native long createExternal(Buffer[] labels, Buffer[] weights, Buffer[] values,
+      Buffer[] indptr, Buffer[] indices, int[] rows, int[] columns, long features, String config,
+      long reference, String[] error);
+
+  /**
    * XGBoost's feature importance ({@code XGBoosterFeatureScore}) of a serialised model, loaded once
    * and scored once per config.
    *

@@ -8,7 +8,15 @@ import ml.dmlc.xgboost4j.java.DMatrix;
  */
 final class QuantileMatrix extends DMatrix {
 
-  QuantileMatrix(long handle) {
+  private final boolean external;
+
+  QuantileMatrix(long handle, boolean external) {
     super(handle);
+    this.external = external;
+  }
+
+  /** Whether its pages are on disk (external memory). */
+  boolean external() {
+    return external;
   }
 }

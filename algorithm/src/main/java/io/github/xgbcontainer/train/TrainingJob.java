@@ -1,5 +1,6 @@
 package io.github.xgbcontainer.train;
 
+import io.github.xgbcontainer.data.BatchCache;
 import io.github.xgbcontainer.data.ChannelData;
 import io.github.xgbcontainer.device.DeviceCheck;
 import io.github.xgbcontainer.distributed.Cluster;
@@ -57,6 +58,8 @@ public final class TrainingJob {
   private final int threads;
   private final BooleanSupplier stopRequested;
   private final Map<String, String> env;
+  /** External memory's cache for this run, set by {@link #run()} before any channel is read; null: in memory. */
+  private BatchCache cache;
 
   /**
    * @param inputs the job's configuration, read
@@ -102,7 +105,8 @@ public final class TrainingJob {
     CheckpointPolicy checkpoints = CheckpointPolicy.in(inputs.checkpointFolder());
 
     boolean grouped = false; // whether this host reached the roster: before that, a failure is told to the others
-    try (TrainingData read = channels.read()) {
+    try (BatchCache spill = cache = MemoryBudget.prepare(hp, inputs.channels(), channels::channelDir, env, LOG::info);
+         TrainingData read = channels.read(cache)) {
       LOG.info("channels read: " + MemoryUsage.describe());
       TrainingData data = channels.check(read);
       List<JobReport.ChannelShape> shapes = new ArrayList<>();
@@ -161,6 +165,9 @@ public final class TrainingJob {
       }
     }
     MatrixOptions options = matrixOptions(hp);
+    if (cache != null) {
+      options = new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), true, cache);
+    }
     MatrixFactory matrices = new MatrixFactory();
     DMatrix dtrain = matrices.build(trainData, options, null);
     LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; " + MemoryUsage.describe());
@@ -171,7 +178,11 @@ public final class TrainingJob {
       if (hp.shap() && dval != null && leader) {
         // SHAP needs raw values; a QuantileDMatrix holds bins, so keep a plain copy of validation.
         dshap = MatrixFactory.pathOf(dval) == MatrixPath.PLAIN ? dval : matrices.build(validationData,
-            new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), false), null);
+            options.inMemory(false), null);
+      }
+      if (cache != null) {
+        LOG.info(String.format(java.util.Locale.ROOT, "external-memory cache %s: %.1f MiB on disk after building",
+            cache.dir(), cache.diskBytes() / 1048576.0));
       }
       data.close();
       LOG.info("parsed rows released: " + MemoryUsage.describe());

@@ -9,6 +9,7 @@ import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,20 @@ class PlatformDiagnosisTest {
         "Cannot reserve 4194304 bytes of direct buffer memory")));
     assertTrue(PlatformDiagnosis.of(wrapped, paths).orElseThrow().getMessage()
         .startsWith("out of memory: the job needs about 0 KiB"));
+  }
+
+  /** XGBoost's own words for a failed allocation (an external-memory page that cannot be mapped, a failed malloc). */
+  @Test
+  void xgboostAllocationFailures_withoutStdPrefix_areOutOfMemory() {
+    SageMakerPaths paths = new SageMakerPaths(dir);
+    for (String message : List.of("[01:02:03] bad_alloc", "Memory allocation error",
+        "mmap failed: Cannot allocate memory")) {
+      PlatformError error = PlatformDiagnosis.of(new AlgorithmError("channel 'train': " + message), paths)
+          .orElseThrow(() -> new AssertionError(message));
+      assertTrue(error.getMessage().endsWith("perhaps you should raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, "
+          + "or use an instance type with more memory, or set external_memory=true to keep the data on disk"),
+          error.getMessage());
+    }
   }
 
   @Test

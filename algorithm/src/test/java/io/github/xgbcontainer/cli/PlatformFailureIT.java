@@ -61,7 +61,8 @@ class PlatformFailureIT {
         + job.root.resolve("input/data") + ", parsed into memory before XGBoost builds its matrices), the JVM may "
         + "use 32.0 MiB (JAVA_OPTS / MaxRAMPercentage: the maximum heap, which also bounds the parsed data), the "
         + "instance has " + size(instance) + "; perhaps you should raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, "
-        + "or use an instance type with more memory\n", job.failure(), job::toString);
+        + "or use an instance type with more memory, or set external_memory=true to keep the data on disk\n",
+        job.failure(), job::toString);
     assertEquals(List.of(), job.modelDirEntries());
   }
 

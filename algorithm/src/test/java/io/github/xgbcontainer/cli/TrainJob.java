@@ -71,6 +71,12 @@ final class TrainJob {
   /** Environment variables for the child, beside {@code SAGEMAKER_BASE_DIR}. */
   final java.util.Map<String, String> environment = new java.util.HashMap<>();
 
+  /**
+   * Words run before {@code java}, which they must {@code exec} with the rest of the command as
+   * their arguments (e.g. a shell that first moves itself into a memory cgroup).
+   */
+  final List<String> launcher = new ArrayList<>();
+
   /** JVM options for the child, e.g. {@code -Dxgbc.pipeOpenSeconds=2}. */
   final List<String> jvmOptions = new ArrayList<>();
 
@@ -118,7 +124,7 @@ final class TrainJob {
 
   /** Starts {@code train} without waiting; its output goes to {@link #stdoutFile()} and a sibling. */
   Process start() throws IOException {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.add("-jar");

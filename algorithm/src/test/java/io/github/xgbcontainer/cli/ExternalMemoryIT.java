@@ -1,0 +1,186 @@
+package io.github.xgbcontainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training under a real memory cap: a child memory cgroup (v1) of this test's own, with
+ * {@code memory.limit_in_bytes} set, that the child JVM moves itself into before {@code exec java}.
+ * Needs root and a writable cgroup v1 memory hierarchy (this project's machines); elsewhere it is
+ * skipped, saying so.
+ *
+ * <p>Sizes, and why: the JVM of {@code train} takes 80-100 MiB of anonymous memory before any data
+ * (-Xmx32m, serial GC), XGBoost 3.4's CPU external memory still keeps about 2.5 bytes a cell in
+ * memory, and two shared cores allow about a minute. So the cap is 224 MiB and the data 60,000 rows
+ * of 200 features (an 84 MB CSV, 12 million cells): in memory it needs about 9 bytes a cell (the
+ * parsed floats while XGBoost builds its matrix beside them), about 117 MiB against the 97 MiB left
+ * under the cap, so it is refused before building; from external memory about 73 MiB.
+ */
+class ExternalMemoryIT {
+
+  private static final long CAP = 224L << 20;
+  private static final int FEATURES = 200;
+  private static final String CHANNELS = "{\"train\": {\"ContentType\": \"text/csv\"}, "
+      + "\"validation\": {\"ContentType\": \"text/csv\"}}";
+  private static final List<String> JVM = List.of("-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+  @TempDir Path dir;
+  private Path cgroup;
+
+  @AfterEach
+  void removeCgroup() throws IOException {
+    if (cgroup != null && Files.isDirectory(cgroup)) {
+      Files.delete(cgroup); // rmdir: the group's processes have exited
+    }
+  }
+
+  /** A child of this process's memory cgroup, capped at {@code bytes}; null where that cannot be done here. */
+  private static Path childCgroup(long bytes) throws IOException {
+    Path procCgroup = Path.of("/proc/self/cgroup");
+    if (!Files.isReadable(procCgroup)) {
+      return null;
+    }
+    for (String line : Files.readAllLines(procCgroup)) {
+      String[] parts = line.split(":", 3);
+      if (parts.length == 3 && List.of(parts[1].split(",")).contains("memory")) {
+        Path own = Path.of("/sys/fs/cgroup/memory").resolve(parts[2].replaceFirst("^/+", ""));
+        if (!Files.isWritable(own)) {
+          return null;
+        }
+        Path child = Files.createDirectory(own.resolve("xgbc-it-" + ProcessHandle.current().pid() + "-"
+            + System.nanoTime()));
+        Files.writeString(child.resolve("memory.limit_in_bytes"), Long.toString(bytes));
+        return child;
+      }
+    }
+    return null;
+  }
+
+  private static void csv(Path file, int rows, long seed) throws IOException {
+    Files.createDirectories(file.getParent());
+    Random random = new Random(seed);
+    char[] cell = {',', '0', '.', '0', '0', '0', '0'};
+    try (Writer out = Files.newBufferedWriter(file)) {
+      for (int r = 0; r < rows; r++) {
+        StringBuilder line = new StringBuilder(FEATURES * 7 + 2);
+        int[] x = new int[3];
+        StringBuilder features = new StringBuilder(FEATURES * 7);
+        for (int c = 0; c < FEATURES; c++) {
+          int v = random.nextInt(10_000);
+          if (c < 3) {
+            x[c] = v;
+          }
+          cell[3] = (char) ('0' + v / 1000);
+          cell[4] = (char) ('0' + v / 100 % 10);
+          cell[5] = (char) ('0' + v / 10 % 10);
+          cell[6] = (char) ('0' + v % 10);
+          features.append(cell);
+        }
+        double score = x[0] + 0.5 * x[1] - x[2] + random.nextGaussian() * 2000;
+        line.append(score > 2500 ? '1' : '0').append(features).append('\n');
+        out.write(line.toString());
+      }
+    }
+  }
+
+  private TrainJob job(String name, String externalMemory) throws IOException {
+    TrainJob job = new TrainJob(dir.resolve(name)).hyperparameters("{\"num_round\": \"5\", \"objective\": "
+        + "\"binary:logistic\", \"eval_metric\": \"logloss\", \"max_depth\": \"4\", \"external_memory\": \""
+        + externalMemory + "\"}").inputDataConfig(CHANNELS);
+    Path data = dir.resolve("data");
+    job.channel("train", data.resolve("train"));
+    job.channel("validation", data.resolve("validation"));
+    job.jvmOptions.addAll(JVM);
+    return job;
+  }
+
+  private TrainJob capped(TrainJob job) {
+    job.launcher.addAll(List.of("sh", "-c", "echo $$ > '" + cgroup.resolve("cgroup.procs") + "' && exec \"$@\"", "sh"));
+    return job;
+  }
+
+  private static double lastValidationLogloss(TrainJob job) {
+    List<String> lines = job.metricLines();
+    String last = lines.get(lines.size() - 1);
+    return Double.parseDouble(last.substring(last.indexOf("validation-logloss:") + "validation-logloss:".length()).trim());
+  }
+
+  @Test
+  void underAMemoryCap_externalMemoryTrains_asInMemoryWithout_andFalseFailsBeforeBuilding() throws Exception {
+    cgroup = childCgroup(CAP);
+    assumeTrue(cgroup != null, "needs root and a writable cgroup v1 memory hierarchy to cap the child JVM");
+    csv(dir.resolve("data/train/train.csv"), 60_000, 1);
+    csv(dir.resolve("data/validation/validation.csv"), 6_000, 2);
+
+    TrainJob free = job("free", "false");
+    free.jvmOptions.add("-XX:MaxDirectMemorySize=512m"); // the parsed rows, off-heap, beside a 32 MiB heap
+    free.run();
+    assertEquals(0, free.exitCode, free::toString);
+    assertTrue(free.stderr.contains("external_memory=false: training in memory"), free::toString);
+
+    TrainJob external = capped(job("external", "auto")).run();
+    assertEquals(0, external.exitCode, external::toString);
+    assertTrue(external.stderr.contains("external_memory=auto, it does not fit: training from external memory"),
+        external::toString);
+    assertTrue(external.stderr.contains("training matrix: external-memory QuantileDMatrix"), external::toString);
+    assertTrue(Files.exists(external.model()), external::toString);
+    double expected = lastValidationLogloss(free);
+    assertEquals(expected, lastValidationLogloss(external), expected * 0.01, "validation logloss within 1%");
+    try (var left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertFalse(left.anyMatch(p -> p.getFileName().toString().startsWith("xgbc-external-memory-")
+          && external.stderr.contains(p.toString())), "the cache folder is removed");
+    }
+
+    TrainJob refused = capped(job("refused", "false")).run();
+    assertEquals(2, refused.exitCode, refused::toString);
+    String failure = refused.failure();
+    assertNotNull(failure, refused::toString);
+    assertTrue(failure.startsWith("PlatformError: the data does not fit in memory: training in memory needs about "),
+        failure);
+    assertTrue(failure.contains("the container may use 224.0 MiB (cgroup limit " + cgroup.resolve("memory.limit_in_bytes")
+        + "), less "), failure);
+    assertTrue(failure.endsWith("; perhaps you should use an instance type with more memory, or set "
+        + "external_memory=true or auto to train from disk (about 72.8 MiB in memory)\n"), failure);
+    assertEquals(List.of(), refused.modelDirEntries());
+  }
+
+  /** Pipe mode: the stream is read once, its batches cached on disk, and XGBoost makes its passes from there. */
+  @Test
+  void pipeMode_externalMemoryCachesTheStream_andTrainsTheSameModelAsInMemory() throws Exception {
+    Path csv = dir.resolve("pipe-data/train.csv");
+    csv(csv, 3_000, 3);
+    byte[] bytes = Files.readAllBytes(csv);
+    List<String> lines = new java.util.ArrayList<>();
+    for (String setting : List.of("false", "true")) {
+      TrainJob job = new TrainJob(dir.resolve("pipe-" + setting)).hyperparameters("{\"num_round\": \"3\", "
+          + "\"objective\": \"binary:logistic\", \"eval_metric\": \"logloss\", \"external_memory\": \""
+          + setting + "\"}").inputDataConfig("{\"train\": {\"ContentType\": \"text/csv\", "
+          + "\"TrainingInputMode\": \"Pipe\"}}");
+      job.jvmOptions.addAll(JVM);
+      Thread writer = TrainJob.feed(job.pipe("train"), bytes, 1 << 16, 0);
+      job.run();
+      writer.join(5_000);
+      assertEquals(0, job.exitCode, job::toString);
+      assertTrue(job.stderr.contains("memory: channel 'train': size unknown (Pipe mode: a stream of unknown length)"),
+          job::toString);
+      assertTrue(job.stderr.contains("external_memory=" + setting + ": training "
+          + (setting.equals("true") ? "from external memory" : "in memory")), job::toString);
+      lines.add(String.join("\n", job.metricLines()));
+    }
+    assertEquals(3, lines.get(0).lines().count());
+    assertEquals(lines.get(0), lines.get(1), "the same metric lines from the cached stream");
+  }
+}

@@ -1,0 +1,135 @@
+package io.github.xgbcontainer.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.xgbcontainer.config.ChannelConfig;
+import io.github.xgbcontainer.config.ContentType;
+import io.github.xgbcontainer.config.InputMode;
+import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.hyperparameters.ExternalMemory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MemoryBudgetTest {
+
+  private static final long MIB = 1L << 20;
+  private static final String CGROUP_FILE = "/sys/fs/cgroup/memory/job/memory.limit_in_bytes";
+
+  @TempDir
+  Path dir;
+
+  /** 1,000,000 rows of 200 CSV columns: 762.9 MiB parsed, 199 million cells for XGBoost. */
+  private static final MemoryBudget.ChannelEstimate WIDE = new MemoryBudget.ChannelEstimate("train", ContentType.CSV,
+      700 * MIB, 1_000_000, 800_000_000L, 995_000_000L, "about 1,000,000 rows of 200 columns (sampled from a.csv)");
+
+  private static MemoryLimit limit(long cgroupMiB) {
+    return limit(cgroupMiB, 256);
+  }
+
+  private static MemoryLimit limit(long cgroupMiB, long directMiB) {
+    return new MemoryLimit(OptionalLong.of(cgroupMiB * MIB), CGROUP_FILE, 16L << 30, 256 * MIB, directMiB * MIB);
+  }
+
+  @Test
+  void falseAndTooBig_failsBeforeBuilding_namingEstimateLimitAndFix() {
+    List<String> log = new ArrayList<>();
+    PlatformError e = assertThrows(PlatformError.class, () -> new MemoryBudget(limit(1024), log::add)
+        .decide(List.of(WIDE), ExternalMemory.FALSE, true));
+    assertEquals("the data does not fit in memory: training in memory needs about 1.7 GiB (and its parsed rows, "
+        + "about 762.9 MiB, exceed the JVM's 256.0 MiB of direct memory), but the container may use 1.0 GiB (cgroup "
+        + "limit " + CGROUP_FILE + "), less 352.0 MiB for the JVM (maximum heap 256.0 MiB, about 96.0 MiB of its "
+        + "own): 672.0 MiB for the data; perhaps you should use an instance type with more memory, or set "
+        + "external_memory=true or auto to train from disk (about 647.1 MiB in memory)", e.getMessage());
+    assertEquals("memory: need about 1.7 GiB in memory, 647.1 MiB with external memory; the container may use 1.0 GiB "
+        + "(cgroup limit " + CGROUP_FILE + "), less 352.0 MiB for the JVM (maximum heap 256.0 MiB, about 96.0 MiB of "
+        + "its own): 672.0 MiB for the data; parsed rows may take 256.0 MiB of direct memory (MaxDirectMemorySize); "
+        + "external_memory=false: training in memory", log.get(1));
+  }
+
+  @Test
+  void auto_choosesExternalMemoryWhenOnlyItFits_andInMemoryWhenAllFits() {
+    List<String> log = new ArrayList<>();
+    assertTrue(new MemoryBudget(limit(1024), log::add).decide(List.of(WIDE), ExternalMemory.AUTO, true).external());
+    assertTrue(log.get(1).endsWith("external_memory=auto, it does not fit: training from external memory"), log.get(1));
+    log.clear();
+    // room enough, but the parsed rows exceed the JVM's direct memory: still external
+    assertTrue(new MemoryBudget(limit(8192), log::add).decide(List.of(WIDE), ExternalMemory.AUTO, true).external());
+    log.clear();
+    assertFalse(new MemoryBudget(limit(8192, 1024), log::add).decide(List.of(WIDE), ExternalMemory.AUTO, true)
+        .external());
+    assertTrue(log.get(1).endsWith("external_memory=auto, it fits: training in memory"), log.get(1));
+  }
+
+  @Test
+  void evenExternalMemoryTooBig_failsNamingMoreMemoryOrHosts() {
+    PlatformError e = assertThrows(PlatformError.class, () -> new MemoryBudget(limit(512), line -> { })
+        .decide(List.of(WIDE), ExternalMemory.TRUE, true));
+    assertEquals("the data does not fit in memory even with external memory: training needs about 647.1 MiB in "
+        + "memory for 1,000,000 rows (XGBoost's pages and per-row state), but the container may use 512.0 MiB (cgroup "
+        + "limit " + CGROUP_FILE + "), less 352.0 MiB for the JVM (maximum heap 256.0 MiB, about 96.0 MiB of its own): "
+        + "160.0 MiB for the data; perhaps you should use an instance type with more memory, or more instances (with "
+        + "ShardedByS3Key each host holds only its shard)", e.getMessage());
+  }
+
+  @Test
+  void pipeMode_sizeUnknown_staysInMemoryUnlessTold() {
+    ChannelConfig pipe = new ChannelConfig("train", ContentType.CSV, InputMode.PIPE, false, false);
+    List<String> log = new ArrayList<>();
+    MemoryBudget budget = new MemoryBudget(limit(1024), log::add);
+    assertFalse(budget.decide(List.of(pipe), List.of(dir), ExternalMemory.AUTO, true).external());
+    assertEquals("memory: channel 'train': size unknown (Pipe mode: a stream of unknown length)", log.get(0));
+    assertTrue(budget.decide(List.of(pipe), List.of(dir), ExternalMemory.TRUE, true).external());
+  }
+
+  @Test
+  void csvEstimate_countsRowsAndCellsFromTheFirstFile() throws Exception {
+    StringBuilder csv = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      csv.append('1').append(",0.1234".repeat(9)).append('\n'); // 65 bytes a row, 10 columns
+    }
+    Files.writeString(dir.resolve("a.csv"), csv);
+    MemoryBudget.ChannelEstimate e = MemoryBudget.estimate(
+        new ChannelConfig("train", ContentType.CSV, InputMode.FILE, false, false), dir);
+    assertEquals(130_000, e.bytes());
+    assertEquals(2000, e.rows());
+    assertEquals(2000 * 10 * 4, e.parsed());
+    assertEquals(2000 * 9 * 5, e.quantised());
+    assertEquals("about 2,000 rows of 10 columns (sampled from a.csv)", e.how());
+  }
+
+  @Test
+  void cgroupV1_smallestLimitAlongThePath_unlimitedIgnored() throws Exception {
+    Path proc = dir.resolve("cgroup");
+    Files.writeString(proc, "5:cpu,cpuacct:/a/b\n4:memory:/a/b\n0::/\n");
+    Path root = dir.resolve("sys");
+    Files.createDirectories(root.resolve("memory/a/b"));
+    Files.writeString(root.resolve("memory/memory.limit_in_bytes"), "9223372036854771712\n");
+    Files.writeString(root.resolve("memory/a/memory.limit_in_bytes"), "268435456\n");
+    Files.writeString(root.resolve("memory/a/b/memory.limit_in_bytes"), "9223372036854771712\n");
+    String[] file = {""};
+    assertEquals(OptionalLong.of(256 * MIB), MemoryLimit.cgroupLimit(proc, root, file));
+    assertEquals(root.resolve("memory/a/memory.limit_in_bytes").toString(), file[0]);
+  }
+
+  @Test
+  void cgroupV2_memoryMax_andMaxMeansNone() throws Exception {
+    Path proc = dir.resolve("cgroup");
+    Files.writeString(proc, "0::/job\n");
+    Path root = dir.resolve("sys");
+    Files.createDirectories(root.resolve("job"));
+    Files.writeString(root.resolve("job/memory.max"), "max\n");
+    String[] file = {""};
+    assertEquals(OptionalLong.empty(), MemoryLimit.cgroupLimit(proc, root, file));
+    Files.writeString(root.resolve("job/memory.max"), "1073741824\n");
+    assertEquals(OptionalLong.of(1L << 30), MemoryLimit.cgroupLimit(proc, root, file));
+    assertEquals(root.resolve("job/memory.max").toString(), file[0]);
+  }
+}

@@ -1,0 +1,58 @@
+#!/bin/sh
+# External memory against in memory (Linux): time per round on data that fits, and peak RSS of the
+# external-memory job as the data doubles. Not part of `make bench` (it writes GBs); run it alone:
+#   bench/external-memory.sh                 # 250,000 rows x 100 features, then 2x and 4x the rows
+#   EM_ROWS=50000 EM_ROUNDS=5 bench/external-memory.sh   # small, for trying it out
+# Targets (issue 17): external memory <= 1.5x the in-memory time per round; peak RSS flat (within
+# 10%) when the data doubles. Results: build/bench/external-memory.md; logs beside it.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+rows=${EM_ROWS:-250000}
+features=${EM_FEATURES:-100}
+rounds=${EM_ROUNDS:-20}
+out=$root/build/bench/external-memory
+jar=$root/algorithm/target/xgboost-container.jar
+mkdir -p "$out"
+[ -f "$jar" ] || (cd "$root" && mvn -B -q -o -DskipTests package)
+javac -d "$out/gen" "$root/bench/gen/GenerateCsv.java"
+
+# run <name> <csv> <external_memory>: one train job under GNU time; prints "<wall s> <peak KiB> <s/round>"
+run() {
+  base=$out/$1
+  rm -rf "$base"; mkdir -p "$base/input/config" "$base/input/data/train"
+  # a hard link (the channel lists regular files only), a copy across file systems
+  ln "$2" "$base/input/data/train/train.csv" 2>/dev/null || cp "$2" "$base/input/data/train/train.csv"
+  printf '{"num_round":"%s","objective":"binary:logistic","max_depth":"6","eta":"0.1","eval_metric":"logloss","external_memory":"%s"}' \
+    "$rounds" "$3" > "$base/input/config/hyperparameters.json"
+  echo '{"train":{"ContentType":"text/csv"}}' > "$base/input/config/inputdataconfig.json"
+  SAGEMAKER_BASE_DIR=$base /usr/bin/time -f '%e %M' -o "$base.time" \
+    java ${EM_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=4g} -jar "$jar" train > "$base.out" 2> "$base.err" || true
+  # seconds per round: from the log line after the matrices are built to the one after the model is
+  # written (whole seconds, and the outputs and charts included: use enough rounds), divided by the rounds
+  per_round=$(awk -v n="$rounds" '
+    function secs(t) { split(t, p, ":"); return p[1] * 3600 + p[2] * 60 + p[3] }
+    /parsed rows released/ { s = secs($2) }
+    /model written/ { e = secs($2) }
+    END { if (s != "" && e != "") printf "%.2f", (e - s) / n }' "$base.err")
+  echo "$(tail -1 "$base.time") ${per_round:-?}"
+}
+
+{
+  echo "# External memory, $(date -u +%Y-%m-%dT%H:%MZ), $rounds rounds, $features features"
+  echo
+  echo "| rows | CSV MB | path | wall s | peak RSS MiB | s per round |"
+  echo "|---|---|---|---|---|---|"
+  n=$rows
+  for step in 1 2 4; do
+    csv=$out/train-$n.csv
+    [ -f "$csv" ] || java -cp "$out/gen" GenerateCsv "$n" "$features" 7 "$csv"
+    mb=$(( $(stat -c %s "$csv") / 1000000 ))
+    for path in false true; do
+      # in memory only on the first size: the point of the larger ones is external memory's RSS
+      if [ "$path" = false ] && [ "$step" != 1 ]; then continue; fi
+      set -- $(run "r$n-$path" "$csv" "$path")
+      echo "| $n | $mb | $( [ "$path" = true ] && echo external || echo in-memory) | $1 | $(( $2 / 1024 )) | $3 |"
+    done
+    n=$(( n * 2 ))
+  done
+} | tee "$out.md"
