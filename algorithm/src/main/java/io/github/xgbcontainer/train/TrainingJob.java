@@ -10,6 +10,7 @@ import io.github.xgbcontainer.error.ContainerException;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.ingest.ChannelOpener;
 import io.github.xgbcontainer.ingest.TrainingData;
+import io.github.xgbcontainer.ingest.MemoryBudget;
 import io.github.xgbcontainer.ingest.TrainingInputs;
 import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;

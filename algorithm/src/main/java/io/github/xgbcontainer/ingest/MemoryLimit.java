@@ -1,4 +1,4 @@
-package io.github.xgbcontainer.train;
+package io.github.xgbcontainer.ingest;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package io.github.xgbcontainer.train;
+package io.github.xgbcontainer.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

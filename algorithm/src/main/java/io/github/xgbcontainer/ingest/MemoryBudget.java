@@ -1,4 +1,4 @@
-package io.github.xgbcontainer.train;
+package io.github.xgbcontainer.ingest;
 
 import io.github.xgbcontainer.config.ChannelConfig;
 import io.github.xgbcontainer.config.ContentType;
@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * quantised matrix (1 byte per cell with max_bin up to 256) beside them, then XGBoost's per-row
  * training buffers. External memory keeps only the per-row buffers and a few batches and pages.
  */
-final class MemoryBudget {
+public final class MemoryBudget {
 
   /**
    * What the JVM and the native libraries take besides the heap and the data: code, metaspace,
@@ -208,7 +208,7 @@ final class MemoryBudget {
    *
    * @throws PlatformError when the data cannot fit (see {@link #decide})
    */
-  static BatchCache prepare(Hyperparameters hp, InputDataConfig config, java.util.function.Function<String, Path> channelDir,
+  public static BatchCache prepare(Hyperparameters hp, InputDataConfig config, java.util.function.Function<String, Path> channelDir,
       Map<String, String> env, Consumer<String> log) {
     List<ChannelConfig> channels = new ArrayList<>();
     channels.add(config.train());
