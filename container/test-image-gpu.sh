@@ -44,7 +44,7 @@ if expect $t "$code" 0 \
   && expect $t "$(metric_lines "$work/$t.out")" "$(metric_lines "$work/cpu_image.out")" \
   && expect $t "$(ls "$work/$t/opt_ml/model")" xgboost-model \
   && expect $t "$(ls "$work/$t/opt_ml/output/data")" \
-    $'evaluation_history.json\nfeature_importance.json\nfeature_importance.png\nlearning_curve.png\nreport.html' \
+    $'evaluation_history.json\nfeature_importance.json\nfeature_importance.png\nlearning_curve.png\npredicted_vs_actual.png\nreport.html\nresidual_histogram.png\nresiduals_vs_predicted.png' \
   && expect $t "$(grep -c 'QuantileDMatrix (native shim)' "$work/$t.err")" 1; then ok $t; fi
 
 # device=cuda where no GPU is passed in: exit 1 before any data is read, the ClientError on the mount.

@@ -32,7 +32,7 @@ if expect $t "$code" 0 \
   && expect $t "$(grep -c $'^\[[0-9]*\]\ttrain-rmse:[0-9.]*\tvalidation-rmse:[0-9.]*$' "$work/$t.out")" 10 \
   && expect $t "$(ls "$work/$t/opt_ml/model")" xgboost-model \
   && expect $t "$(ls "$work/$t/opt_ml/output/data")" \
-    $'evaluation_history.json\nfeature_importance.json\nfeature_importance.png\nlearning_curve.png\nreport.html' \
+    $'evaluation_history.json\nfeature_importance.json\nfeature_importance.png\nlearning_curve.png\npredicted_vs_actual.png\nreport.html\nresidual_histogram.png\nresiduals_vs_predicted.png' \
   && expect $t "$(ls "$work/$t/opt_ml/output")" data \
   && expect $t "$(grep -c 'QuantileDMatrix (native shim)' "$work/$t.err")" 1; then ok $t; fi
 
