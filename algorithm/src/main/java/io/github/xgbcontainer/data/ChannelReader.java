@@ -456,46 +456,34 @@ public final class ChannelReader {
       return new LibSvmParser();
     }
     byte[] buffer = cut.bytes();
-    int length = cut.length();
-    int lineStart = 0;
-    while (lineStart < length) {
-      int lineEnd = lineStart;
-      while (lineEnd < length && buffer[lineEnd] != '\n') {
-        lineEnd++;
-      }
-      int contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
-      if (contentEnd > lineStart) {
-        DataStream stream = null;
-        for (Segment s : cut.segments()) {
-          if (s.start() <= lineStart) {
-            stream = s.stream();
-          }
-        }
-        // As the official image: the channel's first line decides the delimiter for all its files.
-        CsvDialect dialect = CsvDialect.sniff(buffer, lineStart, contentEnd);
-        int fields = dialect == null ? 1 : dialect.fields(buffer, lineStart, contentEnd);
-        int minimum = csvWeights ? 3 : 2;
-        if (fields < minimum) {
-          throw new UserError("channel '" + channel + "', file '" + stream.name() + "': rows have " + fields
-              + " column(s) but need at least " + minimum + " (label" + (csvWeights ? ", weight" : "")
-              + " and one feature); " + (dialect == null
-                  ? "no delimiter (comma, tab, ';', '|', space or ':') found on the first line, perhaps you should "
-                      + "check the channel's ContentType"
-                  : "fields split at " + dialect.describe() + ", perhaps you should check csv_weights and the "
-                      + "channel's ContentType"));
-        }
-        LOG.info("channel '" + channel + "', file '" + stream.name() + "': CSV delimiter " + dialect.describe()
-            + ", " + fields + " columns (from the first line)");
-        CsvParser csv = new CsvParser(dialect, fields, true, csvWeights);
-        if (queryColumn != null && queryColumn.feature() >= csv.features()) {
-          throw new UserError("channel '" + channel + "', file '" + stream.name() + "': hyperparameter"
-              + " 'query_column' is " + queryColumn.fileColumn() + " but the rows have " + fields + " columns");
-        }
-        return csv;
-      }
-      lineStart = lineEnd + 1;
+    int[] first = firstLine(cut);
+    if (first == null) {
+      return null;
     }
-    return null;
+    int lineStart = first[0];
+    int contentEnd = first[1];
+    DataStream stream = segmentAt(cut, lineStart).stream();
+    // As the official image: the channel's first line decides the delimiter for all its files.
+    CsvDialect dialect = CsvDialect.sniff(buffer, lineStart, contentEnd);
+    int fields = dialect == null ? 1 : dialect.fields(buffer, lineStart, contentEnd);
+    int minimum = csvWeights ? 3 : 2;
+    if (fields < minimum) {
+      throw new UserError("channel '" + channel + "', file '" + stream.name() + "': rows have " + fields
+          + " column(s) but need at least " + minimum + " (label" + (csvWeights ? ", weight" : "")
+          + " and one feature); " + (dialect == null
+              ? "no delimiter (comma, tab, ';', '|', space or ':') found on the first line, perhaps you should "
+                  + "check the channel's ContentType"
+              : "fields split at " + dialect.describe() + ", perhaps you should check csv_weights and the "
+                  + "channel's ContentType"));
+    }
+    LOG.info("channel '" + channel + "', file '" + stream.name() + "': CSV delimiter " + dialect.describe()
+        + ", " + fields + " columns (from the first line)");
+    CsvParser csv = new CsvParser(dialect, fields, true, csvWeights);
+    if (queryColumn != null && queryColumn.feature() >= csv.features()) {
+      throw new UserError("channel '" + channel + "', file '" + stream.name() + "': hyperparameter"
+          + " 'query_column' is " + queryColumn.fileColumn() + " but the rows have " + fields + " columns");
+    }
+    return csv;
   }
 
   /**
@@ -503,6 +491,32 @@ public final class ChannelReader {
    * more numbers, which no LibSVM line is), naming the missing ContentType.
    */
   private static void refuseCsv(String channel, Cut cut) {
+    byte[] buffer = cut.bytes();
+    int[] first = firstLine(cut);
+    if (first == null) {
+      return;
+    }
+    int lineStart = first[0];
+    int contentEnd = first[1];
+    CsvDialect dialect = CsvDialect.sniff(buffer, lineStart, contentEnd);
+    if (dialect == null || !dialect.splitsIntoNumbers(buffer, lineStart, contentEnd)) {
+      return;
+    }
+    Segment segment = segmentAt(cut, lineStart);
+    long line = 1; // the line in the file, when this cut holds the file's start
+    for (int i = segment.start(); i < lineStart; i++) {
+      line += buffer[i] == '\n' ? 1 : 0;
+    }
+    throw new UserError("channel '" + channel + "', file '" + segment.stream().name() + "'"
+        + (segment.streamStart() ? ", line " + line : "") + ": the data is CSV ("
+        + dialect.fields(buffer, lineStart, contentEnd) + " numbers separated by " + dialect.describe()
+        + "), but the channel has no ContentType and is read as LibSVM, the default; perhaps you should set "
+        + "the channel's ContentType to text/csv (in inputdataconfig.json: {\"" + channel
+        + "\": {\"ContentType\": \"text/csv\"}})");
+  }
+
+  /** The start and end (without {@code \r}) of the cut's first non-empty line; null when it has none. */
+  private static int[] firstLine(Cut cut) {
     byte[] buffer = cut.bytes();
     int length = cut.length();
     int lineStart = 0;
@@ -513,29 +527,22 @@ public final class ChannelReader {
       }
       int contentEnd = lineEnd > lineStart && buffer[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
       if (contentEnd > lineStart) {
-        CsvDialect dialect = CsvDialect.sniff(buffer, lineStart, contentEnd);
-        if (dialect == null || !dialect.splitsIntoNumbers(buffer, lineStart, contentEnd)) {
-          return;
-        }
-        Segment segment = cut.segments().get(0);
-        for (Segment s : cut.segments()) {
-          if (s.start() <= lineStart) {
-            segment = s;
-          }
-        }
-        long line = 1; // the line in the file, when this cut holds the file's start
-        for (int i = segment.start(); i < lineStart; i++) {
-          line += buffer[i] == '\n' ? 1 : 0;
-        }
-        throw new UserError("channel '" + channel + "', file '" + segment.stream().name() + "'"
-            + (segment.streamStart() ? ", line " + line : "") + ": the data is CSV ("
-            + dialect.fields(buffer, lineStart, contentEnd) + " numbers separated by " + dialect.describe()
-            + "), but the channel has no ContentType and is read as LibSVM, the default; perhaps you should set "
-            + "the channel's ContentType to text/csv (in inputdataconfig.json: {\"" + channel
-            + "\": {\"ContentType\": \"text/csv\"}})");
+        return new int[] {lineStart, contentEnd};
       }
       lineStart = lineEnd + 1;
     }
+    return null;
+  }
+
+  /** The segment (the file's part) of the cut that holds the byte at {@code position}. */
+  private static Segment segmentAt(Cut cut, int position) {
+    Segment segment = cut.segments().get(0);
+    for (Segment s : cut.segments()) {
+      if (s.start() <= position) {
+        segment = s;
+      }
+    }
+    return segment;
   }
 
   /**

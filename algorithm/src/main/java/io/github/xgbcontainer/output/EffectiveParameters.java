@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.xgbcontainer.matrix.NativeShim;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.util.Collections;
 import java.util.HashMap;
@@ -12,7 +11,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
@@ -150,29 +148,6 @@ public record EffectiveParameters(Map<String, String> values, String source, Str
       return field.getLong(booster);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return 0;
-    }
-  }
-
-  /** The XGBoost version of the xgboost4j jar on the class path. */
-  public static String xgboostVersion() {
-    return property("/xgboost4j-version.properties", "version");
-  }
-
-  /** This image's version, from the jar's Maven properties; "unknown" when not run from the jar. */
-  public static String imageVersion() {
-    return property("/META-INF/maven/io.github.xgbcontainer/xgboost-container/pom.properties", "version");
-  }
-
-  private static String property(String resource, String key) {
-    try (InputStream in = EffectiveParameters.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        return "unknown";
-      }
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty(key, "unknown").strip();
-    } catch (IOException e) {
-      return "unknown";
     }
   }
 }

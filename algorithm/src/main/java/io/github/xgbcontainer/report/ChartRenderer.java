@@ -226,6 +226,11 @@ public final class ChartRenderer {
     } finally {
       g.dispose();
     }
+    return png(image);
+  }
+
+  /** The image as PNG bytes. */
+  static byte[] png(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       ImageIO.write(image, "png", out);

@@ -19,6 +19,7 @@ import io.github.xgbcontainer.output.AtomicFiles;
 import io.github.xgbcontainer.output.EffectiveParameters;
 import io.github.xgbcontainer.output.ModelEvaluation;
 import io.github.xgbcontainer.output.ModelOutputs;
+import io.github.xgbcontainer.output.Versions;
 import io.github.xgbcontainer.report.CrossValidationReport;
 import io.github.xgbcontainer.report.EvaluationCharts;
 import io.github.xgbcontainer.report.JobReport;
@@ -290,7 +291,7 @@ public final class TrainingJob {
         result.folds().length, result.foldHistories(), result.foldScores(),
         ModelOutputs.measure(hp.objective(), EvaluationCharts.OUT_OF_FOLD, result.labels(), firstRepeat,
             hp.objective().equals("binary:logitraw"), queryBounds, hp.evalMetrics()),
-        new JobReport.Details(jobName(), EffectiveParameters.imageVersion(), EffectiveParameters.xgboostVersion(),
+        new JobReport.Details(jobName(), Versions.image(), Versions.xgboost(),
             Map.of(), "not read", List.of(), Optional.empty()), inputs.given()));
   }
 
@@ -317,7 +318,7 @@ public final class TrainingJob {
   private JobReport.Details reportDetails(TrainingResult result, List<String> featureNames,
       Optional<ModelEvaluation> evaluated) {
     EffectiveParameters parameters = EffectiveParameters.of(result.booster());
-    return new JobReport.Details(jobName(), EffectiveParameters.imageVersion(), EffectiveParameters.xgboostVersion(),
+    return new JobReport.Details(jobName(), Versions.image(), Versions.xgboost(),
         parameters.values(), parameters.source(), featureNames, evaluated);
   }
 
