@@ -39,6 +39,8 @@ public final class BatchCache implements AutoCloseable {
   /** Each buffer starts on a page, so the shim can drop exactly its pages. */
   private static final int ALIGN = 4096;
   private static final String SEGMENT_PREFIX = "batches-";
+  private static final String FOLDER_PREFIX = "xgbc-external-memory-";
+  private static final String LOCK_FILE = "in-use.lock";
   private static final long SYNC_BYTES = 32L << 20;
   /** XGBoost's pages: 64 MiB of values unless the memory budget asks for less. */
   public static final long DEFAULT_PAGE_BYTES = 64L << 20;
@@ -114,10 +116,13 @@ public final class BatchCache implements AutoCloseable {
   }
 
   private final long pageBytes;
+  /** Held while the cache lives; the kernel lets go of it when the process dies, however it dies. */
+  private final FileChannel lock;
 
-  private BatchCache(Path dir, long pageBytes) {
+  private BatchCache(Path dir, long pageBytes, FileChannel lock) {
     this.dir = dir;
     this.pageBytes = pageBytes;
+    this.lock = lock;
   }
 
   /**
@@ -141,7 +146,12 @@ public final class BatchCache implements AutoCloseable {
     }
     try {
       Files.createDirectories(parent);
-      return new BatchCache(Files.createTempDirectory(parent, "xgbc-external-memory-"), pageBytes);
+      removeStale(parent);
+      Path dir = Files.createTempDirectory(parent, FOLDER_PREFIX);
+      FileChannel lock = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
+      lock.lock();
+      return new BatchCache(dir, pageBytes, lock);
     } catch (IOException e) {
       throw new PlatformError("cannot create the external-memory cache folder under " + parent + ": " + e
           + ", perhaps you should point SM_EXTERNAL_MEMORY_DIR at a writable folder on the instance's volume", e);
@@ -318,6 +328,11 @@ public final class BatchCache implements AutoCloseable {
     placed.clear();
     mappings.forEach(OffHeapBuffer::unmap);
     mappings.clear();
+    try {
+      lock.close();
+    } catch (IOException e) {
+      LOG.warning("closing " + dir.resolve(LOCK_FILE) + ": " + e.getMessage());
+    }
     try (var walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
@@ -328,5 +343,41 @@ public final class BatchCache implements AutoCloseable {
     LOG.info(String.format(java.util.Locale.ROOT, "external-memory cache %s removed: it held up to %.1f MiB on disk"
         + " (%d parsed batches, %.1f MiB, and XGBoost's pages)", dir, bytes / 1048576.0, spilledBatches,
         spilledBytes / 1048576.0));
+  }
+
+  /**
+   * Removes the caches under {@code parent} that no live process holds: those of a job the kernel
+   * killed (out of memory, SIGKILL), whose {@link #close} never ran. A cache is live while its lock
+   * file is locked; one still being made has no lock file yet and is left alone.
+   */
+  static void removeStale(Path parent) {
+    List<Path> candidates;
+    try (var list = Files.list(parent)) {
+      candidates = list.filter(p -> p.getFileName().toString().startsWith(FOLDER_PREFIX)
+          && Files.isRegularFile(p.resolve(LOCK_FILE))).toList();
+    } catch (IOException e) {
+      return;
+    }
+    for (Path stale : candidates) {
+      try (FileChannel channel = FileChannel.open(stale.resolve(LOCK_FILE), StandardOpenOption.WRITE)) {
+        if (channel.tryLock() == null) {
+          continue;
+        }
+        long bytes = 0;
+        try (var walk = Files.walk(stale)) {
+          for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            bytes += Files.isRegularFile(p) ? Files.size(p) : 0;
+            Files.deleteIfExists(p);
+          }
+        }
+        LOG.warning(String.format(java.util.Locale.ROOT, "removed the external-memory cache %s (%.1f MiB) that a"
+            + " job which ended without cleaning up (killed, perhaps out of memory) left behind", stale,
+            bytes / 1048576.0));
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        // this JVM holds it: a cache in use
+      } catch (IOException e) {
+        LOG.warning("cannot remove the stale external-memory cache " + stale + ": " + e.getMessage());
+      }
+    }
   }
 }
