@@ -54,13 +54,15 @@ final class ModelRegistry implements AutoCloseable {
   private final Map<String, Entry> entries = new LinkedHashMap<>();
   private final long budget;
   private final boolean ensemble;
+  private final String device;
   private final String inferenceOutput;
   private final ExecutorService loader;
   private long reserved;
 
-  ModelRegistry(long budget, boolean ensemble, String inferenceOutput, int threads) {
+  ModelRegistry(long budget, boolean ensemble, String device, String inferenceOutput, int threads) {
     this.budget = budget;
     this.ensemble = ensemble;
+    this.device = device;
     this.inferenceOutput = inferenceOutput;
     this.loader = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
       Thread t = new Thread(r, "model-loader");
@@ -122,7 +124,7 @@ final class ModelRegistry implements AutoCloseable {
       }
       long start = System.nanoTime();
       try {
-        ServedModel model = ServedModel.loadFolder(folder, ensemble);
+        ServedModel model = ServedModel.loadFolder(folder, ensemble, device);
         try {
           model.answering(inferenceOutput);
         } catch (RuntimeException e) {

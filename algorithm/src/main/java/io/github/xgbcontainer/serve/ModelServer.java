@@ -1,5 +1,6 @@
 package io.github.xgbcontainer.serve;
 
+import io.github.xgbcontainer.device.DeviceCheck;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
@@ -79,9 +80,12 @@ public final class ModelServer implements AutoCloseable {
    */
   public static ModelServer open(SageMakerPaths paths, ServeSettings settings) {
     long opened = System.nanoTime();
+    // Decided once for the server (the driver is asked once), not once per model a multi-model endpoint loads.
+    String device = DeviceCheck.forServing(ServingVariables.SERVE_DEVICE,
+        System.getenv(ServingVariables.SERVE_DEVICE), Logger.getLogger(DeviceCheck.class.getName())::info);
     CompletableFuture<ServedModel> model = new CompletableFuture<>();
     ModelRegistry registry = settings.multiModel()
-        ? new ModelRegistry(settings.modelMemoryBytes(), settings.ensemble(), settings.inferenceOutput(),
+        ? new ModelRegistry(settings.modelMemoryBytes(), settings.ensemble(), device, settings.inferenceOutput(),
             settings.threads())
         : null;
     // Jetty's acceptor and selectors take threads from this pool too; request threads beyond the
@@ -125,7 +129,7 @@ public final class ModelServer implements AutoCloseable {
     }
     Thread loader = new Thread(() -> {
       try {
-        ServedModel loaded = ServedModel.loadFolder(paths.modelDir(), settings.ensemble());
+        ServedModel loaded = ServedModel.loadFolder(paths.modelDir(), settings.ensemble(), device);
         try {
           loaded.answering(settings.inferenceOutput());
         } catch (RuntimeException e) {

@@ -2,7 +2,6 @@ package io.github.xgbcontainer.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.xgbcontainer.device.DeviceCheck;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
@@ -39,8 +38,6 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
 final class ServedModel implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ServedModel.class.getName());
-  private static final Logger DEVICE_LOG = Logger.getLogger(DeviceCheck.class.getName());
-  private static final java.util.Set<String> DEVICE_LINES = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final int[] ALL_TREES = {0, 0};
 
   /** The largest model file loaded: a Java array's limit, and far above any real model. */
@@ -79,9 +76,10 @@ final class ServedModel implements AutoCloseable {
    * {@code ensemble} false, the first of them in name order. Cross-validation's fold models
    * ({@code xgboost-model-0 .. K-1}) are served so.
    *
+   * @param device XGBoost's {@code device} to predict on: {@code cpu} or {@code cuda:N}
    * @throws UserError when the folder holds no model, or a file is not a model this server loads
    */
-  static ServedModel loadFolder(Path dir, boolean ensemble) {
+  static ServedModel loadFolder(Path dir, boolean ensemble, String device) {
     List<Path> found = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
@@ -111,7 +109,7 @@ final class ServedModel implements AutoCloseable {
       LOG.info(ServingVariables.INFERENCE_ENSEMBLE + " is not true: serving the first of " + found.size()
           + " model files in " + dir + " by name, '" + found.get(0).getFileName() + "'");
     }
-    ServedModel model = load(chosen);
+    ServedModel model = load(chosen, device);
     if (chosen.size() > 1) {
       LOG.info("loaded " + chosen.size() + " model files from " + dir + " as one ensemble ("
           + ServingVariables.INFERENCE_ENSEMBLE + "): " + String.join(", ", model.files) + "; each answer is"
@@ -121,23 +119,11 @@ final class ServedModel implements AutoCloseable {
     return model;
   }
 
-  /** Loads one model file. */
-  static ServedModel load(Path file) {
-    return load(List.of(file));
-  }
-
-  private static ServedModel load(List<Path> paths) {
+  private static ServedModel load(List<Path> paths, String device) {
     Booster[] boosters = new Booster[paths.size()];
     List<String> names = new ArrayList<>();
     long bytes = 0;
     int loaded = 0;
-    // Said once per server, not once per model a multi-model endpoint loads.
-    String device = DeviceCheck.forServing(ServingVariables.SERVE_DEVICE,
-        System.getenv(ServingVariables.SERVE_DEVICE), line -> {
-          if (DEVICE_LINES.add(line)) {
-            DEVICE_LOG.info(line);
-          }
-        });
     try {
       int features = -1;
       String objective = null;
