@@ -60,8 +60,6 @@ public final class TrainingJob {
   private final int threads;
   private final BooleanSupplier stopRequested;
   private final Map<String, String> env;
-  /** External memory's cache for this run, set by {@link #run()} before any channel is read; null: in memory. */
-  private BatchCache cache;
 
   /**
    * @param inputs the job's configuration, read
@@ -107,7 +105,8 @@ public final class TrainingJob {
     CheckpointPolicy checkpoints = CheckpointPolicy.in(inputs.checkpointFolder());
 
     boolean grouped = false; // whether this host reached the roster: before that, a failure is told to the others
-    try (BatchCache spill = cache = MemoryBudget.prepare(hp, inputs.channels(), channels::channelDir, env, LOG::info);
+    // external memory's cache for this run; null: in memory
+    try (BatchCache cache = MemoryBudget.prepare(hp, inputs.channels(), channels::channelDir, env, LOG::info);
          TrainingData read = channels.read(cache)) {
       LOG.info("channels read: " + MemoryUsage.describe());
       TrainingData data = channels.check(read);
@@ -125,7 +124,7 @@ public final class TrainingJob {
         cluster = (Training) hosts.form(Cluster.Shard.of(data.train().features()), LOG::info);
       }
       try {
-        train(hp, data, shapes, checkpoints, cluster, timings, start);
+        train(hp, data, cache, shapes, checkpoints, cluster, timings, start);
       } catch (RuntimeException e) {
         throw cluster == null ? e : cluster.explain(e);
       }
@@ -150,7 +149,7 @@ public final class TrainingJob {
    * Builds the matrices and trains; on several hosts, inside the training group, where XGBoost
    * merges the quantile sketches and histograms of all hosts, and only the leader prints and writes.
    */
-  private void train(Hyperparameters hp, TrainingData data, List<JobReport.ChannelShape> shapes,
+  private void train(Hyperparameters hp, TrainingData data, BatchCache cache, List<JobReport.ChannelShape> shapes,
       CheckpointPolicy checkpoints, Training cluster, Timings timings, long start) {
     ChannelData train = data.train();
     ChannelData validationData = data.validation().orElse(null);
@@ -166,10 +165,7 @@ public final class TrainingJob {
         validationData = validationData.withFeatures(features);
       }
     }
-    MatrixOptions options = matrixOptions(hp);
-    if (cache != null) {
-      options = new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), true, cache);
-    }
+    MatrixOptions options = matrixOptions(hp, cache);
     MatrixFactory matrices = new MatrixFactory();
     DMatrix dtrain = matrices.build(trainData, options, null);
     LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; " + MemoryUsage.describe());
@@ -266,7 +262,7 @@ public final class TrainingJob {
    */
   private void crossValidate(Hyperparameters hp, TrainingData data) {
     ChannelData joined = data.joined();
-    CrossValidation.Result result = new CrossValidation(hp, new MatrixFactory(), matrixOptions(hp), metricOut,
+    CrossValidation.Result result = new CrossValidation(hp, new MatrixFactory(), matrixOptions(hp, null), metricOut,
         LOG::info).run(joined);
     outputs.crossValidationFiles().write(hp.kfold().getAsInt(), result.models(), result.foldScores(),
         result.folds(), result.predictions(), result.labels());
@@ -322,9 +318,13 @@ public final class TrainingJob {
         parameters.values(), parameters.source(), featureNames, evaluated);
   }
 
-  /** Only the hist updater reads a quantised matrix (see Hyperparameters.quantileMatrix); the others need raw values. */
-  private MatrixOptions matrixOptions(Hyperparameters hp) {
-    return new MatrixOptions(Float.NaN, hp.maxBin(), threads, hp.quantileMatrix());
+  /**
+   * Only the hist updater reads a quantised matrix (see Hyperparameters.quantileMatrix); the others need
+   * raw values. External memory ({@code cache} not null) is always quantised.
+   */
+  private MatrixOptions matrixOptions(Hyperparameters hp, BatchCache cache) {
+    return cache == null ? new MatrixOptions(Float.NaN, hp.maxBin(), threads, hp.quantileMatrix())
+        : new MatrixOptions(Float.NaN, hp.maxBin(), threads, true, cache);
   }
 
   private void writeOutputs(TrainingResult result, Hyperparameters hp, Map<String, String> given,
