@@ -153,9 +153,11 @@ public final class ChannelReader {
       return readRecords(channel, streams, start);
     }
     List<Batch> batches = new ArrayList<>();
-    // Text blocks are recycled: a channel of any size keeps the Java heap at a few blocks.
-    BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(threads * 2 + 3);
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+    // Text blocks are recycled: a channel of any size keeps the Java heap at a few blocks, and no
+    // more of them are parsed at once than a third of the heap holds, however many cores there are.
+    int inFlight = blocksInFlight(threads, blockBytes, Runtime.getRuntime().maxMemory());
+    BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(inFlight + 3);
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, inFlight), r -> {
       Thread t = new Thread(r, "parse-" + channel);
       t.setDaemon(true);
       return t;
@@ -183,7 +185,7 @@ public final class ChannelReader {
             }
             byte[] next = packer.filled - cut > blockBytes ? new byte[packer.buffer.length] : take(spare);
             submit(state, packer.cut(cut, next), pool, spare, pending);
-            while (pending.size() > threads * 2) {
+            while (pending.size() >= inFlight) {
               collect(pending.removeFirst(), state, batches);
             }
           }
@@ -434,6 +436,14 @@ public final class ChannelReader {
         contentType.mimeType(), streams.size(),
         bytes < 0 ? "" : String.format(", %.1f MB", bytes / 1e6), (System.nanoTime() - start) / 1e9));
     return data;
+  }
+
+  /**
+   * How many text blocks may be parsed at once: two per parser thread, as many as a third of the
+   * heap holds, and at least one.
+   */
+  static int blocksInFlight(int threads, int blockBytes, long maxHeap) {
+    return (int) Math.max(1, Math.min(threads * 2L, maxHeap / 3 / blockBytes));
   }
 
   private byte[] take(BlockingQueue<byte[]> spare) {

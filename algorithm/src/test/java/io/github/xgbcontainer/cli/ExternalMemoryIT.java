@@ -127,6 +127,8 @@ class ExternalMemoryIT {
 
     TrainJob free = job("free", "false");
     free.jvmOptions.add("-XX:MaxDirectMemorySize=512m"); // the parsed rows, off-heap, beside a 32 MiB heap
+    // as on a machine of 16 cores: the text blocks being parsed must still fit the small heap
+    free.jvmOptions.add("-XX:ActiveProcessorCount=16");
     free.run();
     assertEquals(0, free.exitCode, free::toString);
     assertTrue(free.stderr.contains("external_memory=false: training in memory"), free::toString);

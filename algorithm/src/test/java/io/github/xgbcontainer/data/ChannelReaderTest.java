@@ -64,6 +64,15 @@ class ChannelReaderTest {
   }
 
   @Test
+  void blocksInFlight_twoPerThread_boundedByAThirdOfTheHeap_atLeastOne() {
+    int block = 4 << 20;
+    assertEquals(4, ChannelReader.blocksInFlight(2, block, 1L << 30));
+    assertEquals(32, ChannelReader.blocksInFlight(16, block, 4L << 30));
+    assertEquals(2, ChannelReader.blocksInFlight(16, block, 31L << 20)); // -Xmx32m on 16 cores
+    assertEquals(1, ChannelReader.blocksInFlight(16, block, 8L << 20));
+  }
+
+  @Test
   void csv_readsLabelFirstAndEmptyFieldsAsMissing() throws IOException {
     write("a.csv", "1,2.5,,3\r\n0,1e-3,4,\n\n");
     try (ChannelData data = read(ContentType.CSV, false)) {
