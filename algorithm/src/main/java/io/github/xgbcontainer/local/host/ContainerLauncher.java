@@ -30,6 +30,7 @@ public final class ContainerLauncher implements HostLauncher {
   private final String jobName;
   private final List<String> started = new ArrayList<>();
   private final Optional<TrainingJobRequest.Checkpoint> checkpoint;
+  private final List<String> gpuFlags;
 
   public ContainerLauncher(String runtime, TrainingJobRequest request) {
     if (request.image().isBlank()) {
@@ -41,6 +42,20 @@ public final class ContainerLauncher implements HostLauncher {
     this.network = request.jobName() + "-net";
     this.jobName = request.jobName();
     this.checkpoint = request.checkpoint();
+    this.gpuFlags = request.gpuInstance() ? gpuFlags(runtime) : List.of();
+    if (!gpuFlags.isEmpty()) {
+      LOG.info("instance type " + request.instanceType() + " has GPUs: every host's container gets them ("
+          + String.join(" ", gpuFlags) + ")");
+    }
+  }
+
+  /**
+   * What gives a container the machine's NVIDIA GPUs: docker's {@code --gpus all} (the NVIDIA
+   * Container Toolkit), podman's CDI device {@code nvidia.com/gpu=all} (its generated specification,
+   * {@code nvidia-ctk cdi generate}).
+   */
+  static List<String> gpuFlags(String runtime) {
+    return runtime.endsWith("podman") ? List.of("--device", "nvidia.com/gpu=all") : List.of("--gpus", "all");
   }
 
   @Override
@@ -52,16 +67,22 @@ public final class ContainerLauncher implements HostLauncher {
     run(List.of(runtime, "network", "create", "--internal", network), true);
   }
 
-  @Override
-  public Process start(Host host) throws IOException {
+  /** The runtime's command line that runs {@code host}. */
+  List<String> command(Host host) {
     List<String> cmd = new ArrayList<>(List.of(runtime, "run", "--rm", "--name", containerName(host),
         "--hostname", host.name(), "--network", network, "--network-alias", host.name(),
         "-v", host.paths().root() + ":" + HostLayout.CONTAINER_ROOT));
     checkpoint.filter(cp -> !cp.localPath().startsWith(HostLayout.CONTAINER_ROOT + "/"))
         .ifPresent(cp -> cmd.addAll(List.of("-v", HostLayout.checkpointDir(host, cp) + ":" + cp.localPath())));
+    cmd.addAll(gpuFlags);
     cmd.add(image);
     cmd.add("train");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    return cmd;
+  }
+
+  @Override
+  public Process start(Host host) throws IOException {
+    Process p = new ProcessBuilder(command(host)).redirectErrorStream(true).start();
     synchronized (started) {
       started.add(containerName(host));
     }

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -22,7 +23,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * The parts of a {@code CreateTrainingJob} request a local job uses, as users already write it.
- * Fields it does not use (RoleArn, ResourceConfig.InstanceType, Tags...) are accepted and ignored.
+ * Fields it does not use (RoleArn, ResourceConfig.VolumeSizeInGB, Tags...) are accepted and ignored.
  *
  * <p>See https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html
  *
@@ -33,12 +34,22 @@ import java.util.regex.PatternSyntaxException;
  * @param channels InputDataConfig, in request order
  * @param outputPath OutputDataConfig.S3OutputPath
  * @param instanceCount ResourceConfig.InstanceCount
+ * @param instanceType ResourceConfig.InstanceType; empty when not given
  * @param checkpoint CheckpointConfig, when present
  * @param maxRuntimeSeconds StoppingCondition.MaxRuntimeInSeconds (SageMaker's default: one day)
  */
 public record TrainingJobRequest(String jobName, String image, List<MetricDefinition> metrics,
     Map<String, String> hyperparameters, List<ChannelRequest> channels, StoreUri outputPath,
-    int instanceCount, Optional<Checkpoint> checkpoint, long maxRuntimeSeconds) {
+    int instanceCount, String instanceType, Optional<Checkpoint> checkpoint, long maxRuntimeSeconds) {
+
+  /**
+   * Whether the instance type has NVIDIA GPUs: SageMaker's accelerated families {@code ml.g*} and
+   * {@code ml.p*} ({@code ml.g5.xlarge}, {@code ml.p4d.24xlarge}), and the SageMaker SDK's local mode
+   * {@code local_gpu}.
+   */
+  public boolean gpuInstance() {
+    return instanceType.equals("local_gpu") || instanceType.matches("ml\\.[gp]\\d.*");
+  }
 
   /** SageMaker's limit on job names: letters, digits and hyphens, at most 63. */
   private static final Pattern JOB_NAME = Pattern.compile("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
@@ -56,6 +67,7 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
     if (instanceCount < 1 || instanceCount > MAX_INSTANCES) {
       throw new IllegalArgumentException("instanceCount " + instanceCount + " is not in [1, " + MAX_INSTANCES + "]");
     }
+    Objects.requireNonNull(instanceType, "instanceType");
     metrics = List.copyOf(metrics);
     hyperparameters = Map.copyOf(hyperparameters);
     channels = List.copyOf(channels);
@@ -174,6 +186,7 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
       }
       instances = count.asInt();
     }
+    String instanceType = resources == null ? "" : text(resources, "InstanceType").orElse("");
 
     Optional<Checkpoint> checkpoint = Optional.empty();
     JsonNode cp = object(root, "CheckpointConfig", false);
@@ -192,7 +205,7 @@ public record TrainingJobRequest(String jobName, String image, List<MetricDefini
       maxRuntime = v.asLong();
     }
     return new TrainingJobRequest(name, image, metrics, hyperparameters, channels, outputPath, instances,
-        checkpoint, maxRuntime);
+        instanceType, checkpoint, maxRuntime);
   }
 
   private static ChannelRequest channel(int index, JsonNode node, InputMode jobMode) {
