@@ -261,6 +261,26 @@ class BinaryReadersTest {
         + "numbers or drop it", fails("parquet/string_column.parquet"));
   }
 
+  private static final String FINITE_ONLY = "; XGBoost trains only on finite feature values, perhaps you should ";
+
+  /** XGBoost would refuse these only when it builds the matrix, without naming the row. */
+  @Test
+  void parquet_infiniteFeature_namesFileRowAndColumn() {
+    assertEquals("channel 'train', file 'infinite_float.parquet', row 2: the value -Infinity in column 'f' is infinite"
+        + FINITE_ONLY + "write a null for a missing value or a finite number", fails("parquet/infinite_float.parquet"));
+    assertEquals("channel 'train', file 'double_beyond_float.parquet', row 3: the value 1.0E300 in column 'd' is infinite as "
+        + "a float32 (beyond ±3.4028235E38)" + FINITE_ONLY + "write a null for a missing value or a finite number",
+        assertThrows(UserError.class, () -> read("parquet/double_beyond_float.parquet", 3)).getMessage());
+  }
+
+  @Test
+  void protobuf_infiniteFeature_namesRecordAndKey() {
+    assertEquals("channel 'train', file 'infinite_feature.pb', record 2 (byte offset 52): feature 3 (0-based) of the "
+        + "features tensor is infinite" + FINITE_ONLY + "write NaN (in a sparse tensor: leave the key out) for a missing "
+        + "value, or a finite number (a float64 beyond ±3.4028235E38 is infinite as a float32)",
+        fails("recordio/infinite_feature.pb"));
+  }
+
   @Test
   void parquet_nullLabel_namesRow() {
     assertEquals("channel 'train', file 'null_label.parquet', row 2: the label (column 'label') is null; every "

@@ -3,6 +3,7 @@ package io.github.xgbcontainer.data.parquet;
 import io.github.xgbcontainer.channel.DataStream;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.DenseBatchBuilder;
+import io.github.xgbcontainer.data.InfiniteFeature;
 import io.github.xgbcontainer.data.RecordReader;
 import io.github.xgbcontainer.error.UserError;
 import java.io.IOException;
@@ -366,6 +367,7 @@ public final class ParquetReader implements RecordReader {
     try {
       for (int r = 0; r < rows; r++) {
         float v;
+        double written = 0; // a double column's value before the cast, for the message on an infinity
         if (values.getCurrentDefinitionLevel() < maxDefinition) {
           v = Float.NaN;
         } else {
@@ -373,12 +375,22 @@ public final class ParquetReader implements RecordReader {
             case INT32 -> values.getInteger();
             case INT64 -> values.getLong();
             case FLOAT -> values.getFloat();
-            case DOUBLE -> (float) values.getDouble();
+            case DOUBLE -> {
+              written = values.getDouble();
+              yield (float) written;
+            }
             case BOOLEAN -> values.getBoolean() ? 1f : 0f;
             default -> throw new IllegalStateException("checked by checkSchema: " + type);
           };
         }
         values.consume();
+        if (Float.isInfinite(v) && c > 0) {
+          // XGBoost would refuse the matrix later, without naming the row
+          boolean overflow = !Double.isInfinite(written) && type == PrimitiveType.PrimitiveTypeName.DOUBLE;
+          throw new UserError(where + ", row " + (rowBase + r + 1) + ": " + InfiniteFeature.refusal("the value "
+              + (overflow ? written : v) + " in column '" + column.getPath()[0] + "'", overflow,
+              "write a null for a missing value or a finite number"));
+        }
         if (c == 0) {
           if (Float.isNaN(v)) {
             throw new UserError(where + ", row " + (rowBase + r + 1) + ": the label (column '"
