@@ -281,6 +281,25 @@ class BinaryReadersTest {
         fails("recordio/infinite_feature.pb"));
   }
 
+  /** Spark's file for an empty partition adds no rows and, as an empty text file, nothing else either. */
+  @Test
+  void parquet_fileWithoutRows_addsNothingAsAnEmptyFile() throws IOException {
+    Path train = Files.createDirectories(dir.resolve("parts"));
+    Files.copy(FIXTURES.resolve("parquet/no_rows.parquet"), train.resolve("part-00000.parquet"));
+    Files.copy(FIXTURES.resolve("parquet/row_groups.parquet"), train.resolve("part-00001.parquet"));
+    ChannelReader reader = new ChannelReader(ContentType.PARQUET, new ParquetReader(dir.resolve("spool")));
+    try (LogRecords log = new LogRecords(ParquetReader.class);
+         ChannelData data = reader.read(FolderChannel.list("train", train, InputMode.FILE))) {
+      assertEquals(500, data.rows());
+      assertEquals(List.of("x"), data.featureNames(), "the empty file's columns do not count");
+      assertEquals(List.of(), log.at(java.util.logging.Level.WARNING));
+    }
+    Files.delete(train.resolve("part-00001.parquet"));
+    assertEquals("channel 'train' is empty: its 1 file(s) (part-00000.parquet) hold no rows",
+        assertThrows(UserError.class, () -> new ChannelReader(ContentType.PARQUET, new ParquetReader(dir.resolve("spool")))
+            .read(FolderChannel.list("train", train, InputMode.FILE))).getMessage());
+  }
+
   @Test
   void parquet_nullLabel_namesRow() {
     assertEquals("channel 'train', file 'null_label.parquet', row 2: the label (column 'label') is null; every "

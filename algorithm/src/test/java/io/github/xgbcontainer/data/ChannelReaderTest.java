@@ -470,6 +470,15 @@ class ChannelReaderTest {
   }
 
   @Test
+  void gzipAroundNothingIsAnEmptyFile() throws IOException {
+    write("a.csv", "");
+    Files.createDirectories(dir.resolve("train"));
+    new GZIPOutputStream(Files.newOutputStream(dir.resolve("train/b.csv.gz"))).close();
+    assertEquals("channel 'train' is empty: its 2 file(s) (a.csv, b.csv.gz) hold no rows",
+        readFails(ContentType.CSV, false).getMessage());
+  }
+
+  @Test
   void channelWithoutFilesIsAUserError() throws IOException {
     Files.createDirectories(dir.resolve("train"));
     assertEquals("channel 'train' has no data files: put at least one text/csv file in it",

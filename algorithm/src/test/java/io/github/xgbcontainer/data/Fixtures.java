@@ -152,6 +152,10 @@ public final class Fixtures {
       w.write(f.newGroup().append("label", 0.0).append("f", 1.5f));
       w.write(f.newGroup().append("label", 1.0).append("f", 2.5f).append("d", 1e300));
     }
+    // a file with its schema and no rows, as Spark writes for an empty partition; its columns are
+    // named unlike row_groups.parquet's, which holds the same types
+    MessageType noRows = MessageTypeParser.parseMessageType("message row { required float target; required double y; }");
+    writer(pq.resolve("no_rows.parquet"), noRows, CompressionCodecName.SNAPPY, 1 << 20).close();
     MessageType nullableLabel = MessageTypeParser.parseMessageType("message row { optional double label; required double x; }");
     try (ParquetWriter<Group> w = writer(pq.resolve("null_label.parquet"), nullableLabel, CompressionCodecName.UNCOMPRESSED, 1 << 20)) {
       SimpleGroupFactory f = new SimpleGroupFactory(nullableLabel);

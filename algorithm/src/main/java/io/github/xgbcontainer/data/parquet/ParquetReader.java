@@ -120,6 +120,25 @@ public final class ParquetReader implements RecordReader {
     }
   }
 
+  /**
+   * Whether {@code file} is a Parquet file with a schema and no rows (as Spark writes for an empty
+   * partition), from its footer alone. A file that is not readable Parquet is not called empty:
+   * reading it says what is wrong with it.
+   */
+  public static boolean holdsNoRows(Path file) {
+    try {
+      FileSegment whole = new FileSegment(file, 0, Files.size(file));
+      if (whole.getLength() < 12) {
+        return false;
+      }
+      try (ParquetFileReader reader = ParquetFileReader.open(whole, options("probe"))) {
+        return reader.getRowGroups().stream().allMatch(g -> g.getRowCount() == 0);
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   @Override
   public void read(String channel, DataStream stream, Consumer<Batch> sink) throws IOException {
     if (stream.file().isPresent()) {
@@ -248,6 +267,11 @@ public final class ParquetReader implements RecordReader {
     List<ParquetFileReader> readers = new ArrayList<>(List.of(reader));
     ExecutorService pool = null;
     try {
+      if (reader.getRowGroups().stream().allMatch(g -> g.getRowCount() == 0)) {
+        // a schema without rows (Spark's file for an empty partition) adds nothing, as an empty text
+        // file adds nothing: its columns neither name the features nor must they match the others'
+        return;
+      }
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       Set<String> index = pandasIndex(where, reader, schema);
       List<ColumnDescriptor> columns = schema.getColumns().stream()
