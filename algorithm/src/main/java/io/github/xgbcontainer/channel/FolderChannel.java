@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -137,11 +138,27 @@ public final class FolderChannel implements ChannelSource {
   }
 
   /**
-   * Whether the folder holds files and every one of them is a regular file of 0 bytes when listed
-   * (Spark's {@code part-} file of an empty partition). A FIFO's size says nothing: it is not empty.
+   * Whether the folder holds files and every one of them is empty as its content type reads it: a
+   * regular file of 0 bytes when listed (Spark's {@code part-} file of an empty partition), a gzip
+   * file that decompresses to nothing, or a file {@code holdsNoRows} says has no rows (a Parquet file
+   * of a schema and no rows). A FIFO is never looked into (it can be read once only): it is not empty.
+   * The files are looked at in read order until one is not empty, only its first bytes read.
+   *
+   * @throws PlatformError when a file cannot be read
    */
-  public boolean onlyEmptyFiles() {
-    return !streams.isEmpty() && streams.stream().allMatch(s -> s instanceof FileStream f && f.size() == 0);
+  public boolean onlyEmptyFiles(Predicate<DataStream> holdsNoRows) {
+    return !streams.isEmpty() && streams.stream().allMatch(s -> s instanceof FileStream f
+        && (f.size() == 0 || holdsNoRows.test(f) || decompressesToNothing(f)));
+  }
+
+  private boolean decompressesToNothing(FileStream file) {
+    try (InputStream in = file.open()) {
+      return in.read() < 0;
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      return false; // a damaged gzip file: reading it says what is wrong
+    } catch (IOException e) {
+      throw new PlatformError("channel '" + channel + "': cannot read " + file.name() + ": " + e.getMessage(), e);
+    }
   }
 
   /** How many of the streams are FIFOs (FastFile served on demand); 0 in File mode. */

@@ -29,8 +29,9 @@ final class CsvParser implements BlockParser {
    * Comma-separated data, labelled or not.
    *
    * @param fields the number of comma-separated fields on every line
-   * @param labelled whether the first field is the label (training data); inference payloads
-   *     have none, and their labels are left 0
+   * @param labelled whether the first field is the label (training data, whose infinite feature
+   *     values are refused, see {@link InfiniteFeature}); inference payloads have none, and their
+   *     labels are left 0
    * @param weighted whether the field after the label is the instance weight
    */
   CsvParser(int fields, boolean labelled, boolean weighted) {
@@ -212,10 +213,29 @@ final class CsvParser implements BlockParser {
         weights.put(rows, v);
       } else {
         values.put(rows * features + field - (fields - features), v);
-        if (!Float.isNaN(v)) {
+        // v - v is 0 for a finite value and NaN otherwise: one test for both, as before the check
+        if (v - v == 0) {
+          present++;
+        } else if (!Float.isNaN(v)) {
+          if (labelled) {
+            throw infinite(line, field, raw, start, stop);
+          }
           present++;
         }
       }
+    }
+
+    /** Training data: XGBoost would refuse the matrix later, without naming the line. */
+    private DataFormatException infinite(long line, int field, byte[] raw, int start, int stop) {
+      while (start < stop && (raw[start] == ' ' || raw[start] == '\t')) {
+        start++;
+      }
+      while (stop > start && (raw[stop - 1] == ' ' || raw[stop - 1] == '\t')) {
+        stop--;
+      }
+      return new DataFormatException(line, field + 1, InfiniteFeature.refusal(
+          "the value '" + BlockParser.snippet(raw, start, stop) + "'", !InfiniteFeature.writtenAsWord(raw, start, stop),
+          "leave the field empty for a missing value or write a finite number"));
     }
 
     ParsedBlock finish(long lines, TextBlock.Counts counts) {

@@ -23,7 +23,8 @@ final class LibSvmParser implements BlockParser {
   /**
    * @param labelOptional whether a line may start with its first {@code index:value} pair, as
    *     inference payloads do (a leading token without a colon is then a label placeholder, and
-   *     a first token with one is a feature, not {@code label:weight})
+   *     a first token with one is a feature, not {@code label:weight}); training data, whose
+   *     labels are not optional, has its infinite values refused (see {@link InfiniteFeature})
    */
   LibSvmParser(boolean labelOptional) {
     this.labelOptional = labelOptional;
@@ -129,8 +130,15 @@ final class LibSvmParser implements BlockParser {
             counts.valueless(line);
             continue;
           }
+          float value = parse(b, colon + 1, p, line, token, "value");
+          if (Float.isInfinite(value) && !labelOptional) {
+            // training data: XGBoost would refuse the matrix later, without naming the line
+            throw new DataFormatException(line, token, InfiniteFeature.refusal(
+                "the value '" + BlockParser.snippet(b, colon + 1, p) + "'", !InfiniteFeature.writtenAsWord(b, colon + 1, p),
+                "leave the pair out for a missing value or write a finite number"));
+          }
           indices.put(nnz, index);
-          values.put(nnz, parse(b, colon + 1, p, line, token, "value"));
+          values.put(nnz, value);
           nnz++;
         }
         if (token > 0 && !labelOptional) {

@@ -19,6 +19,7 @@ public final class RowSelection {
    * @param source the channel to copy from
    * @param rows row numbers in the channel (0-based), in the order wanted
    * @param name the new channel's name, for messages
+   * @return the rows, with the source's feature names (a fold's model is named as the whole model is)
    */
   public static ChannelData select(ChannelData source, int[] rows, String name) {
     List<Batch> batches = source.batches();
@@ -54,7 +55,7 @@ public final class RowSelection {
         }
       }
       return new ChannelData(name, List.of(Batch.ofDense(labels, weights, values, columns)), columns,
-          groupsOf(source, rows));
+          source.featureNames(), groupsOf(source, rows));
     }
     long[] indptr = new long[rows.length + 1];
     for (int i = 0; i < rows.length; i++) {
@@ -79,7 +80,7 @@ public final class RowSelection {
       }
     }
     return new ChannelData(name, List.of(Batch.ofSparse(labels, weights, indptr, indices, values, columns)), columns,
-        groupsOf(source, rows));
+        source.featureNames(), groupsOf(source, rows));
   }
 
   /** The query group of every row of a channel (its index in {@link ChannelData#groups()}), or null without groups. */

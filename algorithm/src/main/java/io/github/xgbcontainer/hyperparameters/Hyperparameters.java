@@ -101,9 +101,15 @@ public final class Hyperparameters {
     return Optional.ofNullable((String) given.get("_tuning_objective_metric"));
   }
 
-  /** The XGBoost objective; reg:linear is already reg:squarederror. */
+  /** The XGBoost objective's name; reg:linear is already reg:squarederror. */
   public String objective() {
     return string("objective");
+  }
+
+  /** The XGBoost objective, typed: what to ask about it (ranks, classes, labels) instead of its name. */
+  public Objective resolvedObjective() {
+    return Objective.of(objective()).orElseThrow(() -> new IllegalStateException(
+        "the table allows only XGBoost's objectives, not " + objective()));
   }
 
   /** The number of classes of a multi-class objective. */
@@ -126,7 +132,7 @@ public final class Hyperparameters {
 
   /** Whether the objective ranks (rank:pairwise, rank:ndcg, rank:map), which needs query groups. */
   public boolean ranks() {
-    return objective().startsWith("rank:");
+    return resolvedObjective().isRanking();
   }
 
   /** Whether to save the model trained so far when the job is stopped. */
@@ -315,7 +321,7 @@ public final class Hyperparameters {
    * allocation per valid label.
    */
   public LabelCheck labelCheck() {
-    Objective resolved = Objective.of(objective()).orElseThrow();
+    Objective resolved = resolvedObjective();
     OptionalInt classes = numClass();
     boolean expGain = (Boolean) effective("ndcg_exp_gain");
     return label -> resolved.labelProblem(label, classes, expGain);
@@ -343,7 +349,7 @@ public final class Hyperparameters {
    * lambdarank_pair_method topk ({@code ndcg@32}) and without one under mean ({@code ndcg}).
    */
   public String defaultMetric() {
-    Objective objective = Objective.of(objective()).orElseThrow();
+    Objective objective = resolvedObjective();
     if (objective == Objective.REG_TWEEDIE) {
       return "tweedie-nloglik@" + Interval.format((Double) effective("tweedie_variance_power"));
     }

@@ -73,6 +73,11 @@ public enum Objective {
     return nativeName.startsWith("rank:");
   }
 
+  /** Whether the objective classifies into two classes ({@code binary:*}). */
+  public boolean isBinary() {
+    return nativeName.startsWith("binary:");
+  }
+
   /** Whether the objective predicts classes out of {@code num_class}. */
   public boolean isMultiClass() {
     return labels == LabelDomain.CLASS_INDEX;

@@ -64,8 +64,9 @@ public final class ChannelOpener {
   }
 
   /**
-   * Why this host has no data, when a ShardedByS3Key channel gave it no files or only empty ones
-   * (with ShardedByS3Key a host may get none; it says so in the roster and leaves).
+   * Why this host has no data, when a ShardedByS3Key channel gave it no files or only empty ones:
+   * 0 bytes, gzip of nothing, Parquet without rows (with ShardedByS3Key a host may get none; it says
+   * so in the roster and leaves).
    */
   public Optional<String> missingShard() {
     List<ChannelConfig> used = new ArrayList<>();
@@ -79,8 +80,10 @@ public final class ChannelOpener {
       if (!Files.isDirectory(folder) || folder(channel).streams().isEmpty()) {
         return Optional.of("no files in channel '" + channel.name() + "' (ShardedByS3Key)");
       }
-      if (folder(channel).onlyEmptyFiles()) {
-        // Spark writes an empty part- file for an empty partition: that host has no rows either
+      boolean parquet = channel.contentType() == ContentType.PARQUET;
+      if (folder(channel).onlyEmptyFiles(s -> parquet && s.file().map(ParquetReader::holdsNoRows).orElse(false))) {
+        // Spark writes an empty part- file for an empty partition (a schema without rows, for
+        // Parquet; gzip around nothing, compressed): that host has no rows either
         return Optional.of("only empty files in channel '" + channel.name() + "' (ShardedByS3Key)");
       }
     }

@@ -43,7 +43,9 @@ public record TrainingData(ChannelData train, Optional<ChannelData> validation) 
       groups = Arrays.copyOf(groups, groups.length + more.length);
       System.arraycopy(more, 0, groups, groups.length - more.length, more.length);
     }
-    return new ChannelData(validation.isEmpty() ? "train" : "train+validation", all, train.features(), groups);
+    // the train channel's feature names, as the model trained without folds gets them
+    return new ChannelData(validation.isEmpty() ? "train" : "train+validation", all, train.features(),
+        train.featureNames(), groups);
   }
 
   @Override

@@ -63,8 +63,8 @@ final class CrossValidation {
     float[] labels = RowSelection.labels(data);
     long seed = hp.seed();
     int[] groupOfRow = RowSelection.groupOfRows(data);
-    boolean stratified = groupOfRow == null && (Objective.of(hp.objective()).map(o -> o.isMultiClass()).orElse(false)
-        || hp.objective().startsWith("binary:"));
+    Objective objective = hp.resolvedObjective();
+    boolean stratified = groupOfRow == null && (objective.isMultiClass() || objective.isBinary());
     log.accept(String.format(Locale.ROOT, "cross-validation: %d repeat(s) of %d-fold%s on %d rows",
         repeats, k, stratified ? ", stratified by label" : groupOfRow != null
             ? ", whole queries per fold (" + data.groups().length + " queries)" : "", labels.length));

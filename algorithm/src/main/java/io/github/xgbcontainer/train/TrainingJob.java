@@ -8,6 +8,7 @@ import io.github.xgbcontainer.distributed.HostGroup;
 import io.github.xgbcontainer.distributed.Training;
 import io.github.xgbcontainer.error.ContainerException;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
+import io.github.xgbcontainer.hyperparameters.Objective;
 import io.github.xgbcontainer.ingest.ChannelOpener;
 import io.github.xgbcontainer.ingest.TrainingData;
 import io.github.xgbcontainer.ingest.MemoryBudget;
@@ -286,7 +287,7 @@ public final class TrainingJob {
     CrossValidationReport.writeOrWarn(outputs.dataFolder(), () -> new CrossValidationReport(hp.kfold().getAsInt(),
         result.folds().length, result.foldHistories(), result.foldScores(),
         ModelOutputs.measure(hp.objective(), EvaluationCharts.OUT_OF_FOLD, result.labels(), firstRepeat,
-            hp.objective().equals("binary:logitraw"), queryBounds, hp.evalMetrics()),
+            hp.resolvedObjective() == Objective.BINARY_LOGITRAW, queryBounds, hp.evalMetrics()),
         new JobReport.Details(jobName(), Versions.image(), Versions.xgboost(),
             Map.of(), "not read", List.of(), Optional.empty()), inputs.given()));
   }

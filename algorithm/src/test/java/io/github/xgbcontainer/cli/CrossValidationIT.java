@@ -1,5 +1,6 @@
 package io.github.xgbcontainer.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,8 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.XGBoost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +73,28 @@ class CrossValidationIT {
         "out-of-fold predictions give the reported held-out rmse: " + outOfFold + " vs " + validation);
     for (int n : perFold) {
       assertEquals(100, n, "folds of equal size");
+    }
+  }
+
+  /** The fold models are named as the model trained without folds is: Parquet's column names. */
+  @Test
+  void foldModelsCarryTheParquetColumnNames() throws Exception {
+    Path parquet = Path.of("src/test/resources/fixtures/parquet/pandas_named_index.parquet");
+    TrainJob job = new TrainJob(dir.resolve("opt_ml"))
+        .hyperparameters("{\"num_round\": \"3\", \"objective\": \"reg:squarederror\", \"_kfold\": \"3\"}")
+        .inputDataConfig("{\"train\": {\"ContentType\": \"application/x-parquet\"},"
+            + " \"validation\": {\"ContentType\": \"application/x-parquet\"}}")
+        .channel("train", parquet)
+        .channel("validation", parquet)
+        .run();
+    assertEquals(0, job.exitCode, job::toString);
+    for (int i = 0; i < 3; i++) {
+      Booster booster = XGBoost.loadModel(Files.newInputStream(job.root.resolve("model/xgboost-model-" + i)));
+      try {
+        assertArrayEquals(new String[] {"area", "rooms"}, booster.getFeatureNames(), "fold model " + i);
+      } finally {
+        booster.dispose();
+      }
     }
   }
 }

@@ -325,6 +325,28 @@ class TrainCommandIT {
     assertEquals(List.of(), job.modelDirEntries());
   }
 
+  /**
+   * XGBoost refuses an infinite feature only when it builds the matrix (an AlgorithmError without a
+   * place, before); the reader refuses it first, naming file, line and column.
+   */
+  @Test
+  void infiniteFeature_failsWithClientErrorNamingFileLineAndColumn() throws Exception {
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      rows.append(i % 2).append(',').append(i * 0.5).append(',').append(i == 7 ? "-inf" : "1.5").append('\n');
+    }
+    TrainJob job = job()
+        .hyperparameters("{\"num_round\": \"2\"}")
+        .inputDataConfig(CSV_TRAIN)
+        .channelText("train", "data.csv", rows.toString())
+        .run();
+    assertEquals(1, job.exitCode, job::toString);
+    assertEquals("ClientError: channel 'train', file 'data.csv', line 8, column 3: the value '-inf' is infinite;"
+        + " XGBoost trains only on finite feature values, perhaps you should leave the field empty for a missing value"
+        + " or write a finite number\n", job.failure());
+    assertEquals(List.of(), job.modelDirEntries());
+  }
+
   @Test
   void missingTrainFolder_failsNamingIt() throws Exception {
     TrainJob job = job().hyperparameters("{\"num_round\": \"2\"}").inputDataConfig(CSV_TRAIN).run();

@@ -261,6 +261,45 @@ class BinaryReadersTest {
         + "numbers or drop it", fails("parquet/string_column.parquet"));
   }
 
+  private static final String FINITE_ONLY = "; XGBoost trains only on finite feature values, perhaps you should ";
+
+  /** XGBoost would refuse these only when it builds the matrix, without naming the row. */
+  @Test
+  void parquet_infiniteFeature_namesFileRowAndColumn() {
+    assertEquals("channel 'train', file 'infinite_float.parquet', row 2: the value -Infinity in column 'f' is infinite"
+        + FINITE_ONLY + "write a null for a missing value or a finite number", fails("parquet/infinite_float.parquet"));
+    assertEquals("channel 'train', file 'double_beyond_float.parquet', row 3: the value 1.0E300 in column 'd' is infinite as "
+        + "a float32 (beyond ±3.4028235E38)" + FINITE_ONLY + "write a null for a missing value or a finite number",
+        assertThrows(UserError.class, () -> read("parquet/double_beyond_float.parquet", 3)).getMessage());
+  }
+
+  @Test
+  void protobuf_infiniteFeature_namesRecordAndKey() {
+    assertEquals("channel 'train', file 'infinite_feature.pb', record 2 (byte offset 52): feature 3 (0-based) of the "
+        + "features tensor is infinite" + FINITE_ONLY + "write NaN (in a sparse tensor: leave the key out) for a missing "
+        + "value, or a finite number (a float64 beyond ±3.4028235E38 is infinite as a float32)",
+        fails("recordio/infinite_feature.pb"));
+  }
+
+  /** Spark's file for an empty partition adds no rows and, as an empty text file, nothing else either. */
+  @Test
+  void parquet_fileWithoutRows_addsNothingAsAnEmptyFile() throws IOException {
+    Path train = Files.createDirectories(dir.resolve("parts"));
+    Files.copy(FIXTURES.resolve("parquet/no_rows.parquet"), train.resolve("part-00000.parquet"));
+    Files.copy(FIXTURES.resolve("parquet/row_groups.parquet"), train.resolve("part-00001.parquet"));
+    ChannelReader reader = new ChannelReader(ContentType.PARQUET, new ParquetReader(dir.resolve("spool")));
+    try (LogRecords log = new LogRecords(ParquetReader.class);
+         ChannelData data = reader.read(FolderChannel.list("train", train, InputMode.FILE))) {
+      assertEquals(500, data.rows());
+      assertEquals(List.of("x"), data.featureNames(), "the empty file's columns do not count");
+      assertEquals(List.of(), log.at(java.util.logging.Level.WARNING));
+    }
+    Files.delete(train.resolve("part-00001.parquet"));
+    assertEquals("channel 'train' is empty: its 1 file(s) (part-00000.parquet) hold no rows",
+        assertThrows(UserError.class, () -> new ChannelReader(ContentType.PARQUET, new ParquetReader(dir.resolve("spool")))
+            .read(FolderChannel.list("train", train, InputMode.FILE))).getMessage());
+  }
+
   @Test
   void parquet_nullLabel_namesRow() {
     assertEquals("channel 'train', file 'null_label.parquet', row 2: the label (column 'label') is null; every "

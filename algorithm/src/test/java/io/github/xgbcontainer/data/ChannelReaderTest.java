@@ -305,6 +305,50 @@ class ChannelReaderTest {
         + "(csv_weights=1 reads column 2 as the weight)", readFails(ContentType.CSV, true).getMessage());
   }
 
+  private static final String FINITE_ONLY = "; XGBoost trains only on finite feature values, perhaps you should ";
+
+  /** XGBoost would refuse these only when it builds the matrix, without naming the line. */
+  @Test
+  void csv_refusesInfiniteFeatures_namingFileLineAndColumn() throws IOException {
+    write("a.csv", "1,2,3\n0,inf,3\n");
+    assertEquals("channel 'train', file 'a.csv', line 2, column 2: the value 'inf' is infinite" + FINITE_ONLY
+        + "leave the field empty for a missing value or write a finite number", readFails(ContentType.CSV, false).getMessage());
+    write("a.csv", "1,2,3\n0,2, -Infinity \n");
+    assertEquals("channel 'train', file 'a.csv', line 2, column 3: the value '-Infinity' is infinite" + FINITE_ONLY
+        + "leave the field empty for a missing value or write a finite number", readFails(ContentType.CSV, false).getMessage());
+    write("a.csv", "1,2,1e999\n");
+    assertEquals("channel 'train', file 'a.csv', line 1, column 3: the value '1e999' is infinite as a float32 (beyond "
+        + "±3.4028235E38)" + FINITE_ONLY + "leave the field empty for a missing value or write a finite number",
+        readFails(ContentType.CSV, false).getMessage());
+    write("a.csv", "1,\"2\",3\n0,\"INF\",3\n");
+    assertEquals("channel 'train', file 'a.csv', line 2, column 2: the value 'INF' is infinite" + FINITE_ONLY
+        + "leave the field empty for a missing value or write a finite number", readFails(ContentType.CSV, false).getMessage());
+    write("a.csv", "1,0.5,3\n0,2,-3.5e39\n");
+    assertEquals("channel 'train', file 'a.csv', line 2, column 3: the value '-3.5e39' is infinite as a float32 (beyond "
+        + "±3.4028235E38)" + FINITE_ONLY + "leave the field empty for a missing value or write a finite number",
+        readFails(ContentType.CSV, true).getMessage(), "with csv_weights=1, a feature after the weight");
+  }
+
+  @Test
+  void csv_finiteExtremesAndNanStillRead() throws IOException {
+    write("a.csv", "1,3.4028235e38,nan\n0,-3.4028235e38,\n");
+    try (ChannelData data = read(ContentType.CSV, false)) {
+      assertEquals(2, data.rows());
+      assertEquals(2, data.batches().get(0).nonMissing(), "NaN and the empty field are missing, the extremes are not");
+    }
+  }
+
+  @Test
+  void libsvm_refusesInfiniteFeatures_namingFileLineAndToken() throws IOException {
+    write("a.libsvm", "1 0:1 2:3\n0 0:1 2:inf\n");
+    assertEquals("channel 'train', file 'a.libsvm', line 2, column 3: the value 'inf' is infinite" + FINITE_ONLY
+        + "leave the pair out for a missing value or write a finite number", readFails(ContentType.LIBSVM, false).getMessage());
+    write("a.libsvm", "1 qid:3 4:-1E400\n");
+    assertEquals("channel 'train', file 'a.libsvm', line 1, column 3: the value '-1E400' is infinite as a float32 "
+        + "(beyond ±3.4028235E38)" + FINITE_ONLY + "leave the pair out for a missing value or write a finite number",
+        readFails(ContentType.LIBSVM, false).getMessage());
+  }
+
   @Test
   void defaultedLibsvm_onPlainCsv_saysTheContentTypeIsMissing() throws IOException {
     write("a.csv", "\n16,2,0.74,0.6\n10,1,0.595,0.475\n");
@@ -423,6 +467,15 @@ class ChannelReaderTest {
     write("empty", "");
     assertEquals("channel 'train' is empty: its 1 file(s) (empty) hold no rows",
         readFails(ContentType.LIBSVM, false).getMessage());
+  }
+
+  @Test
+  void gzipAroundNothingIsAnEmptyFile() throws IOException {
+    write("a.csv", "");
+    Files.createDirectories(dir.resolve("train"));
+    new GZIPOutputStream(Files.newOutputStream(dir.resolve("train/b.csv.gz"))).close();
+    assertEquals("channel 'train' is empty: its 2 file(s) (a.csv, b.csv.gz) hold no rows",
+        readFails(ContentType.CSV, false).getMessage());
   }
 
   @Test

@@ -63,6 +63,9 @@ public final class Fixtures {
     write(pb.resolve("no_label.pb"), List.of(Record.newBuilder()
         .putFeatures("values", value(Float32Tensor.newBuilder().addValues(1))).build()));
     Files.write(pb.resolve("not_protobuf.pb"), RecordIoFrames.frame(new byte[] {(byte) 0xff, (byte) 0xff, 0x01}));
+    write(pb.resolve("infinite_feature.pb"), List.of(
+        dense(1, 1f, 2f),
+        sparse(0, new long[] {3, 0}, new float[] {Float.POSITIVE_INFINITY, 1}, 5)));
 
     MessageType numeric = MessageTypeParser.parseMessageType("message row { required double label; "
         + "optional int32 a; optional int64 b; optional float c; optional double d; optional boolean e; }");
@@ -135,6 +138,24 @@ public final class Fixtures {
             .append("area", area).append("rooms", rooms));
       }
     }
+    // infinities: a float column's -Infinity, and a double beyond float32's range
+    MessageType floats = MessageTypeParser.parseMessageType("message row { required double label; required float f; "
+        + "optional double d; }");
+    try (ParquetWriter<Group> w = writer(pq.resolve("infinite_float.parquet"), floats, CompressionCodecName.UNCOMPRESSED, 1 << 20)) {
+      SimpleGroupFactory f = new SimpleGroupFactory(floats);
+      w.write(f.newGroup().append("label", 1.0).append("f", 0.5f).append("d", 2.0));
+      w.write(f.newGroup().append("label", 0.0).append("f", Float.NEGATIVE_INFINITY));
+    }
+    try (ParquetWriter<Group> w = writer(pq.resolve("double_beyond_float.parquet"), floats, CompressionCodecName.UNCOMPRESSED, 1 << 20)) {
+      SimpleGroupFactory f = new SimpleGroupFactory(floats);
+      w.write(f.newGroup().append("label", 1.0).append("f", 0.5f).append("d", 3.4028234e38));
+      w.write(f.newGroup().append("label", 0.0).append("f", 1.5f));
+      w.write(f.newGroup().append("label", 1.0).append("f", 2.5f).append("d", 1e300));
+    }
+    // a file with its schema and no rows, as Spark writes for an empty partition; its columns are
+    // named unlike row_groups.parquet's, which holds the same types
+    MessageType noRows = MessageTypeParser.parseMessageType("message row { required float target; required double y; }");
+    writer(pq.resolve("no_rows.parquet"), noRows, CompressionCodecName.SNAPPY, 1 << 20).close();
     MessageType nullableLabel = MessageTypeParser.parseMessageType("message row { optional double label; required double x; }");
     try (ParquetWriter<Group> w = writer(pq.resolve("null_label.parquet"), nullableLabel, CompressionCodecName.UNCOMPRESSED, 1 << 20)) {
       SimpleGroupFactory f = new SimpleGroupFactory(nullableLabel);

@@ -45,21 +45,32 @@ class NumberSyntaxTest {
   void trainingCsvAndLibsvm_readTheSameSyntax() throws Exception {
     Path train = dir.resolve("train");
     Files.createDirectories(train);
-    Files.writeString(train.resolve("a.csv"), "1,nan,-INF,2\n0,0x1p3,1,2\n");
+    Files.writeString(train.resolve("a.csv"), "1,nan,-1e3,2\n0,0x1p3,1,2\n");
     ChannelReader csv = new ChannelReader(ContentType.CSV, false, 1, ChannelReader.DEFAULT_BLOCK_BYTES);
     UserError e = assertThrows(UserError.class, () -> csv.read(FolderChannel.list("train", train, InputMode.FILE)));
     assertEquals("channel 'train', file 'a.csv', line 2, column 2: '0x1p3' is not a number"
         + " (leave the field empty for a missing value)", e.getMessage());
-    Files.writeString(train.resolve("a.csv"), "1,nan,-INF,2\n");
+    Files.writeString(train.resolve("a.csv"), "1,nan,-1e3,2\n");
     try (ChannelData data = csv.read(FolderChannel.list("train", train, InputMode.FILE))) {
       Batch batch = data.batches().get(0);
       assertEquals(Float.NaN, batch.values().get(0));
-      assertEquals(Float.NEGATIVE_INFINITY, batch.values().get(1));
+      assertEquals(-1000f, batch.values().get(1));
     }
+    // an infinity is read as one (not "not a number"), and then refused: XGBoost trains on finite values only
+    Files.writeString(train.resolve("a.csv"), "1,nan,-INF,2\n");
+    e = assertThrows(UserError.class, () -> csv.read(FolderChannel.list("train", train, InputMode.FILE)));
+    assertEquals("channel 'train', file 'a.csv', line 1, column 3: the value '-INF' is infinite; XGBoost trains only"
+        + " on finite feature values, perhaps you should leave the field empty for a missing value or write a finite"
+        + " number", e.getMessage());
     Files.delete(train.resolve("a.csv"));
-    Files.writeString(train.resolve("a.libsvm"), "1 0:Infinity 1:2d\n");
+    Files.writeString(train.resolve("a.libsvm"), "1 0:NaN 1:2d\n");
     ChannelReader libsvm = new ChannelReader(ContentType.LIBSVM, false, 1, ChannelReader.DEFAULT_BLOCK_BYTES);
     e = assertThrows(UserError.class, () -> libsvm.read(FolderChannel.list("train", train, InputMode.FILE)));
     assertEquals("channel 'train', file 'a.libsvm', line 1, column 3: the value '2d' is not a number", e.getMessage());
+    Files.writeString(train.resolve("a.libsvm"), "1 0:Infinity 1:2\n");
+    e = assertThrows(UserError.class, () -> libsvm.read(FolderChannel.list("train", train, InputMode.FILE)));
+    assertEquals("channel 'train', file 'a.libsvm', line 1, column 2: the value 'Infinity' is infinite; XGBoost"
+        + " trains only on finite feature values, perhaps you should leave the pair out for a missing value or write"
+        + " a finite number", e.getMessage());
   }
 }

@@ -18,6 +18,24 @@ class PayloadParserTest {
     return s.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Training refuses infinite features as it parses them (InfiniteFeature); a request's parser keeps
+   * them, and serving refuses them with its own 400 (serve.RequestReader).
+   */
+  @Test
+  void infiniteValues_areKeptInRequests() {
+    byte[] csv = "1,inf,-1e999\n".getBytes(StandardCharsets.UTF_8);
+    try (Batch batch = PayloadParser.csv(csv, csv.length)) {
+      assertEquals(Float.POSITIVE_INFINITY, batch.values().get(1));
+      assertEquals(Float.NEGATIVE_INFINITY, batch.values().get(2));
+      assertEquals(3, batch.nonMissing());
+    }
+    byte[] libsvm = "0:inf 3:1\n".getBytes(StandardCharsets.UTF_8);
+    try (Batch batch = PayloadParser.libsvm(libsvm, libsvm.length)) {
+      assertEquals(Float.POSITIVE_INFINITY, batch.values().get(0));
+    }
+  }
+
   @Test
   void csv_wideFirstLineThenBlankLines_allocatesForTheRowsParsedOnly() {
     byte[] body = wideLineThen(1000, "\n", 20_000);

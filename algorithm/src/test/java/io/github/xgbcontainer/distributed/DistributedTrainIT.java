@@ -312,13 +312,17 @@ class DistributedTrainIT {
     assertFalse(Files.exists(hosts.get(2).model()));
   }
 
-  /** Spark writes a 0-byte part- file for an empty partition: a host given only such files leaves too. */
+  /**
+   * Spark writes a 0-byte part- file for an empty partition (gzip around nothing when compressed): a
+   * host given only such files leaves too.
+   */
   @Test
   void shardOfEmptyFiles_thatHostLeavesAsAHostWithoutFilesDoes() throws Exception {
     List<String> two = HOSTS.subList(0, 2);
     HostProcess leader = host("algo-1", two, HP, CHANNELS).channel("train", "part-00000", trainRows);
     HostProcess empty = host("algo-2", two, HP, CHANNELS).channel("train", "part-00001", List.of())
         .channel("train", "part-00002", List.of());
+    new java.util.zip.GZIPOutputStream(Files.newOutputStream(empty.root.resolve("input/data/train/part-00003.gz"))).close();
     start(leader, Map.of());
     start(empty, Map.of());
     assertExit(0, empty, 120);

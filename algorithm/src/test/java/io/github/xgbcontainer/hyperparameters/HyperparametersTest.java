@@ -51,6 +51,29 @@ class HyperparametersTest {
     assertEquals(List.of(), h.warnings());
   }
 
+  /** The objective as a value to ask (ranks, binary, classes), its name kept for messages and XGBoost. */
+  @Test
+  void resolvedObjective_isTheTypedObjective_reg_linearIncluded() {
+    assertEquals(Objective.REG_SQUAREDERROR, parse().resolvedObjective());
+    assertEquals(Objective.REG_SQUAREDERROR, parse("objective", "reg:linear").resolvedObjective());
+    Hyperparameters logitraw = parse("objective", "binary:logitraw");
+    assertEquals(Objective.BINARY_LOGITRAW, logitraw.resolvedObjective());
+    assertEquals("binary:logitraw", logitraw.objective());
+    assertTrue(logitraw.resolvedObjective().isBinary());
+    assertFalse(logitraw.ranks());
+    Hyperparameters ndcg = parse("objective", "rank:ndcg");
+    assertTrue(ndcg.ranks());
+    assertFalse(ndcg.resolvedObjective().isBinary());
+    for (Objective o : Objective.values()) {
+      Hyperparameters h = o.isMultiClass() ? parse("objective", o.nativeName(), "num_class", "3")
+          : o == Objective.REG_QUANTILEERROR ? parse("objective", o.nativeName(), "quantile_alpha", "0.5")
+          : parse("objective", o.nativeName());
+      assertEquals(o, h.resolvedObjective());
+      assertEquals(o.nativeName().startsWith("binary:"), o.isBinary(), o.nativeName());
+      assertEquals(o.nativeName().startsWith("rank:"), h.ranks(), o.nativeName());
+    }
+  }
+
   @Test
   void parse_defaultsWhenOnlyNumRoundIsGiven() {
     Hyperparameters h = parse();

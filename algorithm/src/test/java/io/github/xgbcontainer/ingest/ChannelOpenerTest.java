@@ -118,6 +118,48 @@ class ChannelOpenerTest {
     assertEquals(Optional.of("only empty files in channel 'train' (ShardedByS3Key)"), opener.missingShard());
   }
 
+  private static final String SHARDED_CSV =
+      "{\"train\": {\"ContentType\": \"text/csv\", \"S3DistributionType\": \"ShardedByS3Key\"}}";
+  private static final String SHARDED_PARQUET =
+      "{\"train\": {\"ContentType\": \"application/x-parquet\", \"S3DistributionType\": \"ShardedByS3Key\"}}";
+
+  private void gzipFile(String channel, String file, String text) throws IOException {
+    Files.createDirectories(paths().channelDir(channel));
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(paths().channelDir(channel).resolve(file)))) {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  /** A compressed empty part- file, and Parquet's empty partition (a schema, no rows), are empty files too. */
+  @Test
+  void missingShard_namesAShardedChannelOfGzipAroundNothing() throws IOException {
+    channelFile("train", "part-00000.csv", "");
+    gzipFile("train", "part-00001.csv.gz", "");
+    ChannelOpener opener = opener("{\"num_round\": \"2\"}", SHARDED_CSV);
+    assertEquals(Optional.of("only empty files in channel 'train' (ShardedByS3Key)"), opener.missingShard());
+  }
+
+  @Test
+  void missingShard_namesAShardedParquetChannelWithoutRows() throws IOException {
+    Files.createDirectories(paths().channelDir("train"));
+    Files.copy(Path.of("src/test/resources/fixtures/parquet/no_rows.parquet"),
+        paths().channelDir("train").resolve("part-00000.parquet"));
+    channelFile("train", "part-00001.parquet", "");
+    ChannelOpener opener = opener("{\"num_round\": \"2\"}", SHARDED_PARQUET);
+    assertEquals(Optional.of("only empty files in channel 'train' (ShardedByS3Key)"), opener.missingShard());
+  }
+
+  @Test
+  void missingShard_isEmptyForGzipAndParquetWithRows() throws IOException {
+    gzipFile("train", "part-00000.csv.gz", "");
+    gzipFile("train", "part-00001.csv.gz", "1,2\n");
+    assertTrue(opener("{\"num_round\": \"2\"}", SHARDED_CSV).missingShard().isEmpty());
+    Files.delete(paths().channelDir("train").resolve("part-00001.csv.gz"));
+    Files.copy(Path.of("src/test/resources/fixtures/parquet/row_groups.parquet"),
+        paths().channelDir("train").resolve("part-00001.parquet"));
+    assertTrue(opener("{\"num_round\": \"2\"}", SHARDED_PARQUET).missingShard().isEmpty());
+  }
+
   @Test
   void missingShard_isEmptyForAReplicatedChannelAndAShardWithRows() throws IOException {
     channelFile("train", "part-00000", "1,2\n");

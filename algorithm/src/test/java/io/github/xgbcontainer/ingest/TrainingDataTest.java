@@ -56,4 +56,25 @@ class TrainingDataTest {
           + " rows, so either both need them or neither", e.getMessage());
     }
   }
+
+  /** Cross-validation's fold models get the names the model without folds gets: Parquet's columns. */
+  @Test
+  void joinedAndItsFolds_keepTheTrainChannelsFeatureNames() throws IOException {
+    Path parquet = Path.of("src/test/resources/fixtures/parquet/pandas_named_index.parquet");
+    for (String channel : new String[] {"train", "validation"}) {
+      Files.copy(parquet, Files.createDirectories(dir.resolve(channel)).resolve("data.parquet"));
+    }
+    ChannelReader reader = new ChannelReader(ContentType.PARQUET,
+        new io.github.xgbcontainer.data.parquet.ParquetReader(dir.resolve("spool")));
+    try (TrainingData data = new TrainingData(reader.read(FolderChannel.list("train", dir.resolve("train"), InputMode.FILE)),
+        Optional.of(new ChannelReader(ContentType.PARQUET, new io.github.xgbcontainer.data.parquet.ParquetReader(
+            dir.resolve("spool"))).read(FolderChannel.list("validation", dir.resolve("validation"), InputMode.FILE))))) {
+      ChannelData joined = data.joined();
+      assertEquals(java.util.List.of("area", "rooms"), joined.featureNames());
+      try (ChannelData fold = io.github.xgbcontainer.data.RowSelection.select(joined, new int[] {3, 250, 7}, "fold")) {
+        assertEquals(java.util.List.of("area", "rooms"), fold.featureNames());
+        assertEquals(3, fold.rows());
+      }
+    }
+  }
 }

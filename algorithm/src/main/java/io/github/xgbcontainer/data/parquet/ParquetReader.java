@@ -3,6 +3,7 @@ package io.github.xgbcontainer.data.parquet;
 import io.github.xgbcontainer.channel.DataStream;
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.DenseBatchBuilder;
+import io.github.xgbcontainer.data.InfiniteFeature;
 import io.github.xgbcontainer.data.RecordReader;
 import io.github.xgbcontainer.error.UserError;
 import java.io.IOException;
@@ -116,6 +117,25 @@ public final class ParquetReader implements RecordReader {
       namesAgree = false;
       LOG.warning(where + ": its feature columns " + fileNames + " are not the first file's " + names
           + "; the model gets no feature names");
+    }
+  }
+
+  /**
+   * Whether {@code file} is a Parquet file with a schema and no rows (as Spark writes for an empty
+   * partition), from its footer alone. A file that is not readable Parquet is not called empty:
+   * reading it says what is wrong with it.
+   */
+  public static boolean holdsNoRows(Path file) {
+    try {
+      FileSegment whole = new FileSegment(file, 0, Files.size(file));
+      if (whole.getLength() < 12) {
+        return false;
+      }
+      try (ParquetFileReader reader = ParquetFileReader.open(whole, options("probe"))) {
+        return reader.getRowGroups().stream().allMatch(g -> g.getRowCount() == 0);
+      }
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 
@@ -247,6 +267,11 @@ public final class ParquetReader implements RecordReader {
     List<ParquetFileReader> readers = new ArrayList<>(List.of(reader));
     ExecutorService pool = null;
     try {
+      if (reader.getRowGroups().stream().allMatch(g -> g.getRowCount() == 0)) {
+        // a schema without rows (Spark's file for an empty partition) adds nothing, as an empty text
+        // file adds nothing: its columns neither name the features nor must they match the others'
+        return;
+      }
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       Set<String> index = pandasIndex(where, reader, schema);
       List<ColumnDescriptor> columns = schema.getColumns().stream()
@@ -366,6 +391,7 @@ public final class ParquetReader implements RecordReader {
     try {
       for (int r = 0; r < rows; r++) {
         float v;
+        double written = 0; // a double column's value before the cast, for the message on an infinity
         if (values.getCurrentDefinitionLevel() < maxDefinition) {
           v = Float.NaN;
         } else {
@@ -373,12 +399,22 @@ public final class ParquetReader implements RecordReader {
             case INT32 -> values.getInteger();
             case INT64 -> values.getLong();
             case FLOAT -> values.getFloat();
-            case DOUBLE -> (float) values.getDouble();
+            case DOUBLE -> {
+              written = values.getDouble();
+              yield (float) written;
+            }
             case BOOLEAN -> values.getBoolean() ? 1f : 0f;
             default -> throw new IllegalStateException("checked by checkSchema: " + type);
           };
         }
         values.consume();
+        if (Float.isInfinite(v) && c > 0) {
+          // XGBoost would refuse the matrix later, without naming the row
+          boolean overflow = !Double.isInfinite(written) && type == PrimitiveType.PrimitiveTypeName.DOUBLE;
+          throw new UserError(where + ", row " + (rowBase + r + 1) + ": " + InfiniteFeature.refusal("the value "
+              + (overflow ? written : v) + " in column '" + column.getPath()[0] + "'", overflow,
+              "write a null for a missing value or a finite number"));
+        }
         if (c == 0) {
           if (Float.isNaN(v)) {
             throw new UserError(where + ", row " + (rowBase + r + 1) + ": the label (column '"

@@ -2,6 +2,7 @@ package io.github.xgbcontainer.data.recordio;
 
 import io.github.xgbcontainer.channel.DataStream;
 import io.github.xgbcontainer.data.Batch;
+import io.github.xgbcontainer.data.InfiniteFeature;
 import io.github.xgbcontainer.data.RecordReader;
 import io.github.xgbcontainer.error.UserError;
 import java.io.IOException;
@@ -124,6 +125,9 @@ public final class ProtobufRecordReader implements RecordReader {
       }
       labels[count] = label;
       int n = features.count;
+      if (!oneBatch) {
+        refuseInfinite(where, features, rowSparse);
+      }
       ensure(n);
       if (sparse && !rowSparse) {
         // a dense row among sparse ones: its positions are its keys
@@ -150,6 +154,21 @@ public final class ProtobufRecordReader implements RecordReader {
         stored += n;
       }
       count++;
+    }
+
+    /**
+     * A training channel's infinite feature: XGBoost would refuse the matrix later, without naming
+     * the record. (An inference request keeps its values: serving has its own behaviour.)
+     */
+    private static void refuseInfinite(Supplier<String> where, Tensor features, boolean rowSparse) {
+      for (int i = 0; i < features.count; i++) {
+        if (Float.isInfinite(features.values[i])) {
+          long column = rowSparse ? features.keys[i] : i;
+          throw new UserError(where.get() + ": " + InfiniteFeature.refusal("feature " + column
+              + " (0-based) of the features tensor", false, "write NaN (in a sparse tensor: leave the"
+              + " key out) for a missing value, or a finite number (a float64 beyond ±3.4028235E38 is infinite as a float32)"));
+        }
+      }
     }
 
     private void ensure(int more) {
