@@ -433,9 +433,26 @@ public sealed interface ModelEvaluation {
     return out;
   }
 
-  private static int[] descending(float[] score) {
-    return java.util.stream.IntStream.range(0, score.length).boxed()
-        .sorted((a, b) -> Float.compare(score[b], score[a])).mapToInt(Integer::intValue).toArray();
+  /**
+   * Row indexes by score, highest first in {@link Float#compare}'s order (NaN first, 0.0 before
+   * -0.0), tied rows in row order: what a stable sort of boxed indexes gives, by a primitive sort
+   * of (score key, row) pairs packed in longs. The boxed sort took about half a second per curve
+   * at a million rows, on the critical path after the last round.
+   */
+  static int[] descending(float[] score) {
+    long[] keyed = new long[score.length];
+    for (int i = 0; i < score.length; i++) {
+      int bits = Float.floatToIntBits(score[i]);
+      // an int that orders as Float.compare orders the floats; inverted for highest first
+      int key = ~(bits ^ (bits >> 31 & Integer.MAX_VALUE));
+      keyed[i] = (long) key << 32 | i;
+    }
+    java.util.Arrays.sort(keyed);
+    int[] order = new int[score.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = (int) keyed[i];
+    }
+    return order;
   }
 
   /** Keeps at most {@link #MAX_POINTS} points, evenly spread, always the first and the last. */

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -168,5 +171,23 @@ class ModelEvaluationTest {
     float[] three = {0f, (float) Math.log(2), (float) Math.log(5)};
     ModelOutputs.probabilities(three);
     assertArrayEquals(new float[] {0.125f, 0.25f, 0.625f}, three, 1e-6f);
+  }
+
+  @Test
+  void descending_ordersAsAStableSortByFloatCompare_withTiesNanAndSignedZeros() {
+    SplittableRandom random = new SplittableRandom(3);
+    float[] specials = {Float.NaN, 0.0f, -0.0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+        -Float.MIN_VALUE, Float.MAX_VALUE, 0.5f, -0.5f};
+    for (int n = 0; n < 200; n++) {
+      float[] score = new float[random.nextInt(0, 300)];
+      for (int i = 0; i < score.length; i++) {
+        int kind = random.nextInt(3);
+        score[i] = kind == 0 ? specials[random.nextInt(specials.length)]
+            : kind == 1 ? random.nextInt(5) / 4f : (float) random.nextGaussian();
+      }
+      int[] expected = IntStream.range(0, score.length).boxed()
+          .sorted((a, b) -> Float.compare(score[b], score[a])).mapToInt(Integer::intValue).toArray();
+      assertArrayEquals(expected, ModelEvaluation.descending(score), Arrays.toString(score));
+    }
   }
 }
