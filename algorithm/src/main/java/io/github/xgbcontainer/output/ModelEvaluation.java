@@ -163,8 +163,10 @@ public sealed interface ModelEvaluation {
           positive[i] = labels[i] > 0.5f;
           confusion[positive[i] ? 1 : 0][p[i] >= threshold ? 1 : 0]++;
         }
+        int[] order = descending(p);
         return new Classification(channel, n, List.of("0", "1"), confusion, threshold,
-            List.of(rocCurve("class 1", p, positive)), List.of(precisionRecallCurve("class 1", p, positive)),
+            List.of(rocCurve("class 1", p, order, positive)),
+            List.of(precisionRecallCurve("class 1", p, order, positive)),
             calibrationBins(p, positive));
       }
       long[][] confusion = new long[width][width];
@@ -196,8 +198,9 @@ public sealed interface ModelEvaluation {
           score[i] = probabilities[i][c];
           positive[i] = (int) labels[i] == c;
         }
-        rocs.add(rocCurve("class " + c, score, positive));
-        prs.add(precisionRecallCurve("class " + c, score, positive));
+        int[] order = descending(score);
+        rocs.add(rocCurve("class " + c, score, order, positive));
+        prs.add(precisionRecallCurve("class " + c, score, order, positive));
       }
       return new Classification(channel, n, classes, confusion, Double.NaN, rocs, prs, calibrationBins(confidence, correct));
     }
@@ -346,9 +349,11 @@ public sealed interface ModelEvaluation {
     }
   }
 
-  /** ROC: false positive rate against true positive rate, one point per distinct score. */
-  static Curve rocCurve(String name, float[] score, boolean[] positive) {
-    int[] order = descending(score);
+  /**
+   * ROC: false positive rate against true positive rate, one point per distinct score; {@code order}
+   * is {@link #descending}{@code (score)}, sorted once for this curve and the precision-recall one.
+   */
+  static Curve rocCurve(String name, float[] score, int[] order, boolean[] positive) {
     long positives = 0;
     for (boolean p : positive) {
       positives += p ? 1 : 0;
@@ -384,10 +389,9 @@ public sealed interface ModelEvaluation {
   /**
    * Precision-recall: recall against precision, one point per distinct score; the area is the
    * average precision (the sum of precision times each step in recall), which does not
-   * interpolate between points.
+   * interpolate between points; {@code order} is {@link #descending}{@code (score)}.
    */
-  static Curve precisionRecallCurve(String name, float[] score, boolean[] positive) {
-    int[] order = descending(score);
+  static Curve precisionRecallCurve(String name, float[] score, int[] order, boolean[] positive) {
     long positives = 0;
     for (boolean p : positive) {
       positives += p ? 1 : 0;
