@@ -235,7 +235,7 @@ public sealed interface ModelEvaluation {
         squares += residual[i] * residual[i];
         absolute += Math.abs(residual[i]);
       }
-      int[] kept = spread(n);
+      int[] kept = KeptPoints.spread(n);
       float[] a = new float[kept.length];
       float[] p = new float[kept.length];
       for (int i = 0; i < kept.length; i++) {
@@ -359,8 +359,12 @@ public sealed interface ModelEvaluation {
       positives += p ? 1 : 0;
     }
     long negatives = positive.length - positives;
-    List<double[]> points = new ArrayList<>();
-    points.add(new double[] {0, 0});
+    // The origin, then one point per distinct score; only the kept ones are stored (a million
+    // distinct scores made a million two-double arrays of garbage per curve after the last round).
+    KeptPoints points = new KeptPoints(1 + thresholds(score, order));
+    points.add(0, 0);
+    double lastX = 0;
+    double lastY = 0;
     long tp = 0;
     long fp = 0;
     double area = 0;
@@ -376,14 +380,15 @@ public sealed interface ModelEvaluation {
       }
       double x = negatives == 0 ? 0 : (double) fp / negatives;
       double y = positives == 0 ? 0 : (double) tp / positives;
-      double[] last = points.get(points.size() - 1);
-      area += (x - last[0]) * (y + last[1]) / 2;
-      points.add(new double[] {x, y});
+      area += (x - lastX) * (y + lastY) / 2;
+      lastX = x;
+      lastY = y;
+      points.add(x, y);
     }
     if (positives == 0 || negatives == 0) {
       area = Double.NaN; // undefined with one class only
     }
-    return curve(name, points, area);
+    return points.curve(name, area);
   }
 
   /**
@@ -396,7 +401,7 @@ public sealed interface ModelEvaluation {
     for (boolean p : positive) {
       positives += p ? 1 : 0;
     }
-    List<double[]> points = new ArrayList<>();
+    KeptPoints points = new KeptPoints(thresholds(score, order));
     long tp = 0;
     double area = 0;
     double lastRecall = 0;
@@ -411,9 +416,20 @@ public sealed interface ModelEvaluation {
       double precision = (double) tp / (i + 1);
       area += (recall - lastRecall) * precision;
       lastRecall = recall;
-      points.add(new double[] {recall, precision});
+      points.add(recall, precision);
     }
-    return curve(name, points, positives == 0 ? Double.NaN : area);
+    return points.curve(name, positives == 0 ? Double.NaN : area);
+  }
+
+  /** The number of distinct scores in {@code order}: the rows that end a run of ties. */
+  private static int thresholds(float[] score, int[] order) {
+    int n = 0;
+    for (int i = 0; i < order.length; i++) {
+      if (!(i + 1 < order.length && score[order[i + 1]] == score[order[i]])) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Ten equal-width bins of the predicted probability; empty bins are left out. */
@@ -459,27 +475,5 @@ public sealed interface ModelEvaluation {
     return order;
   }
 
-  /** Keeps at most {@link #MAX_POINTS} points, evenly spread, always the first and the last. */
-  private static Curve curve(String name, List<double[]> points, double area) {
-    int[] kept = spread(points.size());
-    double[] x = new double[kept.length];
-    double[] y = new double[kept.length];
-    for (int i = 0; i < kept.length; i++) {
-      x[i] = points.get(kept[i])[0];
-      y[i] = points.get(kept[i])[1];
-    }
-    return new Curve(name, x, y, area);
-  }
 
-  /** Indexes of at most {@link #MAX_POINTS} of {@code n} items, evenly spread, first and last included. */
-  private static int[] spread(int n) {
-    if (n <= MAX_POINTS) {
-      return java.util.stream.IntStream.range(0, n).toArray();
-    }
-    int[] out = new int[MAX_POINTS];
-    for (int i = 0; i < MAX_POINTS; i++) {
-      out[i] = (int) ((long) i * (n - 1) / (MAX_POINTS - 1));
-    }
-    return out;
-  }
 }
