@@ -11,7 +11,9 @@
 # Runs COMMAND BENCH_REPEAT times with the VAR=value pairs added to its environment, under GNU time
 # (wall seconds, peak RSS) and `timeout`. Keeps the lowest wall time and the lowest peak RSS over the
 # repeats, and the last value of BENCH_METRIC printed by the run ("<metric>:<value>"). A failing
-# repeat ends the series: its status is recorded and the tail of its log shown.
+# repeat ends the series: its status is recorded and the tail of its log shown. A caller that
+# alternates ways runs it with BENCH_REPEAT=1 once per pass, BENCH_PASS and BENCH_PASSES naming the
+# pass (logs and progress lines); the table keeps the best row of each way.
 bench_measure() {
   local name=$1 case=$2
   shift 2
@@ -28,7 +30,7 @@ bench_measure() {
 
   local best_wall=- best_kib=- metric=- status=ok i rc wall kib log
   for ((i = 1; i <= BENCH_REPEAT; i++)); do
-    log="$BENCH_LOGS/$name.${case// /-}.$i.log"
+    log="$BENCH_LOGS/$name.${case// /-}.${BENCH_PASS:-$i}.log"
     rc=0
     /usr/bin/time -f '%e %M' -o "$log.time" \
       timeout "$BENCH_TIMEOUT" env "${envs[@]}" "$@" >"$log" 2>&1 || rc=$?
@@ -40,13 +42,13 @@ bench_measure() {
       status="failed (exit $rc)"
       ((rc == 124)) && status="failed (timeout after ${BENCH_TIMEOUT}s)"
       printf '  %-10s %-11s run %d/%d: %s; last lines of %s:\n' \
-        "$name" "$case" "$i" "$BENCH_REPEAT" "$status" "$log"
+        "$name" "$case" "${BENCH_PASS:-$i}" "${BENCH_PASSES:-$BENCH_REPEAT}" "$status" "$log"
       tail -n 5 "$log" | sed 's/^/      | /'
       best_wall=- best_kib=-
       break
     fi
     printf '  %-10s %-11s run %d/%d: %6.2f s %7.1f MiB  %s %s\n' \
-      "$name" "$case" "$i" "$BENCH_REPEAT" "$wall" "$(awk -v k="$kib" 'BEGIN { print k / 1024 }')" \
+      "$name" "$case" "${BENCH_PASS:-$i}" "${BENCH_PASSES:-$BENCH_REPEAT}" "$wall" "$(awk -v k="$kib" 'BEGIN { print k / 1024 }')" \
       "$BENCH_METRIC" "$metric"
     if [[ $best_wall == - ]] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then
       best_wall=$wall

@@ -17,10 +17,15 @@ bench_table() {
       if (r == "-") return " (target <= " t "x: not measured)";
       return (substr(r, 1, length(r) - 1) + 0 <= t + 0) ? " (target <= " t "x: met)" : " (target <= " t "x: MISSED)";
     }
+    function better(a, b) { return b == "-" ? a : a == "-" ? b : (a + 0 < b + 0 ? a : b) }
     FNR == NR {
       key = $1 SUBSEP $2
-      if (!(key in wall)) order[++n] = key
-      wall[key] = $3; kib[key] = $4; val[key] = $5; status[key] = $6
+      # several rows of one way (alternated passes): the lowest wall and RSS, the last metric; a
+      # failed or skipped pass leaves its status
+      if (!(key in wall)) { order[++n] = key; wall[key] = $3; kib[key] = $4; val[key] = $5; status[key] = $6; next }
+      if (status[key] != "ok") next
+      if ($6 != "ok") { wall[key] = "-"; kib[key] = "-"; status[key] = $6; next }
+      wall[key] = better($3, wall[key]); kib[key] = better($4, kib[key]); val[key] = $5
       next
     }
     { cmp[++m] = $0 }

@@ -163,8 +163,10 @@ public sealed interface ModelEvaluation {
           positive[i] = labels[i] > 0.5f;
           confusion[positive[i] ? 1 : 0][p[i] >= threshold ? 1 : 0]++;
         }
+        int[] order = descending(p);
         return new Classification(channel, n, List.of("0", "1"), confusion, threshold,
-            List.of(rocCurve("class 1", p, positive)), List.of(precisionRecallCurve("class 1", p, positive)),
+            List.of(rocCurve("class 1", p, order, positive)),
+            List.of(precisionRecallCurve("class 1", p, order, positive)),
             calibrationBins(p, positive));
       }
       long[][] confusion = new long[width][width];
@@ -196,8 +198,9 @@ public sealed interface ModelEvaluation {
           score[i] = probabilities[i][c];
           positive[i] = (int) labels[i] == c;
         }
-        rocs.add(rocCurve("class " + c, score, positive));
-        prs.add(precisionRecallCurve("class " + c, score, positive));
+        int[] order = descending(score);
+        rocs.add(rocCurve("class " + c, score, order, positive));
+        prs.add(precisionRecallCurve("class " + c, score, order, positive));
       }
       return new Classification(channel, n, classes, confusion, Double.NaN, rocs, prs, calibrationBins(confidence, correct));
     }
@@ -232,7 +235,7 @@ public sealed interface ModelEvaluation {
         squares += residual[i] * residual[i];
         absolute += Math.abs(residual[i]);
       }
-      int[] kept = spread(n);
+      int[] kept = KeptPoints.spread(n);
       float[] a = new float[kept.length];
       float[] p = new float[kept.length];
       for (int i = 0; i < kept.length; i++) {
@@ -346,16 +349,22 @@ public sealed interface ModelEvaluation {
     }
   }
 
-  /** ROC: false positive rate against true positive rate, one point per distinct score. */
-  static Curve rocCurve(String name, float[] score, boolean[] positive) {
-    int[] order = descending(score);
+  /**
+   * ROC: false positive rate against true positive rate, one point per distinct score; {@code order}
+   * is {@link #descending}{@code (score)}, sorted once for this curve and the precision-recall one.
+   */
+  static Curve rocCurve(String name, float[] score, int[] order, boolean[] positive) {
     long positives = 0;
     for (boolean p : positive) {
       positives += p ? 1 : 0;
     }
     long negatives = positive.length - positives;
-    List<double[]> points = new ArrayList<>();
-    points.add(new double[] {0, 0});
+    // The origin, then one point per distinct score; only the kept ones are stored (a million
+    // distinct scores made a million two-double arrays of garbage per curve after the last round).
+    KeptPoints points = new KeptPoints(1 + thresholds(score, order));
+    points.add(0, 0);
+    double lastX = 0;
+    double lastY = 0;
     long tp = 0;
     long fp = 0;
     double area = 0;
@@ -371,28 +380,28 @@ public sealed interface ModelEvaluation {
       }
       double x = negatives == 0 ? 0 : (double) fp / negatives;
       double y = positives == 0 ? 0 : (double) tp / positives;
-      double[] last = points.get(points.size() - 1);
-      area += (x - last[0]) * (y + last[1]) / 2;
-      points.add(new double[] {x, y});
+      area += (x - lastX) * (y + lastY) / 2;
+      lastX = x;
+      lastY = y;
+      points.add(x, y);
     }
     if (positives == 0 || negatives == 0) {
       area = Double.NaN; // undefined with one class only
     }
-    return curve(name, points, area);
+    return points.curve(name, area);
   }
 
   /**
    * Precision-recall: recall against precision, one point per distinct score; the area is the
    * average precision (the sum of precision times each step in recall), which does not
-   * interpolate between points.
+   * interpolate between points; {@code order} is {@link #descending}{@code (score)}.
    */
-  static Curve precisionRecallCurve(String name, float[] score, boolean[] positive) {
-    int[] order = descending(score);
+  static Curve precisionRecallCurve(String name, float[] score, int[] order, boolean[] positive) {
     long positives = 0;
     for (boolean p : positive) {
       positives += p ? 1 : 0;
     }
-    List<double[]> points = new ArrayList<>();
+    KeptPoints points = new KeptPoints(thresholds(score, order));
     long tp = 0;
     double area = 0;
     double lastRecall = 0;
@@ -407,9 +416,20 @@ public sealed interface ModelEvaluation {
       double precision = (double) tp / (i + 1);
       area += (recall - lastRecall) * precision;
       lastRecall = recall;
-      points.add(new double[] {recall, precision});
+      points.add(recall, precision);
     }
-    return curve(name, points, positives == 0 ? Double.NaN : area);
+    return points.curve(name, positives == 0 ? Double.NaN : area);
+  }
+
+  /** The number of distinct scores in {@code order}: the rows that end a run of ties. */
+  private static int thresholds(float[] score, int[] order) {
+    int n = 0;
+    for (int i = 0; i < order.length; i++) {
+      if (!(i + 1 < order.length && score[order[i + 1]] == score[order[i]])) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Ten equal-width bins of the predicted probability; empty bins are left out. */
@@ -433,32 +453,27 @@ public sealed interface ModelEvaluation {
     return out;
   }
 
-  private static int[] descending(float[] score) {
-    return java.util.stream.IntStream.range(0, score.length).boxed()
-        .sorted((a, b) -> Float.compare(score[b], score[a])).mapToInt(Integer::intValue).toArray();
+  /**
+   * Row indexes by score, highest first in {@link Float#compare}'s order (NaN first, 0.0 before
+   * -0.0), tied rows in row order: what a stable sort of boxed indexes gives, by a primitive sort
+   * of (score key, row) pairs packed in longs. The boxed sort took about half a second per curve
+   * at a million rows, on the critical path after the last round.
+   */
+  static int[] descending(float[] score) {
+    long[] keyed = new long[score.length];
+    for (int i = 0; i < score.length; i++) {
+      int bits = Float.floatToIntBits(score[i]);
+      // an int that orders as Float.compare orders the floats; inverted for highest first
+      int key = ~(bits ^ (bits >> 31 & Integer.MAX_VALUE));
+      keyed[i] = (long) key << 32 | i;
+    }
+    java.util.Arrays.sort(keyed);
+    int[] order = new int[score.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = (int) keyed[i];
+    }
+    return order;
   }
 
-  /** Keeps at most {@link #MAX_POINTS} points, evenly spread, always the first and the last. */
-  private static Curve curve(String name, List<double[]> points, double area) {
-    int[] kept = spread(points.size());
-    double[] x = new double[kept.length];
-    double[] y = new double[kept.length];
-    for (int i = 0; i < kept.length; i++) {
-      x[i] = points.get(kept[i])[0];
-      y[i] = points.get(kept[i])[1];
-    }
-    return new Curve(name, x, y, area);
-  }
 
-  /** Indexes of at most {@link #MAX_POINTS} of {@code n} items, evenly spread, first and last included. */
-  private static int[] spread(int n) {
-    if (n <= MAX_POINTS) {
-      return java.util.stream.IntStream.range(0, n).toArray();
-    }
-    int[] out = new int[MAX_POINTS];
-    for (int i = 0; i < MAX_POINTS; i++) {
-      out[i] = (int) ((long) i * (n - 1) / (MAX_POINTS - 1));
-    }
-    return out;
-  }
 }

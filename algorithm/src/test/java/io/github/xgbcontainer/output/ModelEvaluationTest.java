@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -168,5 +171,76 @@ class ModelEvaluationTest {
     float[] three = {0f, (float) Math.log(2), (float) Math.log(5)};
     ModelOutputs.probabilities(three);
     assertArrayEquals(new float[] {0.125f, 0.25f, 0.625f}, three, 1e-6f);
+  }
+
+  @Test
+  void descending_ordersAsAStableSortByFloatCompare_withTiesNanAndSignedZeros() {
+    SplittableRandom random = new SplittableRandom(3);
+    float[] specials = {Float.NaN, 0.0f, -0.0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+        -Float.MIN_VALUE, Float.MAX_VALUE, 0.5f, -0.5f};
+    for (int n = 0; n < 200; n++) {
+      float[] score = new float[random.nextInt(0, 300)];
+      for (int i = 0; i < score.length; i++) {
+        int kind = random.nextInt(3);
+        score[i] = kind == 0 ? specials[random.nextInt(specials.length)]
+            : kind == 1 ? random.nextInt(5) / 4f : (float) random.nextGaussian();
+      }
+      int[] expected = IntStream.range(0, score.length).boxed()
+          .sorted((a, b) -> Float.compare(score[b], score[a])).mapToInt(Integer::intValue).toArray();
+      assertArrayEquals(expected, ModelEvaluation.descending(score), Arrays.toString(score));
+    }
+  }
+
+  @Test
+  void curves_ofManyDistinctScores_keepTheEvenlySpreadPointsOfTheFullCurve_andItsArea() {
+    SplittableRandom random = new SplittableRandom(5);
+    int n = 7_001;
+    float[] score = new float[n];
+    boolean[] positive = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      score[i] = random.nextInt(3) == 0 ? random.nextInt(10) / 10f : random.nextFloat();
+      positive[i] = random.nextDouble() < score[i];
+    }
+    int[] order = ModelEvaluation.descending(score);
+    // every point, as a list, the way the curves were made before they kept only the drawn ones
+    long positives = 0;
+    for (boolean p : positive) {
+      positives += p ? 1 : 0;
+    }
+    List<double[]> roc = new java.util.ArrayList<>(List.of(new double[] {0, 0}));
+    List<double[]> pr = new java.util.ArrayList<>();
+    double rocArea = 0;
+    double prArea = 0;
+    long tp = 0;
+    for (int i = 0; i < n; i++) {
+      tp += positive[order[i]] ? 1 : 0;
+      if (i + 1 < n && score[order[i + 1]] == score[order[i]]) {
+        continue;
+      }
+      double x = (double) (i + 1 - tp) / (n - positives);
+      double y = (double) tp / positives;
+      double[] last = roc.get(roc.size() - 1);
+      rocArea += (x - last[0]) * (y + last[1]) / 2;
+      roc.add(new double[] {x, y});
+      double recall = y;
+      prArea += (recall - (pr.isEmpty() ? 0 : pr.get(pr.size() - 1)[0])) * ((double) tp / (i + 1));
+      pr.add(new double[] {recall, (double) tp / (i + 1)});
+    }
+    ModelEvaluation.Curve rocCurve = ModelEvaluation.rocCurve("c", score, order, positive);
+    ModelEvaluation.Curve prCurve = ModelEvaluation.precisionRecallCurve("c", score, order, positive);
+    assertEquals(rocArea, rocCurve.area());
+    assertEquals(prArea, prCurve.area());
+    for (Object[] c : new Object[][] {{roc, rocCurve}, {pr, prCurve}}) {
+      @SuppressWarnings("unchecked")
+      List<double[]> all = (List<double[]>) c[0];
+      ModelEvaluation.Curve curve = (ModelEvaluation.Curve) c[1];
+      assertTrue(all.size() > ModelEvaluation.MAX_POINTS);
+      assertEquals(ModelEvaluation.MAX_POINTS, curve.x().length);
+      for (int k = 0; k < ModelEvaluation.MAX_POINTS; k++) {
+        double[] point = all.get((int) ((long) k * (all.size() - 1) / (ModelEvaluation.MAX_POINTS - 1)));
+        assertEquals(point[0], curve.x()[k]);
+        assertEquals(point[1], curve.y()[k]);
+      }
+    }
   }
 }
