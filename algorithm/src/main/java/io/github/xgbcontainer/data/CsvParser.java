@@ -211,11 +211,15 @@ final class CsvParser implements BlockParser {
         if (Float.isNaN(v)) {
           throw new DataFormatException(line, 1, "the label is missing; every row needs a label in column 1");
         }
+        if (Float.isInfinite(v)) {
+          throw new DataFormatException(line, 1, "the label '" + BlockParser.snippet(raw, start, stop).strip()
+              + "' is not a finite number; every row needs a finite label in column 1");
+        }
         labels.put(rows, v);
       } else if (weighted && field == (labelled ? 1 : 0)) {
-        if (Float.isNaN(v) || v < 0) {
+        if (!(v >= 0 && v < Float.POSITIVE_INFINITY)) {
           throw new DataFormatException(line, 2, "instance weight '" + BlockParser.snippet(raw, start, stop)
-              + "' is not a non-negative number (csv_weights=1 reads column 2 as the weight)");
+              + "' is not a finite non-negative number (csv_weights=1 reads column 2 as the weight)");
         }
         weights.put(rows, v);
       } else {

@@ -95,12 +95,21 @@ final class LibSvmParser implements BlockParser {
           token++;
           if (token == 1 && !(labelOptional && colon >= 0)) {
             int labelEnd = colon < 0 ? p : colon;
-            labels.put(rows, parse(b, start, labelEnd, line, token, "label"));
+            float label = parse(b, start, labelEnd, line, token, "label");
+            if (Float.isInfinite(label)) {
+              throw new DataFormatException(line, token, "the label '" + BlockParser.snippet(b, start, labelEnd)
+                  + "' is not a finite number; every line needs a finite label first");
+            }
+            labels.put(rows, label);
             if (colon >= 0) {
               float w = parse(b, colon + 1, p, line, token, "instance weight");
               if (w < 0) {
                 throw new DataFormatException(line, token, "instance weight '"
                     + BlockParser.snippet(b, colon + 1, p) + "' is negative");
+              }
+              if (!(w < Float.POSITIVE_INFINITY)) {
+                throw new DataFormatException(line, token, "instance weight '"
+                    + BlockParser.snippet(b, colon + 1, p) + "' is not a finite number");
               }
               weights.put(rows, w);
               keepWeights = true;

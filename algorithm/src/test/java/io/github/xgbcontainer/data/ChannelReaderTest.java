@@ -301,7 +301,7 @@ class ChannelReaderTest {
   @Test
   void csv_rejectsNegativeWeight() throws IOException {
     write("a.csv", "1,-1,3\n");
-    assertEquals("channel 'train', file 'a.csv', line 1, column 2: instance weight '-1' is not a non-negative number "
+    assertEquals("channel 'train', file 'a.csv', line 1, column 2: instance weight '-1' is not a finite non-negative number "
         + "(csv_weights=1 reads column 2 as the weight)", readFails(ContentType.CSV, true).getMessage());
   }
 
@@ -346,6 +346,23 @@ class ChannelReaderTest {
     write("a.libsvm", "1 qid:3 4:-1E400\n");
     assertEquals("channel 'train', file 'a.libsvm', line 1, column 3: the value '-1E400' is infinite as a float32 "
         + "(beyond ±3.4028235E38)" + FINITE_ONLY + "leave the pair out for a missing value or write a finite number",
+        readFails(ContentType.LIBSVM, false).getMessage());
+  }
+
+  /** XGBoost would refuse these later ("Weights must be positive values", a label check without a file). */
+  @Test
+  void infiniteLabelsAndWeights_areRefusedNamingFileAndLine() throws IOException {
+    write("a.csv", "1,2,3\ninf,2,3\n");
+    assertEquals("channel 'train', file 'a.csv', line 2, column 1: the label 'inf' is not a finite number; every row "
+        + "needs a finite label in column 1", readFails(ContentType.CSV, false).getMessage());
+    write("a.csv", "1,1e999,3\n");
+    assertEquals("channel 'train', file 'a.csv', line 1, column 2: instance weight '1e999' is not a finite non-negative "
+        + "number (csv_weights=1 reads column 2 as the weight)", readFails(ContentType.CSV, true).getMessage());
+    write("a.csv", "1 0:1\n-Infinity 0:2\n");
+    assertEquals("channel 'train', file 'a.csv', line 2, column 1: the label '-Infinity' is not a finite number; every "
+        + "line needs a finite label first", readFails(ContentType.LIBSVM, false).getMessage());
+    write("a.csv", "1:inf 0:1\n");
+    assertEquals("channel 'train', file 'a.csv', line 1, column 1: instance weight 'inf' is not a finite number",
         readFails(ContentType.LIBSVM, false).getMessage());
   }
 
