@@ -4,7 +4,7 @@
 #   bench/external-memory.sh                 # 250,000 rows x 100 features, then 2x and 4x the rows
 #   EM_ROWS=50000 EM_ROUNDS=5 bench/external-memory.sh   # small, for trying it out
 # Targets (issue 17): external memory <= 1.5x the in-memory time per round; peak RSS flat (within
-# 10%) when the data doubles. Results: build/bench/external-memory.md; logs beside it.
+# 10%) when the data doubles: anonymous and file-backed peaks apart. Results: build/bench/external-memory.md; logs beside it.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 rows=${EM_ROWS:-250000}
@@ -16,7 +16,10 @@ mkdir -p "$out"
 [ -f "$jar" ] || (cd "$root" && mvn -B -q -o -DskipTests package)
 javac -d "$out/gen" "$root/bench/gen/GenerateCsv.java"
 
-# run <name> <csv> <external_memory>: one train job under GNU time; prints "<wall s> <peak KiB> <s/round>"
+# run <name> <csv> <external_memory>: one train job under GNU time, its /proc status sampled every
+# 0.1 s; prints "<wall s> <peak KiB> <s/round> <peak anonymous KiB> <peak file-backed KiB>". Anonymous
+# memory (RssAnon) is what a cgroup limit cannot take back without swap; file-backed pages (RssFile:
+# the jar, libraries, and the mapped cache of parsed rows and XGBoost's pages) the kernel reclaims.
 run() {
   base=$out/$1
   rm -rf "$base"; mkdir -p "$base/input/config" "$base/input/data/train"
@@ -26,7 +29,19 @@ run() {
     "$rounds" "$3" > "$base/input/config/hyperparameters.json"
   echo '{"train":{"ContentType":"text/csv"}}' > "$base/input/config/inputdataconfig.json"
   SAGEMAKER_BASE_DIR=$base /usr/bin/time -f '%e %M' -o "$base.time" \
-    java ${EM_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=4g} -jar "$jar" train > "$base.out" 2> "$base.err" || true
+    java ${EM_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=4g} -jar "$jar" train > "$base.out" 2> "$base.err" &
+  timer=$!
+  anon=0; file=0; jvm=
+  while kill -0 "$timer" 2>/dev/null; do
+    [ -n "$jvm" ] || jvm=$(pgrep -P "$timer" java || true)
+    if [ -n "$jvm" ] && set -- $(awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 } END { print a + 0, f + 0 }' \
+        "/proc/$jvm/status" 2>/dev/null); then
+      [ "${1:-0}" -gt "$anon" ] && anon=$1
+      [ "${2:-0}" -gt "$file" ] && file=$2
+    fi
+    sleep 0.1
+  done
+  wait "$timer" || true
   # seconds per round: from the log line after the matrices are built to the one after the model is
   # written (whole seconds, and the outputs and charts included: use enough rounds), divided by the rounds
   per_round=$(awk -v n="$rounds" '
@@ -34,14 +49,14 @@ run() {
     /parsed rows released/ { s = secs($2) }
     /model written/ { e = secs($2) }
     END { if (s != "" && e != "") printf "%.2f", (e - s) / n }' "$base.err")
-  echo "$(tail -1 "$base.time") ${per_round:-?}"
+  echo "$(tail -1 "$base.time") ${per_round:-?} $anon $file"
 }
 
 {
   echo "# External memory, $(date -u +%Y-%m-%dT%H:%MZ), $rounds rounds, $features features"
   echo
-  echo "| rows | CSV MB | path | wall s | peak RSS MiB | s per round |"
-  echo "|---|---|---|---|---|---|"
+  echo "| rows | CSV MB | path | wall s | peak RSS MiB | peak anonymous MiB | peak file-backed MiB | s per round |"
+  echo "|---|---|---|---|---|---|---|---|"
   n=$rows
   for step in 1 2 4; do
     csv=$out/train-$n.csv
@@ -51,7 +66,8 @@ run() {
       # in memory only on the first size: the point of the larger ones is external memory's RSS
       if [ "$path" = false ] && [ "$step" != 1 ]; then continue; fi
       set -- $(run "r$n-$path" "$csv" "$path")
-      echo "| $n | $mb | $( [ "$path" = true ] && echo external || echo in-memory) | $1 | $(( $2 / 1024 )) | $3 |"
+      echo "| $n | $mb | $( [ "$path" = true ] && echo external || echo in-memory) | $1 | $(( $2 / 1024 )) |" \
+        "$(( $4 / 1024 )) | $(( $5 / 1024 )) | $3 |"
     done
     n=$(( n * 2 ))
   done

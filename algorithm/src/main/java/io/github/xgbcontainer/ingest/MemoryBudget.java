@@ -53,12 +53,23 @@ public final class MemoryBudget {
    */
   static final int QUANTISED_BYTES_PER_CELL = 5;
   /**
-   * What XGBoost 3.4.0's CPU external memory still held in anonymous memory per cell, measured on the
-   * same data with 8-12 MiB pages: 2.3-2.6 bytes a cell (its pages are written under cache_prefix, but
-   * the CPU build keeps a large part in memory). External memory saves the parsed copy and about half
-   * of XGBoost's, not all of it.
+   * What XGBoost 3.4.0's CPU external memory holds in anonymous memory per cell on small data: at
+   * 60,000 x 201 (12 million cells, 12 MiB pages) the job's anonymous peak was 59 MiB above the heap
+   * and {@link #JVM_OVERHEAD}, about 5 bytes a cell with the working set below counted in. It does not
+   * grow with the rows for long: see {@link #EXTERNAL_BYTES_PER_FEATURE}.
    */
   static final int EXTERNAL_BYTES_PER_CELL = 3;
+  /**
+   * Where XGBoost's external memory stops growing, per CSV feature (max_bin 256). Its anonymous peak
+   * is reached while it sketches the quantiles (first pass over the pages) and is bounded per feature,
+   * not per cell; the per-row training state comes later, into memory the sketch has freed. Measured
+   * (2026-12-01, -Xmx32m, 12 MiB pages) as the job's anonymous peak (RssAnon): 200 features: 187, 229,
+   * 262, 290, 298 MiB at 60,000, 120,000, 240,000, 480,000 and 960,000 rows (12 to 193 million cells);
+   * 100 features at 960,000 rows: 175 MiB; the heap and the JVM's own about 128 MiB of it. So above
+   * about 0.85 MiB a feature the rows no longer count; 1 MiB is the bound used. XGBoost's pages and
+   * the parsed rows are read through file mappings, which the kernel reclaims under a cgroup limit.
+   */
+  static final long EXTERNAL_BYTES_PER_FEATURE = 1L << 20;
   /** LibSVM: an int32 index and a float32 value per stored value, as parsed and as XGBoost's index. */
   static final int SPARSE_BYTES_PER_VALUE = 8 + 4;
   /**
@@ -90,8 +101,17 @@ public final class MemoryBudget {
       return parsed + quantised + rows * TRAINING_BYTES_PER_ROW;
     }
 
+    /**
+     * XGBoost's sketch (per cell, up to its bound per feature, measured for dense CSV only: LibSVM's
+     * values per row are not its features), or the per-row training state that follows it, whichever
+     * is larger.
+     */
     long external() {
-      return rows * TRAINING_BYTES_PER_ROW + cells() * EXTERNAL_BYTES_PER_CELL;
+      long sketch = cells() * EXTERNAL_BYTES_PER_CELL;
+      if (type == ContentType.CSV && rows > 0) {
+        sketch = Math.min(sketch, Math.max(1, cells() / rows) * EXTERNAL_BYTES_PER_FEATURE);
+      }
+      return Math.max(sketch, rows * TRAINING_BYTES_PER_ROW);
     }
 
     boolean known() {
@@ -182,7 +202,7 @@ public final class MemoryBudget {
     }
     if (external && externalNeed > available) {
       throw new PlatformError("the data does not fit in memory even with external memory: training needs about "
-          + size(externalNeed) + " in memory for " + String.format(Locale.ROOT, "%,d", rows(estimates)) + " rows (XGBoost's pages and per-row state), but "
+          + size(externalNeed) + " in memory for " + String.format(Locale.ROOT, "%,d", rows(estimates)) + " rows (XGBoost's quantile sketch, or its per-row state), but "
           + limits + "; perhaps you should use an instance type with more memory, or more instances "
           + "(with ShardedByS3Key each host holds only its shard)");
     }
