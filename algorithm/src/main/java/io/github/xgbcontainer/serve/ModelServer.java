@@ -124,6 +124,7 @@ public final class ModelServer implements AutoCloseable {
       LOG.info("multi-model endpoint ready " + sinceStart() + " on port " + port + ": models load through POST"
           + " /models, within " + ModelRegistry.mb(registry.budget()) + " (" + ServingVariables.MULTI_MODEL_MEMORY_MB
           + ")");
+      LOG.info(ServedModel.predictionPath());
       model.complete(null);
       return running;
     }
@@ -139,6 +140,7 @@ public final class ModelServer implements AutoCloseable {
         LOG.info("ready " + sinceStart() + " (the model took " + (System.nanoTime() - opened) / 1_000_000
             + " ms to load): serving " + String.join(", ", loaded.files()) + " from " + paths.modelDir() + " ("
             + loaded.objective() + ", " + loaded.features() + " features) on port " + port);
+        LOG.info(ServedModel.predictionPath());
         model.complete(loaded);
       } catch (RuntimeException | Error e) {
         model.completeExceptionally(e);
