@@ -79,12 +79,11 @@ public final class ModelServer implements AutoCloseable {
    * @throws PlatformError when the port cannot be opened
    */
   public static ModelServer open(SageMakerPaths paths, ServeSettings settings) {
-    // Decided once for the server (the driver is asked once), not once per model a multi-model endpoint loads.
-    String device = DeviceCheck.forServing(ServingVariables.SERVE_DEVICE,
-        System.getenv(ServingVariables.SERVE_DEVICE), Logger.getLogger(DeviceCheck.class.getName())::info);
     CompletableFuture<ServedModel> model = new CompletableFuture<>();
+    // Decided once for the server (the driver is asked once), not once per model a multi-model endpoint
+    // loads; a single model's loader decides it, off the path that opens the port.
     ModelRegistry registry = settings.multiModel()
-        ? new ModelRegistry(settings.modelMemoryBytes(), settings.ensemble(), device, settings.inferenceOutput(),
+        ? new ModelRegistry(settings.modelMemoryBytes(), settings.ensemble(), device(), settings.inferenceOutput(),
             settings.threads())
         : null;
     // The model loads while Jetty starts (loading xgboost4j's native library alone takes a few
@@ -95,7 +94,7 @@ public final class ModelServer implements AutoCloseable {
       Thread loader = new Thread(() -> {
         long started = System.nanoTime();
         try {
-          ServedModel loaded = ServedModel.loadFolder(paths.modelDir(), settings.ensemble(), device);
+          ServedModel loaded = ServedModel.loadFolder(paths.modelDir(), settings.ensemble(), device());
           try {
             loaded.answering(settings.inferenceOutput());
           } catch (RuntimeException e) {
@@ -164,6 +163,12 @@ public final class ModelServer implements AutoCloseable {
       model.complete(loaded);
     });
     return running;
+  }
+
+  /** The device to predict on ({@code cpu} or {@code cuda:N}), checked with the driver; says so in the log. */
+  private static String device() {
+    return DeviceCheck.forServing(ServingVariables.SERVE_DEVICE, System.getenv(ServingVariables.SERVE_DEVICE),
+        Logger.getLogger(DeviceCheck.class.getName())::info);
   }
 
   /** "N ms after the JVM started", for the readiness lines. */
