@@ -85,10 +85,12 @@ await() { # await PORT NAME
 # the user set it) before gunicorn starts one gevent worker per core with keep-alive 60 s.
 PEER_CONFIG="OMP_NUM_THREADS=1, gunicorn -k gevent -w $CORES --keep-alive 60"
 say "starting ours on port $OURS_PORT and the peer ($PEER_CONFIG) on port $PEER_PORT"
-SAGEMAKER_BASE_DIR=$OPT SAGEMAKER_BIND_TO_PORT=$OURS_PORT java -jar "$JAR" serve >"$LOGS/ours.log" 2>&1 &
+SAGEMAKER_BASE_DIR=$OPT SAGEMAKER_BIND_TO_PORT=$OURS_PORT java ${BENCH_SERVE_JAVA_OPTS:-} -jar "$JAR" serve >"$LOGS/ours.log" 2>&1 &
+OURS_PID=$!
 pids+=($!)
 OMP_NUM_THREADS=1 MODEL=$OPT/model/xgboost-model /usr/bin/gunicorn -k gevent -w "$CORES" --keep-alive 60 \
   -b "127.0.0.1:$PEER_PORT" --chdir "$ROOT/bench/peers" --log-level warning official_serve:app >"$LOGS/peer.log" 2>&1 &
+PEER_PID=$!
 pids+=($!)
 await "$OURS_PORT" ours
 await "$PEER_PORT" peer
@@ -109,17 +111,35 @@ wrk.body = f:read("*a")
 f:close()
 LUA
 
-# run NAME PORT CASE: prints "req/s p99_ms"
+# cpu_ticks PID: the CPU time (clock ticks, user + system) of PID and its children so far; the peer's
+# gunicorn master forks its workers, our serve is one process.
+cpu_ticks() {
+  local total=0 stat pid
+  for stat in /proc/[0-9]*/stat; do
+    read -r pid _ _ ppid _ < <(sed 's/([^)]*)/x/' "$stat" 2>/dev/null) || continue
+    [[ $pid == "$1" || $ppid == "$1" ]] || continue
+    total=$((total + $(sed 's/([^)]*)/x/' "$stat" | awk '{ print $14 + $15 }')))
+  done
+  echo "$total"
+}
+
+# run NAME PORT CASE SERVER_PID: prints "req/s p99_ms server_cores wrk_cores". A run with socket
+# errors or non-2xx answers is refused: a server that fails fast would otherwise look fast.
 run() {
-  local log=$LOGS/wrk-$1-$3.log
-  BODY=$DIR/$3.csv wrk -t "$WRK_THREADS" -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" --latency -s "$DIR/post.lua" \
-    "http://127.0.0.1:$2/invocations" >"$log" 2>&1
-  awk '
+  local log=$LOGS/wrk-$1-$3.log before after
+  before=$(cpu_ticks "$4")
+  BODY=$DIR/$3.csv /usr/bin/time -f '%U %S' -o "$log.time" wrk -t "$WRK_THREADS" -c "$CONNECTIONS" \
+    -d "${SECONDS_PER_RUN}s" --latency -s "$DIR/post.lua" "http://127.0.0.1:$2/invocations" >"$log" 2>&1
+  after=$(cpu_ticks "$4")
+  if grep -qE 'Socket errors|Non-2xx' "$log"; then
+    say "$1 ($3): wrk saw errors, the run is refused: $(grep -E 'Socket errors|Non-2xx' "$log" | tr -s ' ' | tr '\n' ';'); see $log" >&2
+    exit 1
+  fi
+  awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v secs="$SECONDS_PER_RUN" -v wrkcpu="$(cat "$log.time")" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec:/ { rps = $2 }
     /^ +99%/ { p99 = ms($2) }
-    /Non-2xx/ { bad = $NF }
-    END { if (bad) print "non-2xx responses: " bad > "/dev/stderr"; printf "%.0f %.1f\n", rps, p99 }' "$log"
+    END { split(wrkcpu, w, " "); printf "%.0f %.1f %.2f %.2f\n", rps, p99, ticks / hz / secs, (w[1] + w[2]) / secs }' "$log"
 }
 
 # Warm-up: a few seconds per server before timing, so the JVM's JIT and the peers' imports are done
@@ -132,11 +152,11 @@ done
 results=()
 for c in row batch; do
   say "wrk ${SECONDS_PER_RUN}s, $CONNECTIONS connections, $c: ours, then the peer"
-  read -r ours_rps ours_p99 < <(run ours "$OURS_PORT" "$c")
-  read -r peer_rps peer_p99 < <(run peer "$PEER_PORT" "$c")
+  read -r ours_rps ours_p99 ours_cpu ours_wrk < <(run ours "$OURS_PORT" "$c" "$OURS_PID") || exit 1
+  read -r peer_rps peer_p99 peer_cpu peer_wrk < <(run peer "$PEER_PORT" "$c" "$PEER_PID") || exit 1
+  say "  ours $ours_rps req/s (server $ours_cpu cores, wrk $ours_wrk), peer $peer_rps req/s (server $peer_cpu cores, wrk $peer_wrk)"
   results+=("$c $ours_rps $ours_p99 $peer_rps $peer_p99")
 done
-
 say ""
 say "| case | run | req/s | p99 ms | throughput ours/peer | p99 ours/peer |"
 say "|---|---|---:|---:|---:|---:|"

@@ -4,6 +4,7 @@ import io.github.xgbcontainer.distributed.HostGroup;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.ContainerException;
 import io.github.xgbcontainer.ingest.TrainingInputs;
+import io.github.xgbcontainer.matrix.NativeShim;
 import io.github.xgbcontainer.output.FailureFile;
 import io.github.xgbcontainer.output.ModelOutputs;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
@@ -37,10 +38,36 @@ public final class Main implements Callable<Integer> {
   static final String DEFAULT_BASE_PROPERTY = "xgbc.defaultBaseDir";
 
   public static void main(String[] args) {
+    if (args.length == 1 && args[0].equals("serve")) {
+      System.exit(serve());
+    }
     Logging.configure();
     int code = commandLine().execute(args);
     System.out.flush();
     System.exit(code);
+  }
+
+  /**
+   * {@code serve} without options, as SageMaker starts it, counts its time to ready from the JVM's
+   * start: it skips picocli's model of every command (over half a second of a cold JVM here), and
+   * xgboost4j's native library (17 MB copied out of its jar) and the shim load on a thread of their
+   * own while the port opens. Anything more ({@code serve --help}) goes through picocli.
+   */
+  private static int serve() {
+    Thread preload = new Thread(() -> NativeShim.available(), "native-preload");
+    preload.setDaemon(true);
+    preload.start();
+    Logging.configure();
+    try {
+      return new Serve().call();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } catch (RuntimeException | Error e) {
+      // as picocli answers a command that throws: the trace on standard error, exit 1
+      e.printStackTrace();
+      return 1;
+    }
   }
 
   /** The commands, each with its environment variables in its help. */

@@ -2,19 +2,22 @@ package io.github.xgbcontainer.matrix;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
 import java.nio.Buffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.XGBoostJNI;
 
 /**
  * The JNI shim ({@code src/main/c/xgbc_shim.c}) to the XGBoost C API entry points xgboost4j 3.4.0
  * does not expose to Java: a CPU QuantileDMatrix built from batches, feature importance computed
  * natively ({@link #featureScores}) rather than from a text dump of every tree, model slicing
- * ({@link #sliceModel}), a booster's saved configuration ({@link #boosterConfig}), and how the
- * library was built ({@link #buildInfo}); besides, which GPUs the NVIDIA driver shows
+ * ({@link #sliceModel}), a booster's saved configuration ({@link #boosterConfig}), in-place
+ * prediction through a proxy matrix kept per thread ({@link #predictDense}, {@link #predictCsr}), and
+ * how the library was built ({@link #buildInfo}); besides, which GPUs the NVIDIA driver shows
  * ({@link #cudaDevices}).
  *
  * <p>Loading never throws: where the shim is missing from the jar (built without gcc), is for
@@ -98,6 +101,40 @@ public final class NativeShim {
    * @return the JSON text, or null with {@code error[0]} set
    */
   public static native String boosterConfig(long booster, String[] error);
+
+  /**
+   * Predicts dense rows with every tree ({@code XGBoosterPredictFromDense}, what xgboost4j's
+   * {@code inplace_predict} calls) through a proxy matrix kept per thread: xgboost4j makes a new proxy
+   * for every call, and each new one reads the cgroup's CPU quota files, half of a one-row
+   * prediction's native time.
+   *
+   * @param booster the native handle of a live xgboost4j Booster ({@link #boosterHandle})
+   * @param values {@code rows * columns} values, row-major, {@code NaN} missing
+   * @param margin whether to answer the untransformed margin instead of the objective's output
+   * @param error receives XGBoost's message when it fails
+   * @return the predictions, row-major ({@code rows} times the outputs per row), or null with
+   *     {@code error[0]} set
+   */
+  public static native float[] predictDense(long booster, float[] values, int rows, int columns, boolean margin,
+      String[] error);
+
+  /**
+   * As {@link #predictDense}, for CSR rows ({@code XGBoosterPredictFromCSR}): no DMatrix is built.
+   * Every index must lie in [0, {@code columns}); XGBoost does not check.
+   */
+  public static native float[] predictCsr(long booster, long[] indptr, int[] indices, float[] values, long columns,
+      boolean margin, String[] error);
+
+  /** xgboost4j's native handle of a live Booster, which it keeps in a private field; 0 if unreadable. */
+  public static long boosterHandle(Booster booster) {
+    try {
+      Field field = Booster.class.getDeclaredField("handle");
+      field.setAccessible(true);
+      return field.getLong(booster);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return 0;
+    }
+  }
 
   /**
    * How the loaded libxgboost4j was built ({@code XGBuildInfo}): JSON with {@code USE_CUDA} and,

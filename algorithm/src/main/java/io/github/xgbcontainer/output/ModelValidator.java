@@ -42,13 +42,14 @@ public final class ModelValidator {
   /**
    * Checks {@code bytes}, a model in XGBoost's JSON or UBJSON format, named {@code name} in messages.
    *
+   * @return the objective, class count and feature count the file declares, for a server's log and answers
    * @throws UserError naming the file and what is wrong, when XGBoost should not be handed the model
    */
-  public static void validate(String name, byte[] bytes) {
-    new ModelValidator(name).check(bytes);
+  public static ModelSummary validate(String name, byte[] bytes) {
+    return new ModelValidator(name).check(bytes);
   }
 
-  private void check(byte[] bytes) {
+  private ModelSummary check(byte[] bytes) {
     Object document;
     try {
       document = ModelDocument.read(bytes);
@@ -92,6 +93,10 @@ public final class ModelValidator {
       }
       default -> throw damaged("gradient_booster.name is '" + kind + "', not gbtree, dart or gblinear");
     }
+    Object objective = learner.get("objective");
+    String objectiveName = objective == null ? "" : string(object(objective, "learner.objective").get("name"),
+        "learner.objective.name");
+    return new ModelSummary(objectiveName, (int) classes, features);
   }
 
   private long trees(Map<String, Object> model, long features, long groups) {

@@ -79,15 +79,37 @@ public final class ModelServer implements AutoCloseable {
    * @throws PlatformError when the port cannot be opened
    */
   public static ModelServer open(SageMakerPaths paths, ServeSettings settings) {
-    long opened = System.nanoTime();
-    // Decided once for the server (the driver is asked once), not once per model a multi-model endpoint loads.
-    String device = DeviceCheck.forServing(ServingVariables.SERVE_DEVICE,
-        System.getenv(ServingVariables.SERVE_DEVICE), Logger.getLogger(DeviceCheck.class.getName())::info);
     CompletableFuture<ServedModel> model = new CompletableFuture<>();
+    // Decided once for the server (the driver is asked once), not once per model a multi-model endpoint
+    // loads; a single model's loader decides it, off the path that opens the port.
     ModelRegistry registry = settings.multiModel()
-        ? new ModelRegistry(settings.modelMemoryBytes(), settings.ensemble(), device, settings.inferenceOutput(),
+        ? new ModelRegistry(settings.modelMemoryBytes(), settings.ensemble(), device(), settings.inferenceOutput(),
             settings.threads())
         : null;
+    // The model loads while Jetty starts (loading xgboost4j's native library alone takes a few
+    // hundred milliseconds); /ping answers 503 until both are done.
+    CompletableFuture<ServedModel> loading = new CompletableFuture<>();
+    long[] loadMillis = new long[1];
+    if (registry == null) {
+      Thread loader = new Thread(() -> {
+        long started = System.nanoTime();
+        try {
+          ServedModel loaded = ServedModel.loadFolder(paths.modelDir(), settings.ensemble(), device());
+          try {
+            loaded.answering(settings.inferenceOutput());
+          } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+          }
+          loadMillis[0] = (System.nanoTime() - started) / 1_000_000;
+          loading.complete(loaded);
+        } catch (RuntimeException | Error e) {
+          loading.completeExceptionally(e);
+        }
+      }, "model-loader");
+      loader.setDaemon(true);
+      loader.start();
+    }
     // Jetty's acceptor and selectors take threads from this pool too; request threads beyond the
     // cores mostly wait for them, but keep connections moving while others predict.
     QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, 4 * settings.threads() + 8), 4);
@@ -115,6 +137,7 @@ public final class ModelServer implements AutoCloseable {
       if (registry != null) {
         registry.close();
       }
+      loading.thenAccept(ServedModel::close);
       throw new PlatformError("cannot listen on port " + settings.port() + ": " + e.getMessage(), e);
     }
     int port = connector.getLocalPort();
@@ -124,29 +147,28 @@ public final class ModelServer implements AutoCloseable {
       LOG.info("multi-model endpoint ready " + sinceStart() + " on port " + port + ": models load through POST"
           + " /models, within " + ModelRegistry.mb(registry.budget()) + " (" + ServingVariables.MULTI_MODEL_MEMORY_MB
           + ")");
+      LOG.info(ServedModel.predictionPath());
       model.complete(null);
       return running;
     }
-    Thread loader = new Thread(() -> {
-      try {
-        ServedModel loaded = ServedModel.loadFolder(paths.modelDir(), settings.ensemble(), device);
-        try {
-          loaded.answering(settings.inferenceOutput());
-        } catch (RuntimeException e) {
-          loaded.close();
-          throw e;
-        }
-        LOG.info("ready " + sinceStart() + " (the model took " + (System.nanoTime() - opened) / 1_000_000
-            + " ms to load): serving " + String.join(", ", loaded.files()) + " from " + paths.modelDir() + " ("
-            + loaded.objective() + ", " + loaded.features() + " features) on port " + port);
-        model.complete(loaded);
-      } catch (RuntimeException | Error e) {
-        model.completeExceptionally(e);
+    loading.whenComplete((loaded, failure) -> {
+      if (failure != null) {
+        model.completeExceptionally(failure instanceof CompletionException c ? c.getCause() : failure);
+        return;
       }
-    }, "model-loader");
-    loader.setDaemon(true);
-    loader.start();
+      LOG.info("ready " + sinceStart() + " (the model took " + loadMillis[0] + " ms to load): serving "
+          + String.join(", ", loaded.files()) + " from " + paths.modelDir() + " (" + loaded.objective() + ", "
+          + loaded.features() + " features) on port " + port);
+      LOG.info(ServedModel.predictionPath());
+      model.complete(loaded);
+    });
     return running;
+  }
+
+  /** The device to predict on ({@code cpu} or {@code cuda:N}), checked with the driver; says so in the log. */
+  private static String device() {
+    return DeviceCheck.forServing(ServingVariables.SERVE_DEVICE, System.getenv(ServingVariables.SERVE_DEVICE),
+        Logger.getLogger(DeviceCheck.class.getName())::info);
   }
 
   /** "N ms after the JVM started", for the readiness lines. */

@@ -1,10 +1,10 @@
 package io.github.xgbcontainer.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
+import io.github.xgbcontainer.matrix.NativeShim;
+import io.github.xgbcontainer.output.ModelSummary;
 import io.github.xgbcontainer.output.ModelValidator;
 import io.github.xgbcontainer.sagemaker.ServingVariables;
 import java.io.IOException;
@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Logger;
@@ -27,9 +28,12 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * The booster being served, loaded once, with what the response needs to know about it; or the
  * boosters of a model folder served as one ensemble.
  *
- * <p>Prediction goes through {@code inplace_predict} for dense rows (no DMatrix is built: the
- * fastest path for one row and for a 150-row batch) and through a CSR DMatrix for sparse rows and
- * for SHAP contributions. XGBoost's prediction is thread-safe on one booster, so every request
+ * <p>Prediction goes in place (no DMatrix is built), dense and CSR rows alike, through the native
+ * shim's proxy matrix kept per request thread ({@link NativeShim#predictDense}): xgboost4j's
+ * {@code inplace_predict} makes a new proxy per call, whose construction reads the cgroup's CPU
+ * files, the largest native cost of a one-row request. Without the shim, dense rows go through
+ * {@code inplace_predict} and sparse rows through a CSR DMatrix; SHAP contributions always through
+ * a CSR DMatrix. XGBoost's prediction is thread-safe on one booster, so every request
  * thread shares this one; the booster runs one OpenMP thread per request (as the official image
  * sets {@code nthread=1}), and requests run in parallel instead.
  *
@@ -44,6 +48,9 @@ final class ServedModel implements AutoCloseable {
   static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 8;
 
   private final Booster[] boosters;
+  // The boosters' native handles when the shim predicts in place (a proxy matrix kept per thread),
+  // else null and xgboost4j predicts (a new proxy, or a DMatrix, every call).
+  private final long[] handles;
   private final List<String> files;
   // multi:softmax and binary:hinge predict classes: an ensemble of them votes, as the official
   // image does (scipy's mode: the most frequent class, the smallest on a tie); the rest average.
@@ -61,6 +68,7 @@ final class ServedModel implements AutoCloseable {
   private ServedModel(Booster[] boosters, List<String> files, long bytes, int features, String objective,
       int numClass) {
     this.boosters = boosters;
+    this.handles = handles(boosters);
     this.files = files;
     this.bytes = bytes;
     this.features = features;
@@ -125,40 +133,40 @@ final class ServedModel implements AutoCloseable {
     long bytes = 0;
     int loaded = 0;
     try {
-      int features = -1;
-      String objective = null;
-      int numClass = 0;
+      ModelSummary first = null;
       for (Path file : paths) {
         String name = file.getFileName().toString();
         byte[] content = read(file);
         bytes += content.length;
+        // The validator has decoded the file already: the objective and class count come from it,
+        // not from XGBoost writing the model out as JSON again (that took half the load).
+        ModelSummary summary = check(name, content);
         Booster booster = boosterOf(name, content);
         boosters[loaded++] = booster;
         names.add(name);
-        int n;
         try {
           booster.setParam("nthread", 1);
           if (!device.equals("cpu")) {
             booster.setParam("device", device);
           }
-          n = Math.toIntExact(booster.getNumFeature());
-          if (features < 0) {
-            JsonNode learner = new ObjectMapper().readTree(booster.toByteArray("json")).path("learner");
-            objective = learner.path("objective").path("name").asText("");
-            numClass = Integer.parseInt(learner.path("learner_model_param").path("num_class").asText("0"));
-            features = n;
-          }
-        } catch (XGBoostError | IOException | ArithmeticException | NumberFormatException e) {
-          throw new AlgorithmError("cannot read the configuration of model '" + name + "': " + e.getMessage(), e);
+        } catch (XGBoostError e) {
+          throw new AlgorithmError("cannot configure model '" + name + "': " + e.getMessage(), e);
         }
-        if (n != features) {
-          throw new UserError("model files '" + names.get(0) + "' and '" + name + "' take " + features + " and "
-              + n + " features; the model files of one folder are served as one ensemble and must take the"
-              + " same features, perhaps you should deploy them as separate models or set "
-              + ServingVariables.INFERENCE_ENSEMBLE + "=false");
+        if (first == null) {
+          first = summary;
+        } else if (summary.features() != first.features()) {
+          throw new UserError("model files '" + names.get(0) + "' and '" + name + "' take " + first.features()
+              + " and " + summary.features() + " features; the model files of one folder are served as one"
+              + " ensemble and must take the same features, perhaps you should deploy them as separate models or"
+              + " set " + ServingVariables.INFERENCE_ENSEMBLE + "=false");
         }
       }
-      return new ServedModel(boosters, List.copyOf(names), bytes, features, objective, numClass);
+      if (first.features() > Integer.MAX_VALUE) {
+        throw new UserError("model file '" + names.get(0) + "' takes " + first.features() + " features, more than"
+            + " a request can hold, perhaps you should check that it is the model the training job wrote");
+      }
+      return new ServedModel(boosters, List.copyOf(names), bytes, (int) first.features(), first.objective(),
+          first.numClass());
     } catch (RuntimeException e) {
       for (int i = 0; i < loaded; i++) {
         boosters[i].dispose();
@@ -184,7 +192,8 @@ final class ServedModel implements AutoCloseable {
     }
   }
 
-  private static Booster boosterOf(String name, byte[] bytes) {
+  /** Refuses pickles, legacy binaries and damaged models before XGBoost's loader sees them. */
+  private static ModelSummary check(String name, byte[] bytes) {
     switch (ModelFormat.detect(bytes)) {
       case PICKLE -> throw new UserError("model file '" + name + "' is a Python pickle, not an XGBoost"
           + " model file, perhaps you should load it in Python (pickle.load) and re-save it with"
@@ -196,7 +205,10 @@ final class ServedModel implements AutoCloseable {
       default -> { }
     }
     // XGBoost's loader trusts the file: a damaged one can crash the JVM or allocate gigabytes.
-    ModelValidator.validate(name, bytes);
+    return ModelValidator.validate(name, bytes);
+  }
+
+  private static Booster boosterOf(String name, byte[] bytes) {
     try {
       return XGBoost.loadModel(bytes);
     } catch (XGBoostError | IOException e) {
@@ -236,6 +248,37 @@ final class ServedModel implements AutoCloseable {
       }
     }
     return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  /** How this process predicts, for the server's start-up log. */
+  static String predictionPath() {
+    return NativeShim.available()
+        ? "predicting in place through the native shim: dense and sparse rows alike, through a proxy matrix kept"
+            + " per request thread, one OpenMP thread per request"
+        : "predicting through xgboost4j (a new proxy matrix for dense rows, a DMatrix for sparse rows, per"
+            + " request), one OpenMP thread per request; the native shim is unavailable: "
+            + NativeShim.unavailableReason();
+  }
+
+  private static long[] handles(Booster[] boosters) {
+    if (!NativeShim.available()) {
+      return null;
+    }
+    long[] handles = new long[boosters.length];
+    for (int i = 0; i < boosters.length; i++) {
+      handles[i] = NativeShim.boosterHandle(boosters[i]);
+      if (handles[i] == 0) {
+        LOG.warning("predicting through xgboost4j instead of the native shim: xgboost4j's booster handle cannot"
+            + " be read");
+        return null;
+      }
+    }
+    return handles;
+  }
+
+  /** Whether predictions go through the native shim's per-thread proxy rather than xgboost4j. */
+  boolean predictsInPlace() {
+    return handles != null;
   }
 
   /** What each record of an answer holds (set once, after loading). */
@@ -285,6 +328,20 @@ final class ServedModel implements AutoCloseable {
     acquire();
     try {
       float[][][] each = new float[boosters.length][][];
+      if (handles != null) {
+        String[] error = new String[1];
+        for (int m = 0; m < boosters.length; m++) {
+          float[] flat = rows.isDense()
+              ? NativeShim.predictDense(handles[m], rows.values(), rows.rows(), rows.columns(), margin, error)
+              : NativeShim.predictCsr(handles[m], rows.indptr(), rows.indices(), rows.values(), features, margin,
+                  error);
+          if (flat == null) {
+            throw new AlgorithmError("prediction failed: " + firstLine(error[0]));
+          }
+          each[m] = byRow(flat, rows.rows());
+        }
+        return combine(each, vote && !margin);
+      }
       if (rows.isDense()) {
         for (int m = 0; m < boosters.length; m++) {
           each[m] = boosters[m].inplace_predict(rows.values(), rows.rows(), rows.columns(), Float.NaN, ALL_TREES,
@@ -329,6 +386,16 @@ final class ServedModel implements AutoCloseable {
     } finally {
       use.readLock().unlock();
     }
+  }
+
+  /** Row-major predictions cut into one array per row. */
+  private static float[][] byRow(float[] flat, int rows) {
+    int width = flat.length / rows;
+    float[][] out = new float[rows][];
+    for (int r = 0; r < rows; r++) {
+      out[r] = Arrays.copyOfRange(flat, r * width, (r + 1) * width);
+    }
+    return out;
   }
 
   /** One model's answer as it is; several models' per-value mean, or per-row vote. */

@@ -66,6 +66,23 @@ class ModelValidatorTest {
     multi.dispose();
   }
 
+  @Test
+  void validate_summarisesObjectiveClassesAndFeatures_inUbjsonAndJson() throws Exception {
+    Booster softprob = train(Map.of("objective", "multi:softprob", "num_class", 3), 1);
+    Booster logistic = train(Map.of("objective", "binary:logistic"), 1);
+    try {
+      for (String format : new String[] {"ubj", "json"}) {
+        assertEquals(new ModelSummary("multi:softprob", 3, 3),
+            ModelValidator.validate("xgboost-model", softprob.toByteArray(format)));
+        assertEquals(new ModelSummary("binary:logistic", 0, 3),
+            ModelValidator.validate("xgboost-model", logistic.toByteArray(format)));
+      }
+    } finally {
+      softprob.dispose();
+      logistic.dispose();
+    }
+  }
+
   static String refusal(Consumer<ObjectNode> damage) throws Exception {
     Booster booster = train(Map.of("objective", "binary:logistic"), 1);
     ObjectNode model = (ObjectNode) JSON.readTree(booster.toByteArray("json"));
