@@ -40,7 +40,7 @@ class CheckpointIT {
   }
 
   /** Starts train, sends SIGTERM once round {@code afterRound} is printed, and waits for the exit. */
-  private static long interrupt(TrainJob job, int afterRound) throws Exception {
+  static long interrupt(TrainJob job, int afterRound) throws Exception {
     Process p = job.start();
     long signalled = 0;
     try {

@@ -1,11 +1,14 @@
 package io.github.xgbcontainer.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -193,5 +196,85 @@ class ExternalMemoryIT {
     }
     assertEquals(3, lines.get(0).lines().count());
     assertEquals(lines.get(0), lines.get(1), "the same metric lines from the cached stream");
+  }
+
+  /** A job on small CSV (4,000 x 75 train, 1,500 validation) with {@code external_memory} set, checkpoints optional. */
+  private TrainJob smallJob(String name, String hyperparameters, boolean checkpoints) throws IOException {
+    Path data = dir.resolve("small-data");
+    if (!Files.exists(data)) {
+      csv(data.resolve("train/train.csv"), 4_000, 4);
+      csv(data.resolve("validation/validation.csv"), 1_500, 5);
+    }
+    TrainJob job = new TrainJob(dir.resolve(name)).hyperparameters(hyperparameters).inputDataConfig(CHANNELS)
+        .channel("train", data.resolve("train")).channel("validation", data.resolve("validation"));
+    job.jvmOptions.addAll(JVM);
+    if (checkpoints) {
+      Files.writeString(job.root.resolve("input/config/checkpointconfig.json"),
+          "{\"LocalPath\": \"" + job.root.resolve("checkpoints") + "\"}");
+    }
+    return job;
+  }
+
+  private static String withExternalMemory(String hyperparameters, String setting) {
+    return hyperparameters.replace("}", ", \"external_memory\": \"" + setting + "\"}");
+  }
+
+  private static JsonNode evaluationHistory(TrainJob job) throws IOException {
+    return new ObjectMapper().readTree(job.root.resolve("output/data/evaluation_history.json").toFile());
+  }
+
+  /** Issue 17, early stopping: the validation channel from external memory stops the job where memory does. */
+  @Test
+  void earlyStopping_onAValidationChannelFromExternalMemory_stopsAtTheSameRound() throws Exception {
+    String hp = "{\"num_round\": \"500\", \"objective\": \"binary:logistic\", \"eval_metric\": \"logloss\", "
+        + "\"eta\": \"0.3\", \"max_depth\": \"6\", \"early_stopping_rounds\": \"5\"}";
+    TrainJob inMemory = smallJob("stop-false", withExternalMemory(hp, "false"), false).run();
+    assertEquals(0, inMemory.exitCode, inMemory::toString);
+    TrainJob external = smallJob("stop-true", withExternalMemory(hp, "true"), false).run();
+    assertEquals(0, external.exitCode, external::toString);
+    assertTrue(external.stderr.contains("training matrix: external-memory QuantileDMatrix"), external::toString);
+
+    int rounds = inMemory.metricLines().size();
+    assertTrue(rounds < 500, "early stopping stopped the job in memory: " + rounds + " rounds");
+    assertEquals(rounds, external.metricLines().size(), external::toString);
+    JsonNode expected = evaluationHistory(inMemory);
+    JsonNode actual = evaluationHistory(external);
+    assertTrue(expected.get("best_iteration").asInt() < rounds - 1, expected::toString);
+    assertEquals(expected.get("best_iteration"), actual.get("best_iteration"));
+    assertEquals(expected.get("rounds"), actual.get("rounds"));
+    assertEquals(inMemory.metricLines(), external.metricLines(), "the same metric lines");
+  }
+
+  /**
+   * Issue 17, checkpoints: a job from external memory stopped by SIGTERM part-way resumes from its
+   * checkpoint and ends as the uninterrupted job from external memory does.
+   */
+  @Test
+  void sigterm_checkpointFromExternalMemory_resumesToTheSameMetricLinesAndModel() throws Exception {
+    String hp = withExternalMemory("{\"num_round\": \"120\", \"objective\": \"binary:logistic\", \"eval_metric\": "
+        + "\"logloss\", \"eta\": \"0.05\", \"max_depth\": \"4\", \"subsample\": \"0.8\", \"colsample_bytree\": "
+        + "\"0.8\", \"seed\": \"3\"}", "true");
+    TrainJob whole = smallJob("ckpt-whole", hp, true).run();
+    assertEquals(0, whole.exitCode, whole::toString);
+    assertTrue(whole.stderr.contains("training matrix: external-memory QuantileDMatrix"), whole::toString);
+    assertEquals(120, whole.metricLines().size(), whole::toString);
+
+    TrainJob cut = smallJob("ckpt-cut", hp, true);
+    CheckpointIT.interrupt(cut, 20);
+    assertEquals(0, cut.exitCode, cut::toString);
+    assertTrue(cut.stderr.contains("SIGTERM received: stopping after the current round, with a checkpoint"),
+        cut::toString);
+    List<String> before = cut.metricLines();
+    assertTrue(before.size() > 20 && before.size() < 120, cut::toString);
+
+    cut.run();
+    assertEquals(0, cut.exitCode, cut::toString);
+    assertTrue(cut.stderr.contains("resuming after round " + (before.size() - 1) + " of 120"), cut::toString);
+    assertTrue(cut.stderr.contains("training matrix: external-memory QuantileDMatrix"), cut::toString);
+    List<String> all = new java.util.ArrayList<>(before);
+    all.addAll(cut.metricLines());
+    assertEquals(whole.metricLines(), all, "the same metric lines across the interruption");
+    assertArrayEquals(Files.readAllBytes(whole.model()), Files.readAllBytes(cut.model()),
+        "the resumed model is byte-identical to the uninterrupted one");
   }
 }

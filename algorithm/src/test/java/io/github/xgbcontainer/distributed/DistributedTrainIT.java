@@ -100,11 +100,15 @@ class DistributedTrainIT {
 
   /** algo-1..3, each with a third of the abalone train rows (the last takes the remainder). */
   private List<HostProcess> threeShards() throws IOException {
+    return threeShards(HP);
+  }
+
+  private List<HostProcess> threeShards(String hp) throws IOException {
     List<HostProcess> hosts = new ArrayList<>();
     int third = trainRows.size() / 3;
     for (int i = 0; i < 3; i++) {
       List<String> shard = trainRows.subList(i * third, i == 2 ? trainRows.size() : (i + 1) * third);
-      hosts.add(host(HOSTS.get(i), HOSTS, HP, CHANNELS).channel("train", "part-" + i, shard));
+      hosts.add(host(HOSTS.get(i), HOSTS, hp, CHANNELS).channel("train", "part-" + i, shard));
     }
     return hosts;
   }
@@ -224,6 +228,58 @@ class DistributedTrainIT {
     assertTrue(Math.abs(distributed - whole) < 0.02 * whole, "3 hosts " + distributed + " vs 1 host " + whole);
     assertTrue(hosts.get(2).stderr().contains("joined the training group as rank 2 of 3 (algo-1, algo-2, algo-3)"),
         hosts.get(2)::toString);
+  }
+
+  /**
+   * Issue 17, several hosts: with {@code external_memory=true} each host pages its own shard to disk
+   * and trains from an external-memory QuantileDMatrix; the collective is the same, so the ranks end
+   * with one booster, and the job prints the metric lines of the same three hosts trained in memory.
+   */
+  @Test
+  void threeShards_fromExternalMemory_identicalBoosters_andTheMetricLinesOfTheJobInMemory() throws Exception {
+    Path rankModels = dir.resolve("rank-models");
+    Map<String, String> debug = rankModelEnv(rankModels);
+    List<HostProcess> inMemory = threeShards(HP.replace("}", ", \"external_memory\": \"false\"}"));
+    for (HostProcess p : inMemory) {
+      start(p, Map.of());
+    }
+    for (HostProcess p : inMemory) {
+      assertExit(0, p, 120);
+    }
+    for (HostProcess p : inMemory) {
+      assertTrue(p.stderr().contains("external_memory=false: training in memory"), p::toString);
+    }
+
+    env.put(ClusterSettings.TRACKER_PORT_ENV, Integer.toString(freePorts())); // the old ports may linger
+    List<HostProcess> external = new ArrayList<>();
+    int third = trainRows.size() / 3;
+    String hp = HP.replace("}", ", \"external_memory\": \"true\"}");
+    for (int i = 0; i < 3; i++) {
+      List<String> shard = trainRows.subList(i * third, i == 2 ? trainRows.size() : (i + 1) * third);
+      external.add(new HostProcess(dir.resolve("external"), HOSTS.get(i), HOSTS).config(hp, CHANNELS)
+          .channel("validation", "abalone.validation", validationRows).channel("train", "part-" + i, shard));
+    }
+    for (HostProcess p : external) {
+      start(p, debug);
+    }
+    for (HostProcess p : external) {
+      assertExit(0, p, 120);
+    }
+    for (HostProcess p : external) {
+      String log = p.stderr();
+      assertTrue(log.contains("external_memory=true: training from external memory"), p::toString);
+      assertTrue(log.contains("training matrix: external-memory QuantileDMatrix"), p::toString);
+    }
+    assertTrue(external.get(2).stderr().contains("joined the training group as rank 2 of 3 (algo-1, algo-2, algo-3)"),
+        external.get(2)::toString);
+    byte[] rank0 = Files.readAllBytes(rankModels.resolve("rank-0.ubj"));
+    assertArrayEquals(rank0, Files.readAllBytes(rankModels.resolve("rank-1.ubj")));
+    assertArrayEquals(rank0, Files.readAllBytes(rankModels.resolve("rank-2.ubj")));
+    assertArrayEquals(rank0, Files.readAllBytes(external.get(0).model()));
+    assertEquals(20, external.get(0).metricLines().size(), external.get(0)::toString);
+    // the same cuts and histograms as in memory, so the same scores (identical in every run here)
+    assertEquals(inMemory.get(0).metricLines(), external.get(0).metricLines(),
+        "3 hosts from external memory print the metric lines of 3 hosts in memory");
   }
 
   /**
