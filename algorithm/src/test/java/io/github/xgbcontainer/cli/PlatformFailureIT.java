@@ -35,7 +35,12 @@ class PlatformFailureIT {
     return mib < 1024 ? String.format(Locale.ROOT, "%.1f MiB", mib) : String.format(Locale.ROOT, "%.1f GiB", mib / 1024);
   }
 
-  /** 40 MB of CSV against a 32 MiB JVM: the parser threads run out of memory, which is exit 2, not 3. */
+  /**
+   * A CSV whose first MiB (the memory estimate's sample) holds long rows and the rest short ones: the
+   * estimate finds a few hundred thousand rows that fit the 32 MiB JVM, but the file holds about
+   * 1.6 million, whose parsed floats (76 MB) exceed its direct memory. A real OutOfMemoryError, which
+   * is exit 2 with the three sizes, not 3.
+   */
   @Test
   void dataLargerThanTheJvm_isAPlatformErrorWithTheThreeSizes() throws Exception {
     TrainJob job = job();
@@ -43,10 +48,11 @@ class PlatformFailureIT {
     Files.createDirectories(csv.getParent());
     Random random = new Random(7);
     try (Writer out = Files.newBufferedWriter(csv)) {
-      for (int row = 0; row < 400_000; row++) {
+      for (int row = 0; row < 1_600_000; row++) {
         out.write(Integer.toString(row % 2));
         for (int c = 0; c < 12; c++) {
-          out.write(String.format(Locale.ROOT, ",%.4f", random.nextDouble()));
+          out.write(row < 10_000 ? String.format(Locale.ROOT, ",%.12f", random.nextDouble())
+              : random.nextBoolean() ? ",1" : ",0");
         }
         out.write('\n');
       }
