@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.xgbcontainer.matrix.NativeShim;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -40,7 +39,7 @@ public record EffectiveParameters(Map<String, String> values, String source, Str
   public static EffectiveParameters of(Booster booster) {
     String[] error = new String[1];
     if (NativeShim.available()) {
-      long handle = handle(booster);
+      long handle = NativeShim.boosterHandle(booster);
       String config = handle == 0 ? null : NativeShim.boosterConfig(handle, error);
       if (config != null) {
         return new EffectiveParameters(fromConfig(config), "XGBoost's saved configuration", config);
@@ -138,16 +137,5 @@ public record EffectiveParameters(Map<String, String> values, String source, Str
       pathOf.put(name, "");
     }
     out.put(path, value);
-  }
-
-  /** xgboost4j's native handle of a live Booster, which it keeps in a private field; 0 if unreadable. */
-  private static long handle(Booster booster) {
-    try {
-      Field field = Booster.class.getDeclaredField("handle");
-      field.setAccessible(true);
-      return field.getLong(booster);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return 0;
-    }
   }
 }
