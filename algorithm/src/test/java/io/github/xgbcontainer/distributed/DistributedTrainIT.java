@@ -236,7 +236,7 @@ class DistributedTrainIT {
    * with one booster, and the job prints the metric lines of the same three hosts trained in memory.
    */
   @Test
-  void threeShards_fromExternalMemory_identicalBoosters_andTheMetricLinesOfTheJobInMemory() throws Exception {
+  void threeShards_fromExternalMemory_identicalBoosters_andTheValidationScoreOfTheJobInMemory() throws Exception {
     Path rankModels = dir.resolve("rank-models");
     Map<String, String> debug = rankModelEnv(rankModels);
     List<HostProcess> inMemory = threeShards(HP.replace("}", ", \"external_memory\": \"false\"}"));
@@ -277,9 +277,11 @@ class DistributedTrainIT {
     assertArrayEquals(rank0, Files.readAllBytes(rankModels.resolve("rank-2.ubj")));
     assertArrayEquals(rank0, Files.readAllBytes(external.get(0).model()));
     assertEquals(20, external.get(0).metricLines().size(), external.get(0)::toString);
-    // the same cuts and histograms as in memory, so the same scores (identical in every run here)
-    assertEquals(inMemory.get(0).metricLines(), external.get(0).metricLines(),
-        "3 hosts from external memory print the metric lines of 3 hosts in memory");
+    // the same cuts and histograms as in memory, so the same scores: identical in every run here,
+    // checked as the issue asks (within 1%) so that a sketch merged in another order elsewhere passes
+    double expected = lastValidationRmse(inMemory.get(0));
+    assertEquals(expected, lastValidationRmse(external.get(0)), expected * 0.01,
+        "3 hosts from external memory reach the validation rmse of 3 hosts in memory within 1%");
   }
 
   /**
