@@ -246,6 +246,29 @@ class ExternalMemoryIT {
   }
 
   /**
+   * Issue 17, SHAP: with the validation channel spilled to the external-memory cache, SHAP reads its
+   * plain copy of those rows and writes the summary the job in memory writes.
+   */
+  @Test
+  void shap_withTheValidationChannelInExternalMemory_writesTheSummaryOfTheJobInMemory() throws Exception {
+    String hp = "{\"num_round\": \"20\", \"objective\": \"binary:logistic\", \"eval_metric\": \"logloss\", "
+        + "\"max_depth\": \"4\", \"shap\": \"true\"}";
+    TrainJob inMemory = smallJob("shap-false", withExternalMemory(hp, "false"), false).run();
+    assertEquals(0, inMemory.exitCode, inMemory::toString);
+    TrainJob external = smallJob("shap-true", withExternalMemory(hp, "true"), false).run();
+    assertEquals(0, external.exitCode, external::toString);
+    assertTrue(external.stderr.contains("training matrix: external-memory QuantileDMatrix"), external::toString);
+
+    JsonNode expected = new ObjectMapper().readTree(inMemory.root.resolve("output/data/shap_summary.json").toFile());
+    JsonNode actual = new ObjectMapper().readTree(external.root.resolve("output/data/shap_summary.json").toFile());
+    assertEquals("validation", actual.get("channel").asText());
+    assertEquals(1_500, actual.get("rows").asInt());
+    assertEquals(FEATURES, actual.get("mean_abs_shap").size(), actual::toString);
+    assertEquals(expected, actual);
+    assertEquals(inMemory.metricLines(), external.metricLines(), "the same metric lines");
+  }
+
+  /**
    * Issue 17, checkpoints: a job from external memory stopped by SIGTERM part-way resumes from its
    * checkpoint and ends as the uninterrupted job from external memory does.
    */
