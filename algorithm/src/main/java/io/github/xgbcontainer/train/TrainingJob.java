@@ -16,6 +16,7 @@ import io.github.xgbcontainer.ingest.TrainingInputs;
 import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;
 import io.github.xgbcontainer.matrix.MatrixPath;
+import io.github.xgbcontainer.matrix.Predictions;
 import io.github.xgbcontainer.output.AtomicFiles;
 import io.github.xgbcontainer.output.EffectiveParameters;
 import io.github.xgbcontainer.output.ModelEvaluation;
@@ -279,10 +280,9 @@ public final class TrainingJob {
         bounds[q + 1] = bounds[q] + groupSizes[q];
       }
     }
-    float[][] firstRepeat = new float[result.labels().length][];
-    for (int i = 0; i < firstRepeat.length; i++) {
-      firstRepeat[i] = result.predictions()[0][i].clone();
-    }
+    // measured on a copy: binary:logitraw's margins become probabilities in place
+    Predictions firstRepeat = new Predictions(result.predictions()[0].values().clone(),
+        result.predictions()[0].columns());
     int[] queryBounds = bounds;
     CrossValidationReport.writeOrWarn(outputs.dataFolder(), () -> new CrossValidationReport(hp.kfold().getAsInt(),
         result.folds().length, result.foldHistories(), result.foldScores(),
