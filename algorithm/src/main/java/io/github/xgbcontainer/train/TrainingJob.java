@@ -62,6 +62,7 @@ public final class TrainingJob {
   private final int threads;
   private final BooleanSupplier stopRequested;
   private final Map<String, String> env;
+  private volatile boolean externalMemory;
 
   /**
    * @param inputs the job's configuration, read
@@ -81,6 +82,20 @@ public final class TrainingJob {
     this.threads = threads;
     this.stopRequested = stopRequested;
     this.env = Map.copyOf(env);
+  }
+
+  /**
+   * Whether this run trains from external memory: false until the memory budget has chosen it (or the
+   * job asked for it), then true, also after a failure, which then need not suggest it.
+   */
+  public boolean externalMemory() {
+    return externalMemory;
+  }
+
+  /** Records the memory budget's choice for {@link #externalMemory()}; the cache is null in memory. */
+  private BatchCache chosen(BatchCache cache) {
+    externalMemory = cache != null;
+    return cache;
   }
 
   /** Runs the job. */
@@ -108,7 +123,7 @@ public final class TrainingJob {
 
     boolean grouped = false; // whether this host reached the roster: before that, a failure is told to the others
     // external memory's cache for this run; null: in memory
-    try (BatchCache cache = MemoryBudget.prepare(hp, inputs.channels(), channels::channelDir, env, LOG::info);
+    try (BatchCache cache = chosen(MemoryBudget.prepare(hp, inputs.channels(), channels::channelDir, env, LOG::info));
          TrainingData read = channels.read(cache)) {
       LOG.info("channels read: " + MemoryUsage.describe());
       TrainingData data = channels.check(read);
