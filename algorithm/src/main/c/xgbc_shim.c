@@ -74,6 +74,8 @@ static struct {
   int (*predict_csr)(BoosterHandle handle, const char *indptr, const char *indices, const char *values,
                      bst_ulong ncol, const char *config, DMatrixHandle m, const bst_ulong **out_shape,
                      bst_ulong *out_dim, const float **out_result);
+  int (*predict_dmatrix)(BoosterHandle handle, DMatrixHandle dmat, const char *config,
+                         const bst_ulong **out_shape, bst_ulong *out_dim, const float **out_result);
 } api;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
@@ -148,6 +150,7 @@ JNIEXPORT jstring JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_bind(JNI
   BIND(build_info, "XGBuildInfo");
   BIND(predict_dense, "XGBoosterPredictFromDense");
   BIND(predict_csr, "XGBoosterPredictFromCSR");
+  BIND(predict_dmatrix, "XGBoosterPredictFromDMatrix");
   return NULL;
 }
 
@@ -759,4 +762,52 @@ JNIEXPORT jfloatArray JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_pred
   (*env)->ReleaseIntArrayElements(env, indices, i, JNI_ABORT);
   (*env)->ReleaseLongArrayElements(env, indptr, p, JNI_ABORT);
   return prediction(env, status, shape, dim, result, error);
+}
+
+/*
+ * Predicts a whole DMatrix with every tree (XGBoosterPredictFromDMatrix) into one float array, rows
+ * times outputs per row, with shape[0] = rows and shape[1] = outputs per row. xgboost4j's predict
+ * answers float[][], a Java array per row: for a million rows about 24 MB of heap where the values
+ * take 4 MB, and it fails a small heap after the last round. The booster's prediction cache for the
+ * matrix is used as xgboost4j's call uses it, so the values are the same. margin: the untransformed
+ * margin. Both handles are xgboost4j's, valid while their objects are. Returns the array, or null
+ * with error[0] set.
+ */
+JNIEXPORT jfloatArray JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_predictMatrix(
+    JNIEnv *env, jclass cls, jlong booster, jlong matrix, jboolean margin, jlongArray out_shape,
+    jobjectArray error) {
+  (void)cls;
+  char config[256];
+  snprintf(config, sizeof config,
+           "{\"type\":%d,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,"
+           "\"strict_shape\":false}",
+           margin ? 1 : 0);
+  const bst_ulong *shape = NULL;
+  bst_ulong dim = 0;
+  const float *result = NULL;
+  if (api.predict_dmatrix((BoosterHandle)(intptr_t)booster, (DMatrixHandle)(intptr_t)matrix, config, &shape,
+                          &dim, &result) != 0) {
+    report(env, error, api.get_last_error());
+    return NULL;
+  }
+  /* strict_shape false: (rows) for one output per row, (rows, outputs) for several */
+  jlong rows = dim == 0 ? 0 : (jlong)shape[0];
+  jlong columns = 1;
+  for (bst_ulong i = 1; i < dim; i++) {
+    columns *= (jlong)shape[i];
+  }
+  if (rows * columns > 0x7fffffffL - 8) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%lld rows of %lld outputs are more than one Java array holds",
+             (long long)rows, (long long)columns);
+    report(env, error, msg);
+    return NULL;
+  }
+  jlong dims[2] = {rows, columns};
+  (*env)->SetLongArrayRegion(env, out_shape, 0, 2, dims);
+  jfloatArray out = (*env)->NewFloatArray(env, (jsize)(rows * columns));
+  if (out != NULL) {
+    (*env)->SetFloatArrayRegion(env, out, 0, (jsize)(rows * columns), result);
+  }
+  return out; /* null: OutOfMemoryError pending */
 }

@@ -163,24 +163,33 @@ public final class Main implements Callable<Integer> {
     } catch (IOException e) {
       LOG.warning("cannot remove the old failure file " + paths.failureFile() + ": " + e.getMessage());
     }
+    TrainingJob job = null;
     try {
       int threads = Runtime.getRuntime().availableProcessors();
       TrainingInputs inputs = TrainingInputs.load(paths);
-      new TrainingJob(inputs, new HostGroup(inputs.resources(), System.getenv()), new ModelOutputs(paths), line -> {
-        metrics.println(line);
-        metrics.flush();
-      }, threads, termination, System.getenv()).run();
+      job = new TrainingJob(inputs, new HostGroup(inputs.resources(), System.getenv()), new ModelOutputs(paths),
+          line -> {
+            metrics.println(line);
+            metrics.flush();
+          }, threads, termination, System.getenv());
+      job.run();
       return 0;
     } catch (ContainerException e) {
       // an AlgorithmError around XGBoost's std::bad_alloc is still the machine's
       return fail(failure, e.kind() == ContainerException.Kind.USER ? e
-          : PlatformDiagnosis.of(e, paths).<ContainerException>map(p -> p).orElse(e));
+          : PlatformDiagnosis.of(e, paths, externalMemory(job)).<ContainerException>map(p -> p).orElse(e));
     } catch (OutOfMemoryError e) {
-      return fail(failure, PlatformDiagnosis.outOfMemory(paths, e));
+      return fail(failure, PlatformDiagnosis.outOfMemory(paths, e, externalMemory(job)));
     } catch (RuntimeException | LinkageError e) {
-      return fail(failure, PlatformDiagnosis.of(e, paths).<ContainerException>map(p -> p)
+      boolean external = externalMemory(job);
+      return fail(failure, PlatformDiagnosis.of(e, paths, external).<ContainerException>map(p -> p)
           .orElseGet(() -> new AlgorithmError("unexpected " + e, e)));
     }
+  }
+
+  /** Whether the job got as far as choosing external memory; a failure diagnosis then does not suggest it. */
+  private static boolean externalMemory(TrainingJob job) {
+    return job != null && job.externalMemory();
   }
 
   private static int fail(FailureFile failure, ContainerException e) {

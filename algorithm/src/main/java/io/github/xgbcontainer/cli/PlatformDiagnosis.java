@@ -26,8 +26,12 @@ final class PlatformDiagnosis {
 
   private PlatformDiagnosis() {}
 
-  /** The platform error behind {@code failure}, when the machine is what failed. */
-  static Optional<PlatformError> of(Throwable failure, SageMakerPaths paths) {
+  /**
+   * The platform error behind {@code failure}, when the machine is what failed.
+   *
+   * @param externalMemory whether the job trains from external memory, which it then does not suggest
+   */
+  static Optional<PlatformError> of(Throwable failure, SageMakerPaths paths, boolean externalMemory) {
     boolean outOfMemory = false;
     boolean noSpace = false;
     boolean nativeLibrary = false;
@@ -42,7 +46,7 @@ final class PlatformDiagnosis {
       nativeLibrary |= t instanceof LinkageError && message.contains(NATIVE_CLASS);
     }
     if (outOfMemory) {
-      return Optional.of(outOfMemory(paths, failure));
+      return Optional.of(outOfMemory(paths, failure, externalMemory));
     }
     if (nativeLibrary && noSpace) {
       return Optional.of(new PlatformError(NO_SPACE + " in " + System.getProperty("java.io.tmpdir")
@@ -56,18 +60,42 @@ final class PlatformDiagnosis {
   /**
    * Out of memory, with the three numbers that decide it: what the data takes, what the JVM may take
    * (its maximum heap, which is also the limit of the direct buffers the parsed rows live in), and
-   * what the instance has.
+   * what the instance has. A full Java heap ("Java heap space", "GC overhead limit exceeded") is
+   * told apart: the parsed rows live outside the heap (direct buffers, or external memory's files),
+   * so only a larger heap helps, and external memory is not suggested for it. Nor is it where the
+   * job already trains from external memory.
+   *
+   * @param externalMemory whether the job trains from external memory
    */
-  static PlatformError outOfMemory(SageMakerPaths paths, Throwable cause) {
+  static PlatformError outOfMemory(SageMakerPaths paths, Throwable cause, boolean externalMemory) {
     long data = dataBytes(paths.dataDir());
     long jvm = Runtime.getRuntime().maxMemory();
     long instance = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getTotalMemorySize();
+    if (heapFull(cause)) {
+      return new PlatformError("out of memory: the Java heap is too small: the JVM may use " + size(jvm)
+          + " of heap (-Xmx in JAVA_OPTS, or -XX:MaxRAMPercentage of the instance's " + size(instance)
+          + "), the job's files in " + paths.dataDir() + " are about " + size(data) + "; perhaps you should raise "
+          + "-Xmx (or -XX:MaxRAMPercentage) in JAVA_OPTS, or use an instance type with more memory", cause);
+    }
     return new PlatformError("out of memory: the job needs about " + size(data) + " (its files in "
         + paths.dataDir() + ", parsed into memory before XGBoost builds its matrices), the JVM may use " + size(jvm)
         + " (JAVA_OPTS / MaxRAMPercentage: the maximum heap, which also bounds the parsed data), the instance has "
         + size(instance) + "; perhaps you should raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, or use an "
-        + "instance type with more memory, or set external_memory=true to keep the data on disk", cause);
+        + "instance type with more memory" + (externalMemory ? "" : ", or set external_memory=true to keep the "
+        + "data on disk"), cause);
+  }
+
+  /** Whether an OutOfMemoryError in the cause chain is the Java heap's, not direct or native memory's. */
+  static boolean heapFull(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+      if (t instanceof OutOfMemoryError && t.getMessage() != null
+          && (t.getMessage().contains("Java heap space") || t.getMessage().contains("GC overhead limit exceeded"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The bytes of the regular files under {@code dir}; 0 when it cannot be listed (Pipe mode has FIFOs there). */

@@ -16,8 +16,9 @@ import ml.dmlc.xgboost4j.java.XGBoostJNI;
  * does not expose to Java: a CPU QuantileDMatrix built from batches, feature importance computed
  * natively ({@link #featureScores}) rather than from a text dump of every tree, model slicing
  * ({@link #sliceModel}), a booster's saved configuration ({@link #boosterConfig}), in-place
- * prediction through a proxy matrix kept per thread ({@link #predictDense}, {@link #predictCsr}), and
- * how the library was built ({@link #buildInfo}); besides, which GPUs the NVIDIA driver shows
+ * prediction through a proxy matrix kept per thread ({@link #predictDense}, {@link #predictCsr}),
+ * prediction of a whole DMatrix into one flat array ({@link #predictMatrix}), and how the library was
+ * built ({@link #buildInfo}); besides, which GPUs the NVIDIA driver shows
  * ({@link #cudaDevices}).
  *
  * <p>Loading never throws: where the shim is missing from the jar (built without gcc), is for
@@ -124,6 +125,22 @@ public final class NativeShim {
    */
   public static native float[] predictCsr(long booster, long[] indptr, int[] indices, float[] values, long columns,
       boolean margin, String[] error);
+
+  /**
+   * Predicts a whole DMatrix with every tree ({@code XGBoosterPredictFromDMatrix}) into one array:
+   * xgboost4j's {@code predict} answers a Java array per row, about six times the heap of the values
+   * themselves at one output per row. The booster's prediction cache for that matrix serves as it
+   * serves xgboost4j's call.
+   *
+   * @param booster the native handle of a live xgboost4j Booster ({@link #boosterHandle})
+   * @param matrix the native handle of a live xgboost4j DMatrix ({@code DMatrix.getHandle})
+   * @param margin whether to answer the untransformed margin instead of the objective's output
+   * @param shape receives the rows ({@code shape[0]}) and the outputs per row ({@code shape[1]})
+   * @param error receives XGBoost's message when it fails
+   * @return the predictions, row-major, or null with {@code error[0]} set
+   */
+  public static native float[] predictMatrix(long booster, long matrix, boolean margin, long[] shape,
+      String[] error);
 
   /** xgboost4j's native handle of a live Booster, which it keeps in a private field; 0 if unreadable. */
   public static long boosterHandle(Booster booster) {

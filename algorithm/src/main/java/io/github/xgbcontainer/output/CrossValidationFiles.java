@@ -1,5 +1,6 @@
 package io.github.xgbcontainer.output;
 
+import io.github.xgbcontainer.matrix.Predictions;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -35,10 +36,10 @@ public final class CrossValidationFiles {
    * @param labels every row's label
    */
   public void write(int kfold, List<byte[]> models, List<Map<String, Double>> foldScores, int[][] folds,
-      float[][][] predictions, float[] labels) {
+      Predictions[] predictions, float[] labels) {
     StringBuilder csv = new StringBuilder("row,label");
     int repeats = folds.length;
-    int outputsPerRow = predictions[0][0].length;
+    int outputsPerRow = predictions[0].columns();
     for (int r = 1; r <= repeats; r++) {
       String suffix = repeats == 1 ? "" : "_" + r;
       csv.append(",fold").append(suffix);
@@ -51,8 +52,8 @@ public final class CrossValidationFiles {
       csv.append(row).append(',').append(labels[row]);
       for (int r = 0; r < repeats; r++) {
         csv.append(',').append(folds[r][row]);
-        for (float p : predictions[r][row]) {
-          csv.append(',').append(p);
+        for (int c = 0; c < outputsPerRow; c++) {
+          csv.append(',').append(predictions[r].get(row, c));
         }
       }
       csv.append('\n');

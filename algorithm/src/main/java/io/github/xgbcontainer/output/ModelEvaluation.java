@@ -1,5 +1,6 @@
 package io.github.xgbcontainer.output;
 
+import io.github.xgbcontainer.matrix.Predictions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,11 +35,11 @@ public sealed interface ModelEvaluation {
    * @return empty where the objective has no such chart (survival)
    */
   static java.util.Optional<ModelEvaluation> of(String objective, String channel, float[] labels,
-      float[][] predictions, int[] groupBounds, OptionalInt ndcgAt) {
+      Predictions predictions, int[] groupBounds, OptionalInt ndcgAt) {
     if (labels.length == 0 || objective.startsWith("survival:")) {
       return java.util.Optional.empty();
     }
-    if (objective.startsWith("multi:") && predictions[0].length == 1) {
+    if (objective.startsWith("multi:") && predictions.columns() == 1) {
       predictions = oneHot(labels, predictions); // multi:softmax predicts the class itself
     }
     if (objective.startsWith("binary:") || objective.startsWith("multi:")) {
@@ -52,22 +53,26 @@ public sealed interface ModelEvaluation {
   }
 
   /** Predicted classes as probabilities of 0 or 1, over the classes the labels and predictions name. */
-  private static float[][] oneHot(float[] labels, float[][] predicted) {
+  private static Predictions oneHot(float[] labels, Predictions predicted) {
     int classes = 2;
     for (int i = 0; i < labels.length; i++) {
-      classes = Math.max(classes, Math.max((int) labels[i], (int) predicted[i][0]) + 1);
+      classes = Math.max(classes, Math.max((int) labels[i], (int) predicted.get(i, 0)) + 1);
     }
-    float[][] out = new float[labels.length][classes];
+    float[] out = new float[labels.length * classes];
     for (int i = 0; i < labels.length; i++) {
-      out[i][(int) predicted[i][0]] = 1;
+      out[i * classes + (int) predicted.get(i, 0)] = 1;
     }
-    return out;
+    return new Predictions(out, classes);
   }
 
-  private static float[] column(float[][] predictions) {
-    float[] out = new float[predictions.length];
+  /** The first output of every row: the values themselves where there is one per row. */
+  private static float[] column(Predictions predictions) {
+    if (predictions.columns() == 1) {
+      return predictions.values();
+    }
+    float[] out = new float[predictions.rows()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = predictions[i][0];
+      out[i] = predictions.get(i, 0);
     }
     return out;
   }
@@ -149,12 +154,12 @@ public sealed interface ModelEvaluation {
      * @param probabilities per row: one value, the probability of class 1; or one per class
      * @param threshold the binary decision threshold
      */
-    public static Classification of(String channel, float[] labels, float[][] probabilities, double threshold) {
+    public static Classification of(String channel, float[] labels, Predictions probabilities, double threshold) {
       int n = labels.length;
-      if (probabilities.length != n) {
-        throw new IllegalArgumentException(n + " labels but " + probabilities.length + " predictions");
+      if (probabilities.rows() != n) {
+        throw new IllegalArgumentException(n + " labels but " + probabilities.rows() + " predictions");
       }
-      int width = n == 0 ? 1 : probabilities[0].length;
+      int width = n == 0 ? 1 : probabilities.columns();
       if (width == 1) {
         float[] p = column(probabilities);
         boolean[] positive = new boolean[n];
@@ -175,7 +180,7 @@ public sealed interface ModelEvaluation {
       for (int i = 0; i < n; i++) {
         int predicted = 0;
         for (int c = 1; c < width; c++) {
-          if (probabilities[i][c] > probabilities[i][predicted]) {
+          if (probabilities.get(i, c) > probabilities.get(i, predicted)) {
             predicted = c;
           }
         }
@@ -184,7 +189,7 @@ public sealed interface ModelEvaluation {
           throw new IllegalArgumentException("row " + i + ": label " + labels[i] + " is not a class in [0, " + width + ")");
         }
         confusion[actual][predicted]++;
-        confidence[i] = probabilities[i][predicted];
+        confidence[i] = probabilities.get(i, predicted);
         correct[i] = actual == predicted;
       }
       List<String> classes = new ArrayList<>();
@@ -195,7 +200,7 @@ public sealed interface ModelEvaluation {
         float[] score = new float[n];
         boolean[] positive = new boolean[n];
         for (int i = 0; i < n; i++) {
-          score[i] = probabilities[i][c];
+          score[i] = probabilities.get(i, c);
           positive[i] = (int) labels[i] == c;
         }
         int[] order = descending(score);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.matrix.NativeShim;
+import io.github.xgbcontainer.matrix.Predictions;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -223,7 +224,7 @@ public final class ModelOutputs {
       String channel, List<String> evalMetrics) {
     try {
       boolean margin = objective.equals("multi:softmax") || objective.equals("binary:logitraw");
-      return measure(objective, channel, data.getLabel(), booster.predict(data, margin), margin,
+      return measure(objective, channel, data.getLabel(), Predictions.of(booster, data, margin), margin,
           objective.startsWith("rank:") ? data.getGroup() : null, evalMetrics);
     } catch (XGBoostError e) {
       throw new AlgorithmError("cannot predict the " + channel + " channel for the report: " + e.getMessage(), e);
@@ -239,10 +240,10 @@ public final class ModelOutputs {
    * @param evalMetrics the job's metrics: the first {@code ndcg@k} sets the k of NDCG per query
    */
   public static java.util.Optional<ModelEvaluation> measure(String objective, String channel, float[] labels,
-      float[][] predictions, boolean margins, int[] groupBounds, List<String> evalMetrics) {
+      Predictions predictions, boolean margins, int[] groupBounds, List<String> evalMetrics) {
     if (margins) {
-      for (float[] row : predictions) {
-        probabilities(row);
+      for (int row = 0; row < predictions.rows(); row++) {
+        probabilities(predictions.values(), row * predictions.columns(), predictions.columns());
       }
     }
     java.util.OptionalInt at = java.util.OptionalInt.empty();
@@ -256,22 +257,25 @@ public final class ModelOutputs {
     return ModelEvaluation.of(objective, channel, labels, predictions, groupBounds, at);
   }
 
-  /** A margin row into probabilities: the sigmoid of one value, the softmax of several. */
-  static void probabilities(float[] row) {
-    if (row.length == 1) {
-      row[0] = (float) (1 / (1 + Math.exp(-row[0])));
+  /**
+   * A margin row, {@code values[from .. from + length)}, into probabilities in place: the sigmoid of
+   * one value, the softmax of several.
+   */
+  static void probabilities(float[] values, int from, int length) {
+    if (length == 1) {
+      values[from] = (float) (1 / (1 + Math.exp(-values[from])));
       return;
     }
     double max = Double.NEGATIVE_INFINITY;
-    for (float v : row) {
-      max = Math.max(max, v);
+    for (int i = from; i < from + length; i++) {
+      max = Math.max(max, values[i]);
     }
     double sum = 0;
-    for (int i = 0; i < row.length; i++) {
-      sum += Math.exp(row[i] - max);
+    for (int i = from; i < from + length; i++) {
+      sum += Math.exp(values[i] - max);
     }
-    for (int i = 0; i < row.length; i++) {
-      row[i] = (float) (Math.exp(row[i] - max) / sum);
+    for (int i = from; i < from + length; i++) {
+      values[i] = (float) (Math.exp(values[i] - max) / sum);
     }
   }
 

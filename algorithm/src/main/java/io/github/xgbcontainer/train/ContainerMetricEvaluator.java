@@ -4,6 +4,7 @@ import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.hyperparameters.ContainerMetric;
 import io.github.xgbcontainer.hyperparameters.ContainerMetric.Averaging;
 import io.github.xgbcontainer.hyperparameters.ContainerMetric.Kind;
+import io.github.xgbcontainer.matrix.Predictions;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -138,18 +139,19 @@ final class ContainerMetricEvaluator {
       Watch watch = watches.get(w);
       int at = w * perWatch;
       if (classification) {
-        float[][] margins = booster.predict(watch.matrix, true, 0);
-        for (int i = 0; i < margins.length; i++) {
-          stats[at + watch.classOf[i] * classes + predictedClass(margins[i])] += 1;
+        Predictions margins = Predictions.of(booster, watch.matrix, true);
+        for (int i = 0; i < margins.rows(); i++) {
+          stats[at + watch.classOf[i] * classes + predictedClass(margins.values(), i * margins.columns(),
+              margins.columns())] += 1;
         }
         at += cells;
       }
       if (regression) {
-        float[][] predictions = booster.predict(watch.matrix, false, 0);
+        Predictions predictions = Predictions.of(booster, watch.matrix, false);
         double squares = 0;
         double absolute = 0;
-        for (int i = 0; i < predictions.length; i++) {
-          double error = (double) watch.labels[i] - predictions[i][0];
+        for (int i = 0; i < predictions.rows(); i++) {
+          double error = (double) watch.labels[i] - predictions.get(i, 0);
           squares += error * error;
           absolute += Math.abs(error);
         }
@@ -181,14 +183,17 @@ final class ContainerMetricEvaluator {
     return scores;
   }
 
-  /** Class 1 when the margin is above 0; the first largest margin for several outputs (numpy's argmax). */
-  static int predictedClass(float[] margins) {
-    if (margins.length == 1) {
-      return margins[0] > 0 ? 1 : 0;
+  /**
+   * The class of the margin row {@code margins[from .. from + length)}: class 1 when its one margin is
+   * above 0; the first largest margin for several outputs (numpy's argmax).
+   */
+  static int predictedClass(float[] margins, int from, int length) {
+    if (length == 1) {
+      return margins[from] > 0 ? 1 : 0;
     }
     int best = 0;
-    for (int k = 1; k < margins.length; k++) {
-      if (margins[k] > margins[best]) {
+    for (int k = 1; k < length; k++) {
+      if (margins[from + k] > margins[from + best]) {
         best = k;
       }
     }

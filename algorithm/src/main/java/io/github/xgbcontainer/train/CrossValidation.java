@@ -7,6 +7,7 @@ import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.hyperparameters.Objective;
 import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;
+import io.github.xgbcontainer.matrix.Predictions;
 import io.github.xgbcontainer.output.ModelOutputs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,11 +37,11 @@ final class CrossValidation {
    * @param models every fold's model (UBJSON), repeat by repeat
    * @param foldScores every fold's final scores ({@code train-rmse}, {@code validation-rmse}, ...)
    * @param folds per repeat, the fold of every row
-   * @param predictions per repeat, every row's out-of-fold prediction (one value per output)
+   * @param predictions per repeat, every row's out-of-fold prediction (one value per output), in row order
    * @param foldHistories every fold's scores per round, {@code channel-metric} to its series
    */
   record Result(List<byte[]> models, List<Map<String, Double>> foldScores, int[][] folds,
-      float[][][] predictions, float[] labels, List<Map<String, List<Double>>> foldHistories) {}
+      Predictions[] predictions, float[] labels, List<Map<String, List<Double>>> foldHistories) {}
 
   private final Hyperparameters hp;
   private final MatrixFactory matrices;
@@ -72,7 +73,7 @@ final class CrossValidation {
     List<Map<String, Double>> scores = new ArrayList<>();
     List<Map<String, List<Double>>> histories = new ArrayList<>();
     int[][] folds = new int[repeats][];
-    float[][][] predictions = new float[repeats][labels.length][];
+    Predictions[] predictions = new Predictions[repeats];
     MatrixOptions plain = new MatrixOptions(options.missing(), options.maxBin(), options.nthread(), false);
     for (int r = 0; r < repeats; r++) {
       folds[r] = groupOfRow == null ? assign(labels, k, new SplittableRandom(seed + r), stratified)
@@ -100,9 +101,13 @@ final class CrossValidation {
             histories.add(ModelOutputs.series(result.history().stream().map(EvaluationLine::scores).toList()));
             log.accept(String.format(Locale.ROOT, "cross-validation repeat %d fold %d/%d: %d rows held out, %s",
                 r + 1, f + 1, k, heldOut.length, describe(last)));
-            float[][] predicted = booster.predict(dtest);
+            Predictions predicted = Predictions.of(booster, dtest, false);
+            int columns = predicted.columns();
+            if (predictions[r] == null) {
+              predictions[r] = new Predictions(new float[labels.length * columns], columns);
+            }
             for (int i = 0; i < heldOut.length; i++) {
-              predictions[r][heldOut[i]] = predicted[i];
+              System.arraycopy(predicted.values(), i * columns, predictions[r].values(), heldOut[i] * columns, columns);
             }
             models.add(ModelOutputs.modelBytes(booster));
           } finally {

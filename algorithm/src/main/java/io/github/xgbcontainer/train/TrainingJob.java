@@ -16,6 +16,7 @@ import io.github.xgbcontainer.ingest.TrainingInputs;
 import io.github.xgbcontainer.matrix.MatrixFactory;
 import io.github.xgbcontainer.matrix.MatrixOptions;
 import io.github.xgbcontainer.matrix.MatrixPath;
+import io.github.xgbcontainer.matrix.Predictions;
 import io.github.xgbcontainer.output.AtomicFiles;
 import io.github.xgbcontainer.output.EffectiveParameters;
 import io.github.xgbcontainer.output.ModelEvaluation;
@@ -61,6 +62,7 @@ public final class TrainingJob {
   private final int threads;
   private final BooleanSupplier stopRequested;
   private final Map<String, String> env;
+  private volatile boolean externalMemory;
 
   /**
    * @param inputs the job's configuration, read
@@ -80,6 +82,20 @@ public final class TrainingJob {
     this.threads = threads;
     this.stopRequested = stopRequested;
     this.env = Map.copyOf(env);
+  }
+
+  /**
+   * Whether this run trains from external memory: false until the memory budget has chosen it (or the
+   * job asked for it), then true, also after a failure, which then need not suggest it.
+   */
+  public boolean externalMemory() {
+    return externalMemory;
+  }
+
+  /** Records the memory budget's choice for {@link #externalMemory()}; the cache is null in memory. */
+  private BatchCache chosen(BatchCache cache) {
+    externalMemory = cache != null;
+    return cache;
   }
 
   /** Runs the job. */
@@ -107,7 +123,7 @@ public final class TrainingJob {
 
     boolean grouped = false; // whether this host reached the roster: before that, a failure is told to the others
     // external memory's cache for this run; null: in memory
-    try (BatchCache cache = MemoryBudget.prepare(hp, inputs.channels(), channels::channelDir, env, LOG::info);
+    try (BatchCache cache = chosen(MemoryBudget.prepare(hp, inputs.channels(), channels::channelDir, env, LOG::info));
          TrainingData read = channels.read(cache)) {
       LOG.info("channels read: " + MemoryUsage.describe());
       TrainingData data = channels.check(read);
@@ -279,10 +295,9 @@ public final class TrainingJob {
         bounds[q + 1] = bounds[q] + groupSizes[q];
       }
     }
-    float[][] firstRepeat = new float[result.labels().length][];
-    for (int i = 0; i < firstRepeat.length; i++) {
-      firstRepeat[i] = result.predictions()[0][i].clone();
-    }
+    // measured on a copy: binary:logitraw's margins become probabilities in place
+    Predictions firstRepeat = new Predictions(result.predictions()[0].values().clone(),
+        result.predictions()[0].columns());
     int[] queryBounds = bounds;
     CrossValidationReport.writeOrWarn(outputs.dataFolder(), () -> new CrossValidationReport(hp.kfold().getAsInt(),
         result.folds().length, result.foldHistories(), result.foldScores(),

@@ -3,6 +3,7 @@ package io.github.xgbcontainer.output;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.xgbcontainer.matrix.Predictions;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class CrossValidationFilesTest {
     SageMakerPaths paths = paths();
     new CrossValidationFiles(paths).write(2, List.of(new byte[] {1}, new byte[] {2}),
         List.of(scores(0.5, 0.75), scores(0.25, 1.0)), new int[][] {{0, 1, 0}},
-        new float[][][] {{{0.5f}, {1.25f}, {2f}}}, new float[] {1f, 0f, 2.5f});
+        new Predictions[] {new Predictions(new float[] {0.5f, 1.25f, 2f}, 1)}, new float[] {1f, 0f, 2.5f});
 
     assertEquals("row,label,fold,prediction\n0,1.0,0,0.5\n1,0.0,1,1.25\n2,2.5,0,2.0\n",
         Files.readString(paths.outputDataDir().resolve("predictions.csv")));
@@ -52,7 +53,8 @@ class CrossValidationFilesTest {
   void write_namesColumnsPerRepeatAndOutput() throws IOException {
     SageMakerPaths paths = paths();
     new CrossValidationFiles(paths).write(2, List.of(), List.of(), new int[][] {{0, 1}, {1, 0}},
-        new float[][][] {{{0.25f, 0.75f}, {0.5f, 0.5f}}, {{1f, 0f}, {0f, 1f}}}, new float[] {1f, 0f});
+        new Predictions[] {new Predictions(new float[] {0.25f, 0.75f, 0.5f, 0.5f}, 2),
+            new Predictions(new float[] {1f, 0f, 0f, 1f}, 2)}, new float[] {1f, 0f});
 
     assertEquals("row,label,fold_1,prediction_1_0,prediction_1_1,fold_2,prediction_2_0,prediction_2_1\n"
         + "0,1.0,0,0.25,0.75,1,1.0,0.0\n1,0.0,1,0.5,0.5,0,0.0,1.0\n",

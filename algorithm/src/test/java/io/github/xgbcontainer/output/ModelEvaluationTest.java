@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.matrix.Predictions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -16,17 +17,13 @@ import org.junit.jupiter.api.Test;
 /** Values small enough to count by hand. */
 class ModelEvaluationTest {
 
-  private static float[][] rows(float... p) {
-    float[][] out = new float[p.length][];
-    for (int i = 0; i < p.length; i++) {
-      out[i] = new float[] {p[i]};
-    }
-    return out;
+  private static Predictions rows(float... p) {
+    return new Predictions(p.clone(), 1);
   }
 
   // scores 0.9 0.8 0.7 0.6 0.5 0.4 for labels 1 1 0 1 0 0
   private static final float[] LABELS = {1, 1, 0, 1, 0, 0};
-  private static final float[][] SCORES = rows(0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f);
+  private static final Predictions SCORES = rows(0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f);
 
   @Test
   void binary_aucIsTheShareOfPositiveNegativePairsInOrder() {
@@ -89,7 +86,8 @@ class ModelEvaluationTest {
   @Test
   void multiClass_predictsTheMostProbableClassAndScoresEachAgainstTheRest() {
     float[] labels = {0, 1, 2, 2};
-    float[][] p = {{0.7f, 0.2f, 0.1f}, {0.1f, 0.6f, 0.3f}, {0.2f, 0.5f, 0.3f}, {0.1f, 0.1f, 0.8f}};
+    Predictions p = Predictions.flatten(new float[][] {{0.7f, 0.2f, 0.1f}, {0.1f, 0.6f, 0.3f}, {0.2f, 0.5f, 0.3f},
+        {0.1f, 0.1f, 0.8f}});
     ModelEvaluation.Classification c = ModelEvaluation.Classification.of("validation", labels, p, 0.5);
     assertEquals(List.of("0", "1", "2"), c.classes());
     assertArrayEquals(new long[] {1, 0, 0}, c.confusion()[0]);
@@ -107,7 +105,7 @@ class ModelEvaluationTest {
   @Test
   void multiClass_rejectsALabelOutsideTheClasses() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ModelEvaluation.Classification.of("train", new float[] {3}, new float[][] {{0.5f, 0.5f}}, 0.5));
+        () -> ModelEvaluation.Classification.of("train", new float[] {3}, new Predictions(new float[] {0.5f, 0.5f}, 2), 0.5));
     assertEquals("row 0: label 3.0 is not a class in [0, 2)", e.getMessage());
   }
 
@@ -124,7 +122,7 @@ class ModelEvaluationTest {
   @Test
   void ranking_onePerQueryWithARelevantDocument() {
     float[] labels = {1, 0, 0, 0, 2, 0};
-    float[][] scores = rows(0.9f, 0.1f, 0.3f, 0.2f, 0.1f, 0.8f);
+    Predictions scores = rows(0.9f, 0.1f, 0.3f, 0.2f, 0.1f, 0.8f);
     ModelEvaluation e = ModelEvaluation.of("rank:ndcg", "validation", labels, scores, new int[] {0, 2, 4, 6},
         OptionalInt.of(5)).orElseThrow();
     ModelEvaluation.Ranking r = assertInstanceOf(ModelEvaluation.Ranking.class, e);
@@ -139,7 +137,7 @@ class ModelEvaluationTest {
   @Test
   void regression_errorsAndResidualHistogram() {
     float[] labels = {1, 2, 3, 4};
-    float[][] predicted = rows(1, 3, 3, 2);
+    Predictions predicted = rows(1, 3, 3, 2);
     ModelEvaluation.Regression r = assertInstanceOf(ModelEvaluation.Regression.class,
         ModelEvaluation.of("reg:squarederror", "train", labels, predicted, null, OptionalInt.empty()).orElseThrow());
     // residuals 0, -1, 0, 2
@@ -166,11 +164,12 @@ class ModelEvaluationTest {
   @Test
   void margins_becomeProbabilities() {
     float[] one = {0f};
-    ModelOutputs.probabilities(one);
+    ModelOutputs.probabilities(one, 0, 1);
     assertEquals(0.5f, one[0]);
-    float[] three = {0f, (float) Math.log(2), (float) Math.log(5)};
-    ModelOutputs.probabilities(three);
-    assertArrayEquals(new float[] {0.125f, 0.25f, 0.625f}, three, 1e-6f);
+    // the second row of a flat array of two; the first is left as it is
+    float[] three = {7f, 7f, 7f, 0f, (float) Math.log(2), (float) Math.log(5)};
+    ModelOutputs.probabilities(three, 3, 3);
+    assertArrayEquals(new float[] {7f, 7f, 7f, 0.125f, 0.25f, 0.625f}, three, 1e-6f);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.matrix.Predictions;
 import io.github.xgbcontainer.output.ModelEvaluation;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class CrossValidationReportTest {
     List<Map<String, Double>> finals = List.of(Map.of("train-rmse", 1.0, "validation-rmse", 2.0),
         Map.of("train-rmse", 2.0, "validation-rmse", 4.0));
     ModelEvaluation oof = ModelEvaluation.of("reg:squarederror", EvaluationCharts.OUT_OF_FOLD, new float[] {1, 2, 3, 4},
-        new float[][] {{1}, {3}, {3}, {2}}, null, java.util.OptionalInt.empty()).orElseThrow();
+        new Predictions(new float[] {1, 3, 3, 2}, 1), null, java.util.OptionalInt.empty()).orElseThrow();
     new CrossValidationReport(2, 1, folds, finals, Optional.of(oof), JobReport.Details.NONE,
         Map.of("objective", "reg:squarederror", "_kfold", "2")).write(dir);
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.matrix.Predictions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ class ReportWriterTest {
   @Test
   void write_classifierEvaluationAsTablesChartsAndFiles() throws IOException {
     // scores 0.9 0.8 0.7 0.6 0.5 0.4 for labels 1 1 0 1 0 0
-    float[][] p = {{0.9f}, {0.8f}, {0.7f}, {0.6f}, {0.5f}, {0.4f}};
+    Predictions p = new Predictions(new float[] {0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f}, 1);
     new ReportWriter(dir).write(withDetails(io.github.xgbcontainer.output.ModelEvaluation.Classification.of(
         "validation", new float[] {1, 1, 0, 1, 0, 0}, p, 0.5)));
 
@@ -113,14 +114,14 @@ class ReportWriterTest {
   @Test
   void write_regressorAndRankerCharts() throws IOException {
     new ReportWriter(dir).write(withDetails(io.github.xgbcontainer.output.ModelEvaluation.of("reg:squarederror", "train",
-        new float[] {1, 2, 3, 4}, new float[][] {{1}, {3}, {3}, {2}}, null, java.util.OptionalInt.empty()).orElseThrow()));
+        new float[] {1, 2, 3, 4}, new Predictions(new float[] {1, 3, 3, 2}, 1), null, java.util.OptionalInt.empty()).orElseThrow()));
     for (String png : List.of("predicted_vs_actual.png", "residuals_vs_predicted.png", "residual_histogram.png")) {
       ChartRendererTest.decode(Files.readAllBytes(dir.resolve(png)));
     }
     assertTrue(Files.readString(dir.resolve("report.html")).contains("<tr><th>RMSE</th><td class=\"num\">1.11803</td></tr>"));
 
     new ReportWriter(dir).write(withDetails(io.github.xgbcontainer.output.ModelEvaluation.of("rank:ndcg", "validation",
-        new float[] {1, 0, 0, 0}, new float[][] {{0.9f}, {0.1f}, {0.3f}, {0.2f}}, new int[] {0, 2, 4},
+        new float[] {1, 0, 0, 0}, new Predictions(new float[] {0.9f, 0.1f, 0.3f, 0.2f}, 1), new int[] {0, 2, 4},
         java.util.OptionalInt.of(3)).orElseThrow()));
     ChartRendererTest.decode(Files.readAllBytes(dir.resolve("ndcg_per_query.png")));
     assertTrue(Files.readString(dir.resolve("report.html")).contains("<p>NDCG@3 per query, with gain 2<sup>relevance</sup>"

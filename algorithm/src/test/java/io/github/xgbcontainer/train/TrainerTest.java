@@ -301,8 +301,11 @@ class TrainerTest {
 
   @Test
   void predictedClass_isMarginAboveZeroOrFirstLargest() {
-    assertEquals(1, ContainerMetricEvaluator.predictedClass(new float[] {0.1f}));
-    assertEquals(0, ContainerMetricEvaluator.predictedClass(new float[] {0f}));
-    assertEquals(1, ContainerMetricEvaluator.predictedClass(new float[] {0.2f, 0.5f, 0.5f}));
+    assertEquals(1, ContainerMetricEvaluator.predictedClass(new float[] {0.1f}, 0, 1));
+    assertEquals(0, ContainerMetricEvaluator.predictedClass(new float[] {0f}, 0, 1));
+    assertEquals(1, ContainerMetricEvaluator.predictedClass(new float[] {0.2f, 0.5f, 0.5f}, 0, 3));
+    // the second row of a flat array: its own first largest margin, counted from the row's start
+    assertEquals(0, ContainerMetricEvaluator.predictedClass(new float[] {0.2f, 0.5f, 0.5f, 0.9f, 0.1f, 0.9f}, 3, 3));
+    assertEquals(0, ContainerMetricEvaluator.predictedClass(new float[] {0.7f, -0.3f}, 1, 1));
   }
 }

@@ -1,0 +1,107 @@
+package io.github.xgbcontainer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A million training rows, no validation channel, a 32 MiB heap, in a child JVM: the report's
+ * evaluation predicts every training row after the last round. Through xgboost4j's
+ * {@code float[][]} (a Java array per row, about 28 MB beside its own flat copy) that ran the heap
+ * out of memory and the job ended as a PlatformError; one flat array (4 MB) leaves room for the
+ * evaluation itself. The rows train from external memory, as a job whose data does not fit such a
+ * JVM would, with the JVM options of {@link ExternalMemoryIT}. A heap smaller still fails, and says
+ * that the heap is what to raise.
+ */
+class SmallHeapIT {
+
+  private static final int ROWS = 1_000_000;
+  private static final int FEATURES = 8;
+
+  @TempDir Path dir;
+
+  /** {@code ROWS} rows of {@code FEATURES} four-digit features; the label follows the first three. */
+  private static void csv(Path file) throws IOException {
+    Files.createDirectories(file.getParent());
+    Random random = new Random(11);
+    char[] cell = {',', '0', '.', '0', '0', '0', '0'};
+    try (Writer out = Files.newBufferedWriter(file)) {
+      StringBuilder line = new StringBuilder(FEATURES * 7 + 2);
+      int[] x = new int[3];
+      for (int r = 0; r < ROWS; r++) {
+        line.setLength(0);
+        line.append('0'); // the label, set below
+        for (int c = 0; c < FEATURES; c++) {
+          int v = random.nextInt(10_000);
+          if (c < 3) {
+            x[c] = v;
+          }
+          cell[3] = (char) ('0' + v / 1000);
+          cell[4] = (char) ('0' + v / 100 % 10);
+          cell[5] = (char) ('0' + v / 10 % 10);
+          cell[6] = (char) ('0' + v % 10);
+          line.append(cell);
+        }
+        double score = x[0] + 0.5 * x[1] - x[2] + random.nextGaussian() * 2000;
+        line.setCharAt(0, score > 2500 ? '1' : '0');
+        out.write(line.append('\n').toString());
+      }
+    }
+  }
+
+  /** A job on the million rows from external memory, with these JVM options. */
+  private TrainJob job(List<String> jvmOptions) throws IOException {
+    TrainJob job = new TrainJob(dir.resolve("opt_ml")).hyperparameters("{\"num_round\": \"3\", \"objective\": "
+        + "\"binary:logistic\", \"eval_metric\": \"logloss\", \"max_depth\": \"4\", \"external_memory\": \"true\"}")
+        .inputDataConfig("{\"train\": {\"ContentType\": \"text/csv\"}}");
+    csv(job.root.resolve("input/data/train/train.csv"));
+    job.jvmOptions.addAll(jvmOptions);
+    return job;
+  }
+
+  @Test
+  void millionTrainingRows_withoutValidation_inA32MiBHeap_completeWithTheirEvaluation() throws Exception {
+    TrainJob job = job(List.of("-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-XX:ActiveProcessorCount=16"));
+    job.run();
+    assertEquals(0, job.exitCode, job::toString);
+    assertTrue(job.stderr.contains("external_memory=true: training from external memory"), job::toString);
+    assertTrue(Files.exists(job.model()), job::toString);
+    String html = Files.readString(job.root.resolve("output/data/report.html"));
+    assertTrue(html.contains("<h2 id=\"model-evaluation\">Model evaluation</h2>\n<p>The final model's predictions on "
+        + "the train channel (1000000 rows).</p>\n"), html);
+    assertTrue(html.contains("<p id=\"decision-rule\">Decision threshold: class 1 when its predicted probability is "
+        + "at least 0.5. Accuracy "), html);
+  }
+
+  /**
+   * A heap too small even to read the rows into external memory's cache (12 MiB; G1 reports -Xmx as
+   * the maximum heap exactly): the failure names the heap and its flag, and does not suggest the
+   * external memory the job already trains from.
+   */
+  @Test
+  void heapTooSmall_withExternalMemoryOn_namesTheHeapFlag_notExternalMemory() throws Exception {
+    TrainJob job = job(List.of("-Xmx12m", "-XX:+UseG1GC", "-XX:TieredStopAtLevel=1", "-XX:ActiveProcessorCount=16"));
+    job.run();
+    assertEquals(2, job.exitCode, job::toString);
+    assertTrue(job.stderr.contains("external_memory=true: training from external memory"), job::toString);
+    long instance = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getTotalMemorySize();
+    assertEquals("PlatformError: out of memory: the Java heap is too small: the JVM may use 12.0 MiB of heap (-Xmx "
+        + "in JAVA_OPTS, or -XX:MaxRAMPercentage of the instance's " + PlatformDiagnosis.size(instance) + "), the "
+        + "job's files in " + job.root.resolve("input/data") + " are about "
+        + PlatformDiagnosis.size(Files.size(job.root.resolve("input/data/train/train.csv"))) + "; perhaps you should "
+        + "raise -Xmx (or -XX:MaxRAMPercentage) in JAVA_OPTS, or use an instance type with more memory\n",
+        job.failure(), job::toString);
+    assertEquals(List.of(), job.modelDirEntries());
+  }
+}
