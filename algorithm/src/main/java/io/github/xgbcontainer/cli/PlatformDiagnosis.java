@@ -1,9 +1,9 @@
 package io.github.xgbcontainer.cli;
 
 import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.ingest.MemoryLimit;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,21 +53,43 @@ final class PlatformDiagnosis {
     return Optional.empty();
   }
 
+  /** What ran out, which decides the fix: the heap, the direct buffers of the parsed rows, or native memory. */
+  enum Exhausted { HEAP, DIRECT, NATIVE }
+
   /**
-   * Out of memory, with the three numbers that decide it: what the data takes, what the JVM may take
-   * (its maximum heap, which is also the limit of the direct buffers the parsed rows live in), and
-   * what the instance has.
+   * Out of memory, with the numbers that decide it: what the data takes, what the JVM's heap and its
+   * direct buffers (where the parsed rows live) may take, each with its JAVA_OPTS flag, and what the
+   * container may use; the fix follows from what ran out.
    */
   static PlatformError outOfMemory(SageMakerPaths paths, Throwable cause) {
-    long data = dataBytes(paths.dataDir());
-    long jvm = Runtime.getRuntime().maxMemory();
-    long instance = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getTotalMemorySize();
-    return new PlatformError("out of memory: the job needs about " + size(data) + " (its files in "
-        + paths.dataDir() + ", parsed into memory before XGBoost builds its matrices), the JVM may use " + size(jvm)
-        + " (JAVA_OPTS / MaxRAMPercentage: the maximum heap, which also bounds the parsed data), the instance has "
-        + size(instance) + "; perhaps you should raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, or use an "
-        + "instance type with more memory, or set external_memory=true to keep the data on disk", cause);
+    MemoryLimit limit = MemoryLimit.detect();
+    return outOfMemory(exhausted(cause), dataBytes(paths.dataDir()), paths.dataDir(), limit, cause);
+  }
+
+  static PlatformError outOfMemory(Exhausted exhausted, long data, Path dataDir, MemoryLimit limit, Throwable cause) {
+    String fix = switch (exhausted) {
+      case HEAP -> "raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, or ";
+      case DIRECT -> "raise -XX:MaxDirectMemorySize in JAVA_OPTS, or ";
+      case NATIVE -> "";
+    };
+    return new PlatformError("out of memory: the job needs about " + size(data) + " (its files in " + dataDir
+        + ", parsed into memory before XGBoost builds its matrices), the JVM's heap may use " + size(limit.heap())
+        + " (-XX:MaxRAMPercentage or -Xmx) and its direct buffers, which hold the parsed rows, "
+        + size(limit.direct()) + " (-XX:MaxDirectMemorySize), the container may use " + size(limit.container())
+        + "; perhaps you should " + fix + "use an instance type with more memory, or set external_memory=true to "
+        + "keep the data on disk", cause);
+  }
+
+  /** The first memory failure along the cause chain: a Java one names its pool, XGBoost's are native. */
+  static Exhausted exhausted(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+      if (t instanceof OutOfMemoryError) {
+        return t.getMessage() != null && t.getMessage().contains("direct buffer memory") ? Exhausted.DIRECT
+            : Exhausted.HEAP;
+      }
+    }
+    return Exhausted.NATIVE;
   }
 
   /** The bytes of the regular files under {@code dir}; 0 when it cannot be listed (Pipe mode has FIFOs there). */
