@@ -79,18 +79,18 @@ class TrainLauncherTest {
     cgroupV1("1073741824");
     long direct = 1024 - 256 - OVERHEAD_MIB;
     assertEquals(672, direct);
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MaxDirectMemorySize=672m"), "--verbose", "a b"),
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25", "-XX:MaxDirectMemorySize=672m"), "--verbose", "a b"),
         launch(null, "--verbose", "a b"));
   }
 
   @Test
   void cgroupV2Limit_andTheSmallestOfAllWins() throws Exception {
     Files.writeString(cgroup.resolve("memory.max"), "2147483648\n");
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MaxDirectMemorySize=1440m")), launch(""));
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25", "-XX:MaxDirectMemorySize=1440m")), launch(""));
     cgroupV1("1073741824");
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MaxDirectMemorySize=672m")), launch(""));
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25", "-XX:MaxDirectMemorySize=672m")), launch(""));
     Files.writeString(meminfo, "MemTotal:         524288 kB\n"); // a 512 MiB machine under larger limits
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MaxDirectMemorySize=288m")), launch(""));
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25", "-XX:MaxDirectMemorySize=288m")), launch(""));
   }
 
   @Test
@@ -98,37 +98,73 @@ class TrainLauncherTest {
     Files.writeString(cgroup.resolve("memory.max"), "max\n");
     cgroupV1("9223372036854771712");
     long direct = 16384 - 4096 - OVERHEAD_MIB;
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MaxDirectMemorySize=" + direct + "m")), launch(null));
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25", "-XX:MaxDirectMemorySize=" + direct + "m")), launch(null));
   }
 
   @Test
   void javaOptsHeap_movesTheDirectLimit_andComesLast() throws Exception {
     cgroupV1("1073741824");
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MaxDirectMemorySize=416m", "-Xmx512m")),
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25", "-XX:MaxDirectMemorySize=416m", "-Xmx512m")),
         launch("-Xmx512m"));
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MaxDirectMemorySize=519m",
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=40.5", "-XX:MaxDirectMemorySize=519m",
         "-XX:MaxRAMPercentage=40.5")), launch("-XX:MaxRAMPercentage=40.5"));
     // -Xmx wins over a percentage in the JVM, wherever it stands; here too
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MaxDirectMemorySize=800m", "-Xmx128m",
-        "-XX:MaxRAMPercentage=60")), launch("-Xmx128m -XX:MaxRAMPercentage=60"));
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MaxDirectMemorySize=672m",
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=60", "-XX:MaxDirectMemorySize=800m",
+        "-Xmx128m", "-XX:MaxRAMPercentage=60")), launch("-Xmx128m -XX:MaxRAMPercentage=60"));
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25", "-XX:MaxDirectMemorySize=672m",
         "-XX:MaxDirectMemorySize=2g", "-Dfile.encoding=UTF-8")), launch("-XX:MaxDirectMemorySize=2g -Dfile.encoding=UTF-8"));
+  }
+
+  /**
+   * The real JVM given the launcher's flags (and the user's after them) on that much memory
+   * ({@code -XX:MaxRAM}, which stands for the container's limit in its sizing): its heap, the direct
+   * limit and the JVM's own 96 MiB add up to the memory, within the heap's 2 MiB alignment. Below
+   * about 500 MiB the JVM would otherwise take at least 125 MiB for the heap, whatever MaxRAMPercentage says.
+   */
+  @Test
+  void realJvm_heapDirectAndOverheadAddUpToTheMemory() throws Exception {
+    for (long mib : new long[] {320, 1024, 4096}) {
+      for (String javaOpts : new String[] {"", "-XX:MaxRAMPercentage=60"}) {
+        cgroupV1(Long.toString(mib << 20));
+        List<String> flags = launch(javaOpts);
+        flags = flags.subList(0, flags.size() - TAIL.size());
+        long direct = flags.stream().filter(f -> f.startsWith("-XX:MaxDirectMemorySize=")).map(f -> f.replaceAll("\\D", ""))
+            .mapToLong(Long::parseLong).findFirst().orElseThrow();
+        long heap = jvmHeapMiB(mib, flags);
+        String what = mib + " MiB, JAVA_OPTS '" + javaOpts + "': heap " + heap + " MiB, " + flags;
+        assertEquals(mib, heap + direct + OVERHEAD_MIB, 2, what);
+        assertEquals(mib * (javaOpts.isEmpty() ? 25 : 60) / 100.0, heap, 2, what);
+      }
+    }
+  }
+
+  /** The maximum heap, in MiB, of a JVM started with {@code flags} on {@code mib} of memory. */
+  private static long jvmHeapMiB(long mib, List<String> flags) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:MaxRAM=" + mib + "m"));
+    command.addAll(flags);
+    command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(30, TimeUnit.SECONDS);
+    return out.lines().filter(l -> l.contains(" MaxHeapSize ")).map(l -> l.trim().split("\\s+")[3])
+        .mapToLong(Long::parseLong).findFirst().orElseThrow() >> 20;
   }
 
   @Test
   void javaOptsWords_areNotExpandedAsFileNames() throws Exception {
     Files.writeString(dir.resolve("x"), ""); // the launcher runs in dir: a glob would match it
     cgroupV1("1073741824");
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MaxDirectMemorySize=672m", "-Dglob=*")),
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25", "-XX:MaxDirectMemorySize=672m", "-Dglob=*")),
         launch("-Dglob=*"));
   }
 
   @Test
   void tinyOrUnknownMemory_leavesTheDirectLimitToTheJvm() throws Exception {
     cgroupV1("134217728"); // 128 MiB: nothing left after a 32 MiB heap and the JVM's own
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25")), launch(null));
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25")), launch(null));
     Files.delete(meminfo);
     Files.delete(cgroup.resolve("memory/memory.limit_in_bytes"));
-    assertEquals(java(List.of("-XX:MaxRAMPercentage=25")), launch(null));
+    assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25")), launch(null));
   }
 }
