@@ -44,6 +44,34 @@ lay_out "$work/$t/opt_ml" "$root/container/test/hyperparameters.json"
 code=$?
 if expect $t "$code" 0 && expect $t "$(ls "$work/$t/opt_ml/model")" xgboost-model; then ok $t; fi
 
+# The launcher's memory split under a container limit: with --memory 320m the heap gets a quarter
+# (80 MiB) and the data what is left (320 - 80 - 96 = 144 MiB), so 300,000 rows of 28 features
+# (about 87 MiB in memory by the budget's estimate) train in memory; with the former 60% heap, given
+# through JAVA_OPTS, which also moves the direct limit to 32 MiB, about 36 MiB are left for the data,
+# less than even external memory needs (about 55 MiB): refused before reading, nothing in model/.
+t=memory_split_under_a_container_limit
+lay_out "$work/$t/opt_ml" "$root/container/test/hyperparameters.json"
+rm -rf "$work/$t/opt_ml/input/data/"*
+mkdir -p "$work/$t/opt_ml/input/data/train"
+printf '{"train": {"ContentType": "text/csv"}}\n' > "$work/$t/opt_ml/input/config/inputdataconfig.json"
+awk 'BEGIN { srand(7); for (i = 0; i < 300000; i++) { x = rand(); line = sprintf("%.4f,%.4f", 3 * x + rand(), x);
+  for (c = 1; c < 28; c++) line = line sprintf(",%.4f", rand()); print line } }' \
+  > "$work/$t/opt_ml/input/data/train/train.csv"
+"$DOCKER" run --rm --memory 320m -v "$work/$t/opt_ml:/opt/ml" "$IMAGE" train > "$work/$t.out" 2> "$work/$t.err"
+code=$?
+if expect $t "$code" 0 \
+  && expect $t "$(grep -c 'maximum heap [0-9.]* MiB.*parsed rows may take 144.0 MiB of direct memory (MaxDirectMemorySize); external_memory=auto, it fits: training in memory$' "$work/$t.err")" 1 \
+  && expect $t "$(ls "$work/$t/opt_ml/model")" xgboost-model; then
+  rm -rf "$work/$t/opt_ml/model/"* "$work/$t/opt_ml/output/"*
+  "$DOCKER" run --rm --memory 320m -e JAVA_OPTS=-XX:MaxRAMPercentage=60 -v "$work/$t/opt_ml:/opt/ml" "$IMAGE" train \
+    > "$work/$t.out" 2> "$work/$t.60.err"
+  code=$?
+  if expect $t "$code" 2 \
+    && expect $t "$(grep -c 'parsed rows may take 32.0 MiB of direct memory (MaxDirectMemorySize); external_memory=auto, it does not fit: training from external memory$' "$work/$t.60.err")" 1 \
+    && expect $t "$(grep -c '^PlatformError: the data does not fit in memory even with external memory: training needs about' "$work/$t/opt_ml/output/failure")" 1 \
+    && expect $t "$(ls -A "$work/$t/opt_ml/model")" ""; then ok $t; fi
+fi
+
 # A bad hyperparameter: exit 1, the failure file on the mount, nothing in model/.
 t=bad_hyperparameter
 lay_out "$work/$t/opt_ml" "$root/container/test/bad-hyperparameters.json"

@@ -1,9 +1,9 @@
 package io.github.xgbcontainer.cli;
 
 import io.github.xgbcontainer.error.PlatformError;
+import io.github.xgbcontainer.ingest.MemoryLimit;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,45 +57,54 @@ final class PlatformDiagnosis {
     return Optional.empty();
   }
 
+  /** What ran out, which decides the fix: the heap, the direct buffers of the parsed rows, or native memory. */
+  enum Exhausted { HEAP, DIRECT, NATIVE }
+
   /**
-   * Out of memory, with the three numbers that decide it: what the data takes, what the JVM may take
-   * (its maximum heap, which is also the limit of the direct buffers the parsed rows live in), and
-   * what the instance has. A full Java heap ("Java heap space", "GC overhead limit exceeded") is
-   * told apart: the parsed rows live outside the heap (direct buffers, or external memory's files),
-   * so only a larger heap helps, and external memory is not suggested for it. Nor is it where the
-   * job already trains from external memory.
+   * Out of memory, with the numbers that decide it: what the data takes, what the JVM's heap and its
+   * direct buffers (where the parsed rows live) may take, each with its JAVA_OPTS flag, and what the
+   * container may use; the fix follows from what ran out. A full Java heap ("Java heap space", "GC
+   * overhead limit exceeded") has its own message: the parsed rows live outside the heap (direct
+   * buffers, or external memory's files), so only a larger heap helps and external memory is not
+   * suggested for it. Nor is it where the job already trains from external memory.
    *
    * @param externalMemory whether the job trains from external memory
    */
   static PlatformError outOfMemory(SageMakerPaths paths, Throwable cause, boolean externalMemory) {
-    long data = dataBytes(paths.dataDir());
-    long jvm = Runtime.getRuntime().maxMemory();
-    long instance = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getTotalMemorySize();
-    if (heapFull(cause)) {
-      return new PlatformError("out of memory: the Java heap is too small: the JVM may use " + size(jvm)
-          + " of heap (-Xmx in JAVA_OPTS, or -XX:MaxRAMPercentage of the instance's " + size(instance)
-          + "), the job's files in " + paths.dataDir() + " are about " + size(data) + "; perhaps you should raise "
-          + "-Xmx (or -XX:MaxRAMPercentage) in JAVA_OPTS, or use an instance type with more memory", cause);
-    }
-    return new PlatformError("out of memory: the job needs about " + size(data) + " (its files in "
-        + paths.dataDir() + ", parsed into memory before XGBoost builds its matrices), the JVM may use " + size(jvm)
-        + " (JAVA_OPTS / MaxRAMPercentage: the maximum heap, which also bounds the parsed data), the instance has "
-        + size(instance) + "; perhaps you should raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, or use an "
-        + "instance type with more memory" + (externalMemory ? "" : ", or set external_memory=true to keep the "
-        + "data on disk"), cause);
+    MemoryLimit limit = MemoryLimit.detect();
+    return outOfMemory(exhausted(cause), dataBytes(paths.dataDir()), paths.dataDir(), limit, externalMemory, cause);
   }
 
-  /** Whether an OutOfMemoryError in the cause chain is the Java heap's, not direct or native memory's. */
-  static boolean heapFull(Throwable failure) {
+  static PlatformError outOfMemory(Exhausted exhausted, long data, Path dataDir, MemoryLimit limit,
+      boolean externalMemory, Throwable cause) {
+    if (exhausted == Exhausted.HEAP) {
+      return new PlatformError("out of memory: the Java heap is too small: the JVM's heap may use "
+          + size(limit.heap()) + " (-XX:MaxRAMPercentage or -Xmx), the container may use " + size(limit.container())
+          + ", the job's files in " + dataDir + " are about " + size(data) + "; perhaps you should raise "
+          + "-XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, or use an instance type with more memory", cause);
+    }
+    String fix = exhausted == Exhausted.DIRECT ? "raise -XX:MaxDirectMemorySize in JAVA_OPTS, or " : "";
+    return new PlatformError("out of memory: the job needs about " + size(data) + " (its files in " + dataDir
+        + ", parsed into memory before XGBoost builds its matrices), the JVM's heap may use " + size(limit.heap())
+        + " (-XX:MaxRAMPercentage or -Xmx) and its direct buffers, which hold the parsed rows, "
+        + size(limit.direct()) + " (-XX:MaxDirectMemorySize), the container may use " + size(limit.container())
+        + "; perhaps you should " + fix + "use an instance type with more memory"
+        + (externalMemory ? "" : ", or set external_memory=true to keep the data on disk"), cause);
+  }
+
+  /**
+   * The first memory failure along the cause chain: a Java one names its pool ("Java heap space",
+   * "GC overhead limit exceeded", "direct buffer memory"), XGBoost's are native.
+   */
+  static Exhausted exhausted(Throwable failure) {
     int depth = 0;
     for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
-      if (t instanceof OutOfMemoryError && t.getMessage() != null
-          && (t.getMessage().contains("Java heap space") || t.getMessage().contains("GC overhead limit exceeded"))) {
-        return true;
+      if (t instanceof OutOfMemoryError) {
+        return t.getMessage() != null && t.getMessage().contains("direct buffer memory") ? Exhausted.DIRECT
+            : Exhausted.HEAP;
       }
     }
-    return false;
+    return Exhausted.NATIVE;
   }
 
   /** The bytes of the regular files under {@code dir}; 0 when it cannot be listed (Pipe mode has FIFOs there). */

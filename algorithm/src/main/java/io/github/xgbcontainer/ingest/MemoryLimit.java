@@ -1,5 +1,6 @@
 package io.github.xgbcontainer.ingest;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -9,7 +10,11 @@ import java.util.OptionalLong;
 
 /**
  * What memory this process may use: the container's memory cgroup limit, the machine's memory, and
- * the JVM's own limits (maximum heap; maximum direct memory, where the parsed rows live).
+ * the JVM's own limits (maximum heap; maximum direct memory, where the parsed rows live). The image's
+ * launcher sets both JVM limits from the container's memory (a quarter for the heap, the direct
+ * buffers what {@link MemoryBudget} leaves for the data); a plain {@code java} gets the JVM's
+ * defaults (a quarter of the memory for the heap, and as much direct memory as heap). Public for the
+ * out-of-memory diagnosis, which names the same limits.
  *
  * @param cgroup the cgroup limit in bytes ({@code memory.max} of cgroup v2, else
  *     {@code memory.limit_in_bytes} of cgroup v1; the smallest along the group's path); empty when
@@ -20,30 +25,26 @@ import java.util.OptionalLong;
  * @param direct the JVM's maximum direct memory in bytes ({@code -XX:MaxDirectMemorySize}, else the
  *     maximum heap, as the JVM defaults it)
  */
-record MemoryLimit(OptionalLong cgroup, String cgroupFile, long physical, long heap, long direct) {
+public record MemoryLimit(OptionalLong cgroup, String cgroupFile, long physical, long heap, long direct) {
 
-  MemoryLimit {
+  /** Checks that the sizes are positive. */
+  public MemoryLimit {
     if (physical <= 0 || heap <= 0 || direct <= 0) {
       throw new IllegalArgumentException("memory sizes must be positive");
     }
   }
 
   /** The memory the container may use: the cgroup limit where it is below the machine's memory. */
-  long container() {
+  public long container() {
     return cgroup.isPresent() && cgroup.getAsLong() <= physical ? cgroup.getAsLong() : physical;
   }
 
-  /** Reads this process's limits (Linux {@code /proc} and {@code /sys/fs/cgroup}). */
-  static MemoryLimit detect() {
+  /** Reads this process's limits (Linux {@code /proc} and {@code /sys/fs/cgroup}, the JVM's flags). */
+  public static MemoryLimit detect() {
     long physical = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getTotalMemorySize();
     long heap = Runtime.getRuntime().maxMemory();
-    long direct = heap;
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-XX:MaxDirectMemorySize=")) {
-        direct = parseSize(arg.substring(arg.indexOf('=') + 1), heap);
-      }
-    }
+    long direct = directLimit(heap);
     String[] file = {""};
     OptionalLong cgroup = cgroupLimit(Path.of("/proc/self/cgroup"), Path.of("/sys/fs/cgroup"), file);
     return new MemoryLimit(cgroup, file[0], physical, heap, direct);
@@ -107,21 +108,18 @@ record MemoryLimit(OptionalLong cgroup, String cgroupFile, long physical, long h
     }
   }
 
-  /** A JVM size option such as {@code 512m} or {@code 2g}. */
-  static long parseSize(String text, long fallback) {
+  /**
+   * The JVM's {@code MaxDirectMemorySize} as it took effect (the last of several flags, from the command
+   * line, {@code JAVA_TOOL_OPTIONS} or a flags file); 0 there means the default, the maximum heap.
+   */
+  static long directLimit(long heap) {
     try {
-      String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-      long unit = switch (t.charAt(t.length() - 1)) {
-        case 'k' -> 1L << 10;
-        case 'm' -> 1L << 20;
-        case 'g' -> 1L << 30;
-        case 't' -> 1L << 40;
-        default -> 1;
-      };
-      String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
-      return Long.parseLong(digits) * unit;
-    } catch (RuntimeException e) {
-      return fallback;
+      String value = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+          .getVMOption("MaxDirectMemorySize").getValue();
+      long bytes = Long.parseLong(value);
+      return bytes > 0 ? bytes : heap;
+    } catch (RuntimeException e) { // not HotSpot
+      return heap;
     }
   }
 }

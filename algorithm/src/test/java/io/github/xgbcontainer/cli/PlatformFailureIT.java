@@ -2,9 +2,9 @@ package io.github.xgbcontainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.xgbcontainer.ingest.MemoryLimit;
 import java.io.IOException;
 import java.io.Writer;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,11 +38,12 @@ class PlatformFailureIT {
   /**
    * A CSV whose first MiB (the memory estimate's sample) holds long rows and the rest short ones: the
    * estimate finds a few hundred thousand rows that fit the 32 MiB JVM, but the file holds about
-   * 1.6 million, whose parsed floats (76 MB) exceed its direct memory. A real OutOfMemoryError, which
-   * is exit 2 with the three sizes, not 3.
+   * 1.6 million, whose parsed floats (76 MB) exceed its direct memory (as large as the heap, without
+   * -XX:MaxDirectMemorySize). A real OutOfMemoryError, which is exit 2 with the sizes and the flag
+   * that raises the limit that was hit, not 3.
    */
   @Test
-  void dataLargerThanTheJvm_isAPlatformErrorWithTheThreeSizes() throws Exception {
+  void dataLargerThanTheJvm_isAPlatformErrorWithTheSizesAndTheDirectLimitsFlag() throws Exception {
     TrainJob job = job();
     Path csv = job.root.resolve("input/data/train/big.csv");
     Files.createDirectories(csv.getParent());
@@ -57,17 +58,17 @@ class PlatformFailureIT {
         out.write('\n');
       }
     }
-    long instance = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getTotalMemorySize();
+    long container = MemoryLimit.detect().container();
     // G1 reports -Xmx as the maximum heap exactly; the default collector depends on the machine
     job.jvmOptions.addAll(List.of("-XX:+UseG1GC", "-Xmx32m"));
     job.run();
     assertEquals(2, job.exitCode, job::toString);
     assertEquals("PlatformError: out of memory: the job needs about " + size(Files.size(csv)) + " (its files in "
-        + job.root.resolve("input/data") + ", parsed into memory before XGBoost builds its matrices), the JVM may "
-        + "use 32.0 MiB (JAVA_OPTS / MaxRAMPercentage: the maximum heap, which also bounds the parsed data), the "
-        + "instance has " + size(instance) + "; perhaps you should raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, "
-        + "or use an instance type with more memory, or set external_memory=true to keep the data on disk\n",
+        + job.root.resolve("input/data") + ", parsed into memory before XGBoost builds its matrices), the JVM's heap "
+        + "may use 32.0 MiB (-XX:MaxRAMPercentage or -Xmx) and its direct buffers, which hold the parsed rows, 32.0 MiB "
+        + "(-XX:MaxDirectMemorySize), the container may use " + size(container) + "; perhaps you should raise "
+        + "-XX:MaxDirectMemorySize in JAVA_OPTS, or use an instance type with more memory, or set external_memory=true "
+        + "to keep the data on disk\n",
         job.failure(), job::toString);
     assertEquals(List.of(), job.modelDirEntries());
   }

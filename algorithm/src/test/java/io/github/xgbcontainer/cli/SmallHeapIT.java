@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -94,13 +93,13 @@ class SmallHeapIT {
     job.run();
     assertEquals(2, job.exitCode, job::toString);
     assertTrue(job.stderr.contains("external_memory=true: training from external memory"), job::toString);
-    long instance = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getTotalMemorySize();
-    assertEquals("PlatformError: out of memory: the Java heap is too small: the JVM may use 12.0 MiB of heap (-Xmx "
-        + "in JAVA_OPTS, or -XX:MaxRAMPercentage of the instance's " + PlatformDiagnosis.size(instance) + "), the "
+    // the child runs in this JVM's memory cgroup, on the same machine
+    long container = io.github.xgbcontainer.ingest.MemoryLimit.detect().container();
+    assertEquals("PlatformError: out of memory: the Java heap is too small: the JVM's heap may use 12.0 MiB "
+        + "(-XX:MaxRAMPercentage or -Xmx), the container may use " + PlatformDiagnosis.size(container) + ", the "
         + "job's files in " + job.root.resolve("input/data") + " are about "
         + PlatformDiagnosis.size(Files.size(job.root.resolve("input/data/train/train.csv"))) + "; perhaps you should "
-        + "raise -Xmx (or -XX:MaxRAMPercentage) in JAVA_OPTS, or use an instance type with more memory\n",
+        + "raise -XX:MaxRAMPercentage (or -Xmx) in JAVA_OPTS, or use an instance type with more memory\n",
         job.failure(), job::toString);
     assertEquals(List.of(), job.modelDirEntries());
   }

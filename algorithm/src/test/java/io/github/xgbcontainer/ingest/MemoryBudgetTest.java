@@ -30,12 +30,15 @@ class MemoryBudgetTest {
   private static final MemoryBudget.ChannelEstimate WIDE = new MemoryBudget.ChannelEstimate("train", ContentType.CSV,
       700 * MIB, 1_000_000, 800_000_000L, 995_000_000L, "about 1,000,000 rows of 200 columns (sampled from a.csv)");
 
+  /** The image's split, as its launcher sets it: a quarter for the heap, the direct buffers what the data may use. */
   private static MemoryLimit limit(long cgroupMiB) {
-    return limit(cgroupMiB, 256);
+    long heapMiB = cgroupMiB / 4;
+    return limit(cgroupMiB, heapMiB, cgroupMiB - heapMiB - (MemoryBudget.JVM_OVERHEAD >> 20));
   }
 
-  private static MemoryLimit limit(long cgroupMiB, long directMiB) {
-    return new MemoryLimit(OptionalLong.of(cgroupMiB * MIB), CGROUP_FILE, 16L << 30, 256 * MIB, directMiB * MIB);
+  /** Limits a user's JAVA_OPTS set. */
+  private static MemoryLimit limit(long cgroupMiB, long heapMiB, long directMiB) {
+    return new MemoryLimit(OptionalLong.of(cgroupMiB * MIB), CGROUP_FILE, 16L << 30, heapMiB * MIB, directMiB * MIB);
   }
 
   @Test
@@ -44,14 +47,51 @@ class MemoryBudgetTest {
     PlatformError e = assertThrows(PlatformError.class, () -> new MemoryBudget(limit(1024), log::add)
         .decide(List.of(WIDE), ExternalMemory.FALSE, true));
     assertEquals("the data does not fit in memory: training in memory needs about 1.7 GiB (and its parsed rows, "
-        + "about 762.9 MiB, exceed the JVM's 256.0 MiB of direct memory), but the container may use 1.0 GiB (cgroup "
+        + "about 762.9 MiB, exceed the JVM's 672.0 MiB of direct memory), but the container may use 1.0 GiB (cgroup "
         + "limit " + CGROUP_FILE + "), less 352.0 MiB for the JVM (maximum heap 256.0 MiB, about 96.0 MiB of its "
         + "own): 672.0 MiB for the data; perhaps you should use an instance type with more memory, or set "
         + "external_memory=true or auto to train from disk (about 231.0 MiB in memory)", e.getMessage());
     assertEquals("memory: need about 1.7 GiB in memory, 231.0 MiB with external memory; the container may use 1.0 GiB "
         + "(cgroup limit " + CGROUP_FILE + "), less 352.0 MiB for the JVM (maximum heap 256.0 MiB, about 96.0 MiB of "
-        + "its own): 672.0 MiB for the data; parsed rows may take 256.0 MiB of direct memory (MaxDirectMemorySize); "
+        + "its own): 672.0 MiB for the data; parsed rows may take 672.0 MiB of direct memory (MaxDirectMemorySize); "
         + "external_memory=false: training in memory", log.get(1));
+  }
+
+  /** A direct limit below what the data may use (a user's -XX:MaxDirectMemorySize, or a plain java's default). */
+  @Test
+  void falseAndOnlyTheDirectLimitInTheWay_namesTheFlagAndWhatTheDataMayUse() {
+    PlatformError e = assertThrows(PlatformError.class, () -> new MemoryBudget(limit(8192, 256, 256), line -> { })
+        .decide(List.of(WIDE), ExternalMemory.FALSE, true));
+    assertEquals("the data does not fit in memory: training in memory needs about 1.7 GiB (and its parsed rows, "
+        + "about 762.9 MiB, exceed the JVM's 256.0 MiB of direct memory), but the container may use 8.0 GiB (cgroup "
+        + "limit " + CGROUP_FILE + "), less 352.0 MiB for the JVM (maximum heap 256.0 MiB, about 96.0 MiB of its "
+        + "own): 7.7 GiB for the data; perhaps you should raise -XX:MaxDirectMemorySize in JAVA_OPTS to 7840m (what "
+        + "the container leaves for the data), or set external_memory=true or auto to train from disk (about 231.0 "
+        + "MiB in memory)", e.getMessage());
+  }
+
+  /**
+   * The reason for the image's split: on a 3 GiB container the 1.7 GiB job trains in memory beside a
+   * quarter for the heap, but the former launcher's 60% left it 1.1 GiB (and direct buffers as large
+   * as the heap), so auto went to external memory and false was refused, offering a smaller heap.
+   */
+  @Test
+  void sameJobSameContainer_inMemoryWithTheImageSplit_notWithSixtyPercentHeap() {
+    List<String> log = new ArrayList<>();
+    assertFalse(new MemoryBudget(limit(3072), log::add).decide(List.of(WIDE), ExternalMemory.AUTO, true).external());
+    assertEquals("memory: need about 1.7 GiB in memory, 231.0 MiB with external memory; the container may use 3.0 GiB "
+        + "(cgroup limit " + CGROUP_FILE + "), less 864.0 MiB for the JVM (maximum heap 768.0 MiB, about 96.0 MiB of "
+        + "its own): 2.2 GiB for the data; parsed rows may take 2.2 GiB of direct memory (MaxDirectMemorySize); "
+        + "external_memory=auto, it fits: training in memory", log.get(1));
+    MemoryLimit sixtyPercent = limit(3072, 1843, 1843);
+    assertTrue(new MemoryBudget(sixtyPercent, line -> { }).decide(List.of(WIDE), ExternalMemory.AUTO, true).external());
+    PlatformError e = assertThrows(PlatformError.class, () -> new MemoryBudget(sixtyPercent, line -> { })
+        .decide(List.of(WIDE), ExternalMemory.FALSE, true));
+    assertEquals("the data does not fit in memory: training in memory needs about 1.7 GiB, but the container may use "
+        + "3.0 GiB (cgroup limit " + CGROUP_FILE + "), less 1.9 GiB for the JVM (maximum heap 1.8 GiB, about 96.0 MiB "
+        + "of its own): 1.1 GiB for the data; perhaps you should use an instance type with more memory, or a smaller "
+        + "heap (-XX:MaxRAMPercentage or -Xmx in JAVA_OPTS), or set external_memory=true or auto to train from disk "
+        + "(about 231.0 MiB in memory)", e.getMessage());
   }
 
   @Test
@@ -61,22 +101,28 @@ class MemoryBudgetTest {
     assertTrue(log.get(1).endsWith("external_memory=auto, it does not fit: training from external memory"), log.get(1));
     log.clear();
     // room enough, but the parsed rows exceed the JVM's direct memory: still external
-    assertTrue(new MemoryBudget(limit(8192), log::add).decide(List.of(WIDE), ExternalMemory.AUTO, true).external());
-    log.clear();
-    assertFalse(new MemoryBudget(limit(8192, 1024), log::add).decide(List.of(WIDE), ExternalMemory.AUTO, true)
+    assertTrue(new MemoryBudget(limit(8192, 256, 256), log::add).decide(List.of(WIDE), ExternalMemory.AUTO, true)
         .external());
+    log.clear();
+    assertFalse(new MemoryBudget(limit(8192), log::add).decide(List.of(WIDE), ExternalMemory.AUTO, true).external());
     assertTrue(log.get(1).endsWith("external_memory=auto, it fits: training in memory"), log.get(1));
   }
 
   @Test
   void evenExternalMemoryTooBig_failsNamingMoreMemoryOrHosts() {
-    PlatformError e = assertThrows(PlatformError.class, () -> new MemoryBudget(limit(384), line -> { })
+    PlatformError e = assertThrows(PlatformError.class, () -> new MemoryBudget(limit(320), line -> { })
         .decide(List.of(WIDE), ExternalMemory.TRUE, true));
     assertEquals("the data does not fit in memory even with external memory: training needs about 231.0 MiB in "
         + "memory for 1,000,000 rows (XGBoost's quantile sketch, or its per-row state), but the container may use "
-        + "384.0 MiB (cgroup limit " + CGROUP_FILE + "), less 352.0 MiB for the JVM (maximum heap 256.0 MiB, about 96.0 MiB of its own): "
-        + "32.0 MiB for the data; perhaps you should use an instance type with more memory, or more instances (with "
+        + "320.0 MiB (cgroup limit " + CGROUP_FILE + "), less 176.0 MiB for the JVM (maximum heap 80.0 MiB, about 96.0 MiB of its own): "
+        + "144.0 MiB for the data; perhaps you should use an instance type with more memory, or more instances (with "
         + "ShardedByS3Key each host holds only its shard)", e.getMessage());
+    // a heap of 60% (the former launcher's) holds back what external memory needed
+    PlatformError sixty = assertThrows(PlatformError.class, () -> new MemoryBudget(limit(640, 384, 384), line -> { })
+        .decide(List.of(WIDE), ExternalMemory.TRUE, true));
+    assertTrue(sixty.getMessage().endsWith("perhaps you should use an instance type with more memory, or more "
+        + "instances (with ShardedByS3Key each host holds only its shard), or a smaller heap (-XX:MaxRAMPercentage or "
+        + "-Xmx in JAVA_OPTS)"), sixty.getMessage());
   }
 
   /**
