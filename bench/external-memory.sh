@@ -13,7 +13,7 @@ rounds=${EM_ROUNDS:-20}
 out=$root/build/bench/external-memory
 jar=$root/algorithm/target/xgboost-container.jar
 mkdir -p "$out"
-[ -f "$jar" ] || (cd "$root" && mvn -B -q -o -DskipTests package)
+[ -f "$jar" ] || (cd "$root" && mvn -B -q -DskipTests package)
 javac -d "$out/gen" "$root/bench/gen/GenerateCsv.java"
 
 # run <name> <csv> <external_memory>: one train job under GNU time, its /proc status sampled every

@@ -4,7 +4,7 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/algorithm"
-mvn -o -q process-classes dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
+mvn -B -q process-classes dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
 cp="target/classes:$(cat target/bench.classpath)"
 for path in quantile plain array; do
   java -Xmx1g -cp "$cp" "$root/bench/MatrixMemory.java" "$path" "${1:-1000000}"

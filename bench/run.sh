@@ -109,7 +109,7 @@ xgb4j_skip=
 xgb4j_cp=
 if [[ -f $JAR ]]; then
   xgb4j_cp=$JAR
-elif (cd algorithm && mvn -o -q dependency:build-classpath -Dmdep.outputFile="$BENCH_DIR/classpath.txt") \
+elif (cd algorithm && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$BENCH_DIR/classpath.txt") \
   >"$BENCH_LOGS/classpath.log" 2>&1; then
   xgb4j_cp=$(cat "$BENCH_DIR/classpath.txt")
 fi
@@ -245,7 +245,7 @@ if [[ -z $ours_skip && -n $BENCH_MODES ]]; then
   PARQUET=${CSV%.csv}-$conv_id.parquet
   PROTOBUF=${CSV%.csv}-$conv_id.pb
   if [[ $BENCH_MODES != csv && ( ! -s $PARQUET || ! -s $PROTOBUF ) ]]; then
-    (cd algorithm && mvn -o -q dependency:build-classpath -Dmdep.includeScope=test \
+    (cd algorithm && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile="$BENCH_DIR/test-classpath.txt") >"$BENCH_LOGS/test-classpath.log" 2>&1
     conv_cp="$ROOT/algorithm/target/classes:$(cat "$BENCH_DIR/test-classpath.txt")"
     javac -cp "$conv_cp" -d "$BENCH_DIR/classes/gen" bench/gen/ConvertCsv.java
