@@ -276,14 +276,18 @@ public final class MemoryBudget {
    * XGBoost's page size: large pages train faster (a fixed cost per page and round: 32 MiB pages were
    * about 2.5 times faster per round than 3 MiB ones here), but XGBoost holds about 4 times a page
    * while it converts one (its row page at 8 bytes a value, the histogram page, the next page
-   * prefetched), so a page is an eighth of what the data may use, between 8 and 256 MiB.
+   * prefetched), so a page is an eighth of what the data may use, between 8 and 64 MiB. Above 64 MiB
+   * the peak grows with the page and so with the rows ({@code bench/external-memory.sh}, 100 rounds, 100
+   * features: with pages up to 256 MiB the peak RSS grew 69% then 21% as the rows doubled from
+   * 250,000, with 64 MiB pages 13% then 1%), while a round took 1.39 times the in-memory one
+   * against 1.12 times.
    */
   static long pageBytes(long available) {
     Long fixed = Long.getLong("xgbc.externalPageMiB");
     if (fixed != null && fixed > 0) {
       return fixed << 20;
     }
-    return Math.max(8L << 20, Math.min(256L << 20, available / 8));
+    return Math.max(8L << 20, Math.min(64L << 20, available / 8));
   }
 
   private static long rows(List<ChannelEstimate> estimates) {

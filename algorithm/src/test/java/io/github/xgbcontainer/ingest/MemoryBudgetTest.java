@@ -199,4 +199,14 @@ class MemoryBudgetTest {
     assertEquals(OptionalLong.of(1L << 30), MemoryLimit.cgroupLimit(proc, root, file));
     assertEquals(root.resolve("job/memory.max").toString(), file[0]);
   }
+
+  /** An eighth of the room for data, at least 8 MiB, at most 64 MiB: past that the peak grows with the page. */
+  @Test
+  void pageBytes_anEighthOfTheRoomForData_between8And64MiB() {
+    assertEquals(8 * MIB, MemoryBudget.pageBytes(16 * MIB));
+    assertEquals(8 * MIB, MemoryBudget.pageBytes(64 * MIB));
+    assertEquals(32 * MIB, MemoryBudget.pageBytes(256 * MIB));
+    assertEquals(64 * MIB, MemoryBudget.pageBytes(512 * MIB));
+    assertEquals(64 * MIB, MemoryBudget.pageBytes(17_600 * MIB));
+  }
 }
