@@ -10,11 +10,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,30 +80,7 @@ class ExternalMemoryIT {
   }
 
   private static void csv(Path file, int rows, long seed) throws IOException {
-    Files.createDirectories(file.getParent());
-    Random random = new Random(seed);
-    char[] cell = {',', '0', '.', '0', '0', '0', '0'};
-    try (Writer out = Files.newBufferedWriter(file)) {
-      for (int r = 0; r < rows; r++) {
-        StringBuilder line = new StringBuilder(FEATURES * 7 + 2);
-        int[] x = new int[3];
-        StringBuilder features = new StringBuilder(FEATURES * 7);
-        for (int c = 0; c < FEATURES; c++) {
-          int v = random.nextInt(10_000);
-          if (c < 3) {
-            x[c] = v;
-          }
-          cell[3] = (char) ('0' + v / 1000);
-          cell[4] = (char) ('0' + v / 100 % 10);
-          cell[5] = (char) ('0' + v / 10 % 10);
-          cell[6] = (char) ('0' + v % 10);
-          features.append(cell);
-        }
-        double score = x[0] + 0.5 * x[1] - x[2] + random.nextGaussian() * 2000;
-        line.append(score > 2500 ? '1' : '0').append(features).append('\n');
-        out.write(line.toString());
-      }
-    }
+    SyntheticCsv.write(file, rows, FEATURES, seed);
   }
 
   private TrainJob job(String name, String externalMemory) throws IOException {
@@ -219,6 +194,16 @@ class ExternalMemoryIT {
     return hyperparameters.replace("}", ", \"external_memory\": \"" + setting + "\"}");
   }
 
+  /** The small job with {@code hyperparameters} in memory, then from external memory; both must succeed. */
+  private TrainJob[] inMemoryThenExternal(String name, String hyperparameters) throws Exception {
+    TrainJob inMemory = smallJob(name + "-false", withExternalMemory(hyperparameters, "false"), false).run();
+    assertEquals(0, inMemory.exitCode, inMemory::toString);
+    TrainJob external = smallJob(name + "-true", withExternalMemory(hyperparameters, "true"), false).run();
+    assertEquals(0, external.exitCode, external::toString);
+    assertTrue(external.stderr.contains("training matrix: external-memory QuantileDMatrix"), external::toString);
+    return new TrainJob[] {inMemory, external};
+  }
+
   private static JsonNode evaluationHistory(TrainJob job) throws IOException {
     return new ObjectMapper().readTree(job.root.resolve("output/data/evaluation_history.json").toFile());
   }
@@ -228,11 +213,9 @@ class ExternalMemoryIT {
   void earlyStopping_onAValidationChannelFromExternalMemory_stopsAtTheSameRound() throws Exception {
     String hp = "{\"num_round\": \"500\", \"objective\": \"binary:logistic\", \"eval_metric\": \"logloss\", "
         + "\"eta\": \"0.3\", \"max_depth\": \"6\", \"early_stopping_rounds\": \"5\"}";
-    TrainJob inMemory = smallJob("stop-false", withExternalMemory(hp, "false"), false).run();
-    assertEquals(0, inMemory.exitCode, inMemory::toString);
-    TrainJob external = smallJob("stop-true", withExternalMemory(hp, "true"), false).run();
-    assertEquals(0, external.exitCode, external::toString);
-    assertTrue(external.stderr.contains("training matrix: external-memory QuantileDMatrix"), external::toString);
+    TrainJob[] jobs = inMemoryThenExternal("stop", hp);
+    TrainJob inMemory = jobs[0];
+    TrainJob external = jobs[1];
 
     int rounds = inMemory.metricLines().size();
     assertTrue(rounds < 500, "early stopping stopped the job in memory: " + rounds + " rounds");
@@ -253,11 +236,9 @@ class ExternalMemoryIT {
   void shap_withTheValidationChannelInExternalMemory_writesTheSummaryOfTheJobInMemory() throws Exception {
     String hp = "{\"num_round\": \"20\", \"objective\": \"binary:logistic\", \"eval_metric\": \"logloss\", "
         + "\"max_depth\": \"4\", \"shap\": \"true\"}";
-    TrainJob inMemory = smallJob("shap-false", withExternalMemory(hp, "false"), false).run();
-    assertEquals(0, inMemory.exitCode, inMemory::toString);
-    TrainJob external = smallJob("shap-true", withExternalMemory(hp, "true"), false).run();
-    assertEquals(0, external.exitCode, external::toString);
-    assertTrue(external.stderr.contains("training matrix: external-memory QuantileDMatrix"), external::toString);
+    TrainJob[] jobs = inMemoryThenExternal("shap", hp);
+    TrainJob inMemory = jobs[0];
+    TrainJob external = jobs[1];
 
     JsonNode expected = new ObjectMapper().readTree(inMemory.root.resolve("output/data/shap_summary.json").toFile());
     JsonNode actual = new ObjectMapper().readTree(external.root.resolve("output/data/shap_summary.json").toFile());

@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,41 +26,12 @@ class SmallHeapIT {
 
   @TempDir Path dir;
 
-  /** {@code ROWS} rows of {@code FEATURES} four-digit features; the label follows the first three. */
-  private static void csv(Path file) throws IOException {
-    Files.createDirectories(file.getParent());
-    Random random = new Random(11);
-    char[] cell = {',', '0', '.', '0', '0', '0', '0'};
-    try (Writer out = Files.newBufferedWriter(file)) {
-      StringBuilder line = new StringBuilder(FEATURES * 7 + 2);
-      int[] x = new int[3];
-      for (int r = 0; r < ROWS; r++) {
-        line.setLength(0);
-        line.append('0'); // the label, set below
-        for (int c = 0; c < FEATURES; c++) {
-          int v = random.nextInt(10_000);
-          if (c < 3) {
-            x[c] = v;
-          }
-          cell[3] = (char) ('0' + v / 1000);
-          cell[4] = (char) ('0' + v / 100 % 10);
-          cell[5] = (char) ('0' + v / 10 % 10);
-          cell[6] = (char) ('0' + v % 10);
-          line.append(cell);
-        }
-        double score = x[0] + 0.5 * x[1] - x[2] + random.nextGaussian() * 2000;
-        line.setCharAt(0, score > 2500 ? '1' : '0');
-        out.write(line.append('\n').toString());
-      }
-    }
-  }
-
   /** A job on the million rows from external memory, with these JVM options. */
   private TrainJob job(List<String> jvmOptions) throws IOException {
     TrainJob job = new TrainJob(dir.resolve("opt_ml")).hyperparameters("{\"num_round\": \"3\", \"objective\": "
         + "\"binary:logistic\", \"eval_metric\": \"logloss\", \"max_depth\": \"4\", \"external_memory\": \"true\"}")
         .inputDataConfig("{\"train\": {\"ContentType\": \"text/csv\"}}");
-    csv(job.root.resolve("input/data/train/train.csv"));
+    SyntheticCsv.write(job.root.resolve("input/data/train/train.csv"), ROWS, FEATURES, 11);
     job.jvmOptions.addAll(jvmOptions);
     return job;
   }
