@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.LogCapture;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,28 +34,13 @@ class BatchCacheTest {
     Path held;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       held = Path.of(out.readLine());
-      List<String> warnings = new ArrayList<>();
-      Logger logger = Logger.getLogger(BatchCache.class.getName());
-      Handler handler = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          warnings.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
-      logger.addHandler(handler);
-      try {
+      try (LogCapture log = new LogCapture(BatchCache.class)) {
         // the child is alive: its cache stays
         try (BatchCache mine = BatchCache.create(parent)) {
           assertTrue(Files.isDirectory(held), "a live job's cache was removed");
           assertTrue(Files.isDirectory(mine.dir()));
         }
-        assertEquals(List.of(), warnings.stream().filter(w -> w.startsWith("removed")).toList());
+        assertEquals(List.of(), log.messages().stream().filter(w -> w.startsWith("removed")).toList());
         // killed as the kernel kills (SIGKILL): nothing of its own cleans up, the next job does
         child.destroyForcibly();
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
@@ -67,13 +49,11 @@ class BatchCacheTest {
           assertFalse(Files.exists(held), "the killed job's cache is still there");
           assertEquals(List.of("removed the external-memory cache " + held + " (3.0 MiB) that a job which ended"
               + " without cleaning up (killed, perhaps out of memory) left behind"),
-              warnings.stream().filter(w -> w.startsWith("removed")).toList());
+              log.messages().stream().filter(w -> w.startsWith("removed")).toList());
         }
         try (var left = Files.list(parent)) {
           assertEquals(List.of(), left.toList());
         }
-      } finally {
-        logger.removeHandler(handler);
       }
     } finally {
       child.destroyForcibly();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.LogCapture;
 import io.github.xgbcontainer.channel.FolderChannel;
 import io.github.xgbcontainer.config.ContentType;
 import io.github.xgbcontainer.config.InputMode;
@@ -288,7 +289,7 @@ class BinaryReadersTest {
     Files.copy(FIXTURES.resolve("parquet/no_rows.parquet"), train.resolve("part-00000.parquet"));
     Files.copy(FIXTURES.resolve("parquet/row_groups.parquet"), train.resolve("part-00001.parquet"));
     ChannelReader reader = new ChannelReader(ContentType.PARQUET, new ParquetReader(dir.resolve("spool")));
-    try (LogRecords log = new LogRecords(ParquetReader.class);
+    try (LogCapture log = new LogCapture(ParquetReader.class);
          ChannelData data = reader.read(FolderChannel.list("train", train, InputMode.FILE))) {
       assertEquals(500, data.rows());
       assertEquals(List.of("x"), data.featureNames(), "the empty file's columns do not count");
@@ -335,7 +336,7 @@ class BinaryReadersTest {
   }
   @Test
   void parquet_pandasDefaultIndexIsDroppedAndColumnsNameTheFeatures() throws IOException {
-    try (LogRecords log = new LogRecords(ParquetReader.class); ChannelData data = read("parquet/pandas_index.parquet", 2)) {
+    try (LogCapture log = new LogCapture(ParquetReader.class); ChannelData data = read("parquet/pandas_index.parquet", 2)) {
       assertEquals(4, data.rows());
       assertEquals(2, data.features());
       assertEquals(List.of("x", "y"), data.featureNames());
@@ -365,7 +366,7 @@ class BinaryReadersTest {
     for (String name : List.of("train_0.parquet", "train_1.parquet")) {
       Files.copy(sample.resolve(name), train.resolve(name));
     }
-    try (LogRecords log = new LogRecords(ParquetReader.class);
+    try (LogCapture log = new LogCapture(ParquetReader.class);
          ChannelData data = new ChannelReader(ContentType.PARQUET, new ParquetReader(dir.resolve("spool")))
              .read(FolderChannel.list("train", train, InputMode.FILE))) {
       assertEquals(10, data.rows());

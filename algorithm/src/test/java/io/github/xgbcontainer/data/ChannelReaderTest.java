@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.LogCapture;
 import io.github.xgbcontainer.channel.FolderChannel;
 import io.github.xgbcontainer.config.ContentType;
 import io.github.xgbcontainer.config.InputMode;
@@ -229,7 +230,7 @@ class ChannelReaderTest {
     }
     for (String text : List.of(comma.toString(), tab.toString())) {
       write("a.csv", text);
-      try (LogRecords log = new LogRecords(ChannelReader.class); ChannelData data = read(ContentType.CSV, false, 4096)) {
+      try (LogCapture log = new LogCapture(ChannelReader.class); ChannelData data = read(ContentType.CSV, false, 4096)) {
         assertEquals(2000, data.rows());
         assertTrue(data.batches().size() > 1);
         assertEquals(List.of(), log.at(java.util.logging.Level.INFO).stream()
@@ -252,7 +253,7 @@ class ChannelReaderTest {
   @Test
   void csv_quotedBlocksAreCountedAndLogged() throws IOException {
     write("a.csv", "1,2\n0,3\n1,\"4\"\n");
-    try (LogRecords log = new LogRecords(ChannelReader.class); ChannelData data = read(ContentType.CSV, false, 8)) {
+    try (LogCapture log = new LogCapture(ChannelReader.class); ChannelData data = read(ContentType.CSV, false, 8)) {
       assertEquals(3, data.rows());
       assertEquals(List.of("channel 'train', file 'a.csv': CSV delimiter ',', 2 columns (from the first line)",
           "channel 'train', file 'a.csv': 1 of 2 block(s) had quoted fields and were read by commons-csv"),
@@ -444,7 +445,7 @@ class ChannelReaderTest {
   void libsvm_pairWithoutValueIsMissingWithOneWarningPerFile() throws IOException {
     write("a.libsvm", "1 0:1 1:2\n0 0:3 1:\n\n1 0:5 1:6 2:\n");
     write("b.libsvm", "1 3:1\n");
-    try (LogRecords log = new LogRecords(ChannelReader.class); ChannelData data = read(ContentType.LIBSVM, false, 16)) {
+    try (LogCapture log = new LogCapture(ChannelReader.class); ChannelData data = read(ContentType.LIBSVM, false, 16)) {
       assertEquals(4, data.rows());
       assertEquals(4, data.features());
       List<Float> values = new ArrayList<>();
@@ -595,7 +596,7 @@ class ChannelReaderTest {
     }
     write("part-00150", "1 qid:150 0:1\n\n0 qid:150 1:\n0 qid:150 1:3 2:\n");
     write("part-00151", "1 qid:150 0:1\n");
-    try (LogRecords log = new LogRecords(ChannelReader.class); ChannelData data = read(ContentType.LIBSVM, false)) {
+    try (LogCapture log = new LogCapture(ChannelReader.class); ChannelData data = read(ContentType.LIBSVM, false)) {
       assertEquals(1, data.batches().size(), "300 files of ~30 bytes in one block");
       assertEquals(299, data.groups().length);
       assertEquals(4, data.groups()[150], "query 150 continues from part-00150 into part-00151");

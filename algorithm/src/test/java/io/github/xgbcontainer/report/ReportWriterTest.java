@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.LogCapture;
 import io.github.xgbcontainer.matrix.Predictions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -145,50 +146,33 @@ class ReportWriterTest {
     assertEquals("best iteration 3 is not one of the 1 rounds", e.getMessage());
   }
 
-  /** Collects what ReportWriter logs while {@code action} runs. */
-  private static List<String> logged(Runnable action) {
-    List<String> lines = new java.util.ArrayList<>();
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ReportWriter.class.getName());
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord r) {
-        lines.add(r.getLevel() + " " + r.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    logger.addHandler(handler);
-    try {
-      action.run();
-    } finally {
-      logger.removeHandler(handler);
-    }
-    return lines;
-  }
-
   @Test
   void writeOrWarn_writesAndSaysWhere() {
-    boolean[] written = new boolean[1];
-    List<String> lines = logged(() -> written[0] = ReportWriter.writeOrWarn(dir, () -> report(Optional.empty()),
-        ReportWriter.startLearningCurve(Map.of("train-rmse", List.of(2.0, 1.0)), OptionalInt.empty())));
+    boolean written;
+    List<String> lines;
+    try (LogCapture log = new LogCapture(ReportWriter.class)) {
+      written = ReportWriter.writeOrWarn(dir, () -> report(Optional.empty()),
+          ReportWriter.startLearningCurve(Map.of("train-rmse", List.of(2.0, 1.0)), OptionalInt.empty()));
+      lines = log.lines();
+    }
 
-    assertTrue(written[0]);
+    assertTrue(written);
     assertTrue(Files.exists(dir.resolve("report.html")));
     assertEquals(List.of("INFO report written to " + dir.resolve("report.html")), lines);
   }
 
   @Test
   void writeOrWarn_logsAFailureAndLeavesNoReport() {
-    boolean[] written = new boolean[1];
-    List<String> lines = logged(() -> written[0] = ReportWriter.writeOrWarn(dir, () -> new JobReport(Map.of(),
-        List.of(), Map.of(), Map.of("train-rmse", List.of(1.0)), OptionalInt.of(3), Optional.empty(), Map.of(),
-        Optional.empty()), ReportWriter.startLearningCurve(Map.of("train-rmse", List.of(1.0)), OptionalInt.empty())));
+    boolean written;
+    List<String> lines;
+    try (LogCapture log = new LogCapture(ReportWriter.class)) {
+      written = ReportWriter.writeOrWarn(dir, () -> new JobReport(Map.of(), List.of(), Map.of(),
+          Map.of("train-rmse", List.of(1.0)), OptionalInt.of(3), Optional.empty(), Map.of(), Optional.empty()),
+          ReportWriter.startLearningCurve(Map.of("train-rmse", List.of(1.0)), OptionalInt.empty()));
+      lines = log.lines();
+    }
 
-    assertFalse(written[0], "a report that cannot be made leaves the job successful");
+    assertFalse(written, "a report that cannot be made leaves the job successful");
     assertFalse(Files.exists(dir.resolve("report.html")));
     assertEquals(List.of("WARNING charts and report.html were not written: java.lang.IllegalArgumentException: "
         + "best iteration 3 is not one of the 1 rounds"), lines);

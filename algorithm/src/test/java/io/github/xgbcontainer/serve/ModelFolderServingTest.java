@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.LogCapture;
 import io.github.xgbcontainer.error.UserError;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.io.OutputStream;
@@ -123,7 +124,7 @@ class ModelFolderServingTest {
     for (int r = 0; r < 4; r++) {
       expected[r][0] = (float) (((double) predict(folds[0])[r][0] + predict(folds[1])[r][0] + predict(folds[2])[r][0]) / 3);
     }
-    try (ServeLog log = new ServeLog(ServedModel.class);
+    try (LogCapture log = new LogCapture(ServedModel.class);
         ModelServer server = ModelServer.start(paths, settings())) {
       HttpResponse<String> answer = post(server, "text/csv", null, ROWS.getBytes());
       assertEquals(200, answer.statusCode(), answer.body());
@@ -175,7 +176,7 @@ class ModelFolderServingTest {
       try (ModelServer server = ModelServer.start(paths, settings())) {
         assertArrayEquals(votes, numbers("text/csv", post(server, "text/csv", null, ROWS.getBytes()).body()));
       }
-      try (ServeLog log = new ServeLog(ServedModel.class);
+      try (LogCapture log = new LogCapture(ServedModel.class);
           ModelServer server = ModelServer.start(paths, settings().withEnsemble(false))) {
         assertArrayEquals(each[1], numbers("text/csv", post(server, "text/csv", null, ROWS.getBytes()).body()));
         assertEquals(List.of("SAGEMAKER_INFERENCE_ENSEMBLE is not true: serving the first of 3 model files in "
@@ -215,7 +216,7 @@ class ModelFolderServingTest {
     // A FIFO as the model file: loading blocks until the test writes it, so the window is certain.
     Process mkfifo = new ProcessBuilder("mkfifo", paths.modelFile().toString()).inheritIO().start();
     assertEquals(0, mkfifo.waitFor());
-    try (ServeLog log = new ServeLog(ModelServer.class);
+    try (LogCapture log = new LogCapture(ModelServer.class);
         ModelServer server = ModelServer.open(paths, settings())) {
       HttpResponse<String> ping = get(server, "/ping");
       assertEquals(503, ping.statusCode());

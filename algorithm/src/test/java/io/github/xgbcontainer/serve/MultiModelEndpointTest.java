@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.LogCapture;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.io.OutputStream;
 import java.net.URI;
@@ -198,7 +199,7 @@ class MultiModelEndpointTest {
   void manyModelsOfDifferentSizes_evictTheLeastRecentlyUsed_andOneOverTheBudgetIs507() throws Exception {
     // room for m1 (30 rounds), m2 (12) and m3 (5), not for m4 (60 rounds) beside them
     long budget = sizes.get("m1") + sizes.get("m2") + sizes.get("m3");
-    try (ServeLog log = new ServeLog(ModelRegistry.class); ModelServer server = start(budget)) {
+    try (LogCapture log = new LogCapture(ModelRegistry.class); ModelServer server = start(budget)) {
       for (String name : List.of("m1", "m2", "m3")) {
         assertEquals(200, load(server, name, url(name)).statusCode());
       }

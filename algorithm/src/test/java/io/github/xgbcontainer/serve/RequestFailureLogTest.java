@@ -3,6 +3,7 @@ package io.github.xgbcontainer.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.LogCapture;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,13 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,29 +25,16 @@ class RequestFailureLogTest {
 
   @TempDir Path dir;
 
-  static final Logger LOG = Logger.getLogger(RequestFailureLog.class.getName());
-  final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      records.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  LogCapture logged;
 
   @BeforeEach
   void listen() {
-    LOG.addHandler(capture);
+    logged = new LogCapture(RequestFailureLog.class);
   }
 
   @AfterEach
   void stopListening() {
-    LOG.removeHandler(capture);
+    logged.close();
   }
 
   @Test
@@ -71,15 +55,16 @@ class RequestFailureLogTest {
           HttpResponse.BodyHandlers.ofString());
       assertEquals(404, noSuchPath.statusCode());
       // The line is written when the response completes, which the client may see first.
-      for (int i = 0; i < 50 && records.size() < 2; i++) {
+      for (int i = 0; i < 50 && logged.messages().size() < 2; i++) {
         Thread.sleep(100);
       }
-      assertEquals(2, records.size(), records.stream().map(LogRecord::getMessage).toList().toString());
-      assertEquals(Level.INFO, records.get(0).getLevel());
-      assertLine("POST /invocations 400 8 bytes ", ": " + badRow.body().strip(), records.get(0).getMessage());
-      assertEquals("POST /invocations 400 8 bytes ", records.get(0).getMessage().substring(0, 30));
+      List<String> messages = logged.messages();
+      assertEquals(2, messages.size(), messages.toString());
+      assertEquals("INFO " + messages.get(0), logged.lines().get(0));
+      assertLine("POST /invocations 400 8 bytes ", ": " + badRow.body().strip(), messages.get(0));
+      assertEquals("POST /invocations 400 8 bytes ", messages.get(0).substring(0, 30));
       assertLine("GET /nope 404 0 bytes ", ": no such path /nope, perhaps you should use /ping,"
-          + " /execution-parameters or /invocations", records.get(1).getMessage());
+          + " /execution-parameters or /invocations", messages.get(1));
     }
   }
 
@@ -103,13 +88,13 @@ class RequestFailureLogTest {
       log.log("line " + i, Level.INFO);
       now.addAndGet(TimeUnit.MILLISECONDS.toNanos(10));
     }
-    assertEquals(10, records.size());
-    assertEquals("line 9", records.get(9).getMessage());
+    assertEquals(10, logged.messages().size());
+    assertEquals("line 9", logged.messages().get(9));
     now.addAndGet(TimeUnit.SECONDS.toNanos(1));
     log.log("line after", Level.INFO);
-    assertEquals(12, records.size());
-    assertEquals("15 more failed requests were not logged (at most 10 lines a second)", records.get(10).getMessage());
-    assertEquals(Level.WARNING, records.get(10).getLevel());
-    assertEquals("line after", records.get(11).getMessage());
+    List<String> lines = logged.lines();
+    assertEquals(12, lines.size());
+    assertEquals("WARNING 15 more failed requests were not logged (at most 10 lines a second)", lines.get(10));
+    assertEquals("line after", logged.messages().get(11));
   }
 }

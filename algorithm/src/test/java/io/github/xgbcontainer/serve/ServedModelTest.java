@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.LogCapture;
 import io.github.xgbcontainer.matrix.NativeShim;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
 import java.nio.file.Files;
@@ -171,7 +172,7 @@ class ServedModelTest {
   @Test
   void serverLog_saysHowItPredicts() throws Exception {
     SageMakerPaths paths = ServedModels.binary(dir);
-    try (ServeLog log = new ServeLog(ModelServer.class);
+    try (LogCapture log = new LogCapture(ModelServer.class);
         ModelServer server = ModelServer.start(paths, new ServeSettings(0, 6, null, false, 2))) {
       assertTrue(log.messages().contains("predicting in place through the native shim: dense and sparse rows alike,"
           + " through a proxy matrix kept per request thread, one OpenMP thread per request"), log.messages()

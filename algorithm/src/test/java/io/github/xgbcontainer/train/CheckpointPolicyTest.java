@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.xgbcontainer.LogCapture;
 import io.github.xgbcontainer.checkpoint.TrainerState;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
@@ -31,24 +28,12 @@ class CheckpointPolicyTest {
 
   @TempDir Path dir;
 
-  private final List<String> logged = new ArrayList<>();
-  private final Handler handler = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      logged.add(r.getLevel() + " " + r.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private LogCapture log;
   private DMatrix data;
 
   @BeforeEach
   void setUp() throws Exception {
-    Logger.getLogger(CheckpointPolicy.class.getName()).addHandler(handler);
+    log = new LogCapture(CheckpointPolicy.class);
     SplittableRandom random = new SplittableRandom(7);
     int rows = 200;
     float[] values = new float[rows * 3];
@@ -65,7 +50,7 @@ class CheckpointPolicyTest {
 
   @AfterEach
   void tearDown() {
-    Logger.getLogger(CheckpointPolicy.class.getName()).removeHandler(handler);
+    log.close();
     data.dispose();
   }
 
@@ -109,7 +94,7 @@ class CheckpointPolicyTest {
     assertEquals(Map.of("seed_per_iteration", true), policy.extraParams());
     assertEquals(List.of("INFO resuming from checkpoint " + file + ", a plain model without trainer state (as the"
         + " official image writes them): iteration 4, 3 round(s) done (the model holds 3, not 5 as its name says);"
-        + " earlier rounds' scores are not in the evaluation history"), logged);
+        + " earlier rounds' scores are not in the evaluation history"), log.lines());
   }
 
   @Test
@@ -118,8 +103,9 @@ class CheckpointPolicyTest {
     Files.write(dir.resolve("xgboost-checkpoint.2"), "not a model".getBytes());
 
     assertEquals(2, CheckpointPolicy.in(Optional.of(dir)).resume().orElseThrow().rounds());
-    assertTrue(logged.get(0).startsWith("WARNING skipping checkpoint " + dir.resolve("xgboost-checkpoint.2")
-        + ": XGBoost cannot load it: "), logged.get(0));
+    String first = log.lines().get(0);
+    assertTrue(first.startsWith("WARNING skipping checkpoint " + dir.resolve("xgboost-checkpoint.2")
+        + ": XGBoost cannot load it: "), first);
   }
 
   @Test
@@ -140,7 +126,7 @@ class CheckpointPolicyTest {
     Trainer.Resume resume = policy.resume().orElseThrow();
     assertEquals(5, resume.rounds());
     assertEquals(5, resume.state().history().size());
-    assertEquals(List.of("INFO resuming from checkpoint " + dir.resolve("xgboost-checkpoint.4")), logged);
+    assertEquals(List.of("INFO resuming from checkpoint " + dir.resolve("xgboost-checkpoint.4")), log.lines());
   }
 
   @Test
