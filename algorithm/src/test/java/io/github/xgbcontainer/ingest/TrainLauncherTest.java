@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The image's launcher ({@code container/root/usr/local/bin/train}) run for real by {@code /bin/sh},
  * over a fake cgroup tree and {@code /proc/meminfo}, with a {@code java} on PATH that prints the
  * arguments it was given: the heap's share, the direct limit it computes from the container's memory,
- * and JAVA_OPTS after both, so that a user's flag wins.
+ * and JAVA_OPTS after both, so that a user's flag wins. The {@code serve} launcher beside it too.
  */
 class TrainLauncherTest {
 
@@ -166,5 +166,21 @@ class TrainLauncherTest {
     Files.delete(meminfo);
     Files.delete(cgroup.resolve("memory/memory.limit_in_bytes"));
     assertEquals(java(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25")), launch(null));
+  }
+
+  /** {@code serve}: the heap's quarter (the models live in native memory), JAVA_OPTS after it. */
+  @Test
+  void serveLauncher_heapAQuarter_javaOptsLast() throws Exception {
+    Path serve = LAUNCHER.resolveSibling("serve");
+    List<String> command = List.of("/bin/sh", serve.toString(), "--port-check");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    builder.environment().put("PATH", dir.resolve("bin") + ":" + builder.environment().getOrDefault("PATH", "/bin"));
+    builder.environment().put("JAVA_OPTS", "-Xmx1g -Dx=y");
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor(30, TimeUnit.SECONDS);
+    assertEquals(0, process.exitValue(), out);
+    assertEquals(List.of("-XX:MaxRAMPercentage=25", "-XX:MinRAMPercentage=25", "-Xmx1g", "-Dx=y", "-cp",
+        "@/app/jib-classpath-file", "io.github.xgbcontainer.cli.Main", "serve", "--port-check"), out.lines().toList());
   }
 }
