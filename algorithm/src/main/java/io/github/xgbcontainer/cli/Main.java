@@ -41,6 +41,9 @@ public final class Main implements Callable<Integer> {
     if (args.length == 1 && args[0].equals("serve")) {
       System.exit(serve());
     }
+    if (args.length == 1 && args[0].equals("train")) {
+      System.exit(train());
+    }
     Logging.configure();
     int code = commandLine().execute(args);
     System.out.flush();
@@ -65,6 +68,27 @@ public final class Main implements Callable<Integer> {
       return 1;
     } catch (RuntimeException | Error e) {
       // as picocli answers a command that throws: the trace on standard error, exit 1
+      e.printStackTrace();
+      return 1;
+    }
+  }
+
+  /**
+   * {@code train} without options, as SageMaker starts it: picocli's model of every command is skipped
+   * here too, and xgboost4j's native library loads on a thread of its own while the configuration is
+   * read and the memory estimated, instead of before the channels are read. The job catches its own
+   * failures (failure file, exit code); anything that escapes is answered as picocli would.
+   */
+  private static int train() {
+    Thread preload = new Thread(() -> NativeShim.available(), "native-preload");
+    preload.setDaemon(true);
+    preload.start();
+    Logging.configure();
+    try {
+      int code = new Train().call();
+      System.out.flush();
+      return code;
+    } catch (RuntimeException | Error e) {
       e.printStackTrace();
       return 1;
     }
