@@ -460,22 +460,49 @@ public sealed interface ModelEvaluation {
 
   /**
    * Row indexes by score, highest first in {@link Float#compare}'s order (NaN first, 0.0 before
-   * -0.0), tied rows in row order: what a stable sort of boxed indexes gives, by a primitive sort
-   * of (score key, row) pairs packed in longs. The boxed sort took about half a second per curve
-   * at a million rows, on the critical path after the last round.
+   * -0.0), tied rows in row order. A stable least-significant-digit radix sort of an int key that
+   * orders as the floats do, 11 bits a pass, skipping a pass where every key has the same digit
+   * (a few trees' scores share their high bits): about a quarter of the time of sorting packed
+   * (key, row) longs at a million rows, which stood on the critical path after the last round.
    */
   static int[] descending(float[] score) {
-    long[] keyed = new long[score.length];
-    for (int i = 0; i < score.length; i++) {
+    int n = score.length;
+    int[] key = new int[n];
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
       int bits = Float.floatToIntBits(score[i]);
-      // an int that orders as Float.compare orders the floats; inverted for highest first
-      int key = ~(bits ^ (bits >> 31 & Integer.MAX_VALUE));
-      keyed[i] = (long) key << 32 | i;
+      // an int that orders as Float.compare orders the floats, inverted for highest first, with its
+      // sign bit flipped so that unsigned digits order as the signed int
+      key[i] = ~(bits ^ (bits >> 31 & Integer.MAX_VALUE)) ^ Integer.MIN_VALUE;
+      order[i] = i;
     }
-    java.util.Arrays.sort(keyed);
-    int[] order = new int[score.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = (int) keyed[i];
+    int[] nextKey = new int[n];
+    int[] nextOrder = new int[n];
+    int bits = 11;
+    int mask = (1 << bits) - 1;
+    int[] start = new int[mask + 2];
+    for (int shift = 0; shift < Integer.SIZE; shift += bits) {
+      java.util.Arrays.fill(start, 0);
+      for (int i = 0; i < n; i++) {
+        start[(key[i] >>> shift & mask) + 1]++;
+      }
+      if (n == 0 || start[(key[0] >>> shift & mask) + 1] == n) {
+        continue;
+      }
+      for (int d = 0; d < mask + 1; d++) {
+        start[d + 1] += start[d];
+      }
+      for (int i = 0; i < n; i++) {
+        int at = start[key[i] >>> shift & mask]++;
+        nextKey[at] = key[i];
+        nextOrder[at] = order[i];
+      }
+      int[] swap = key;
+      key = nextKey;
+      nextKey = swap;
+      swap = order;
+      order = nextOrder;
+      nextOrder = swap;
     }
     return order;
   }

@@ -216,7 +216,12 @@ public final class TrainingJob {
       TrainingResult result = trainer.train(dtrain, Optional.ofNullable(dval), checkpoints.extraParams(),
           resume, checkpoints.writer(hp, leader), stopRequested);
       timings.lap("train");
-      Optional<ModelEvaluation> evaluated = leader && !result.terminated()
+      boolean writes = leader && !result.terminated();
+      // The learning curve is drawn while the model is evaluated: its thread also pays for starting
+      // Java2D (about 0.3 s), which then overlaps with the evaluation on the other core.
+      ReportWriter.LearningCurve curve = writes
+          ? ReportWriter.startLearningCurve(ModelOutputs.series(scores(result)), bestRound(result)) : null;
+      Optional<ModelEvaluation> evaluated = writes
           ? evaluate(result, hp, dval != null ? dval : dtrain, dval != null ? "validation" : "train") : Optional.empty();
       // Nothing after training reads these (the model, importance and SHAP need the booster and
       // dshap only): free the quantised data before the outputs and charts are made.
@@ -239,7 +244,7 @@ public final class TrainingJob {
           return;
         }
         if (leader) {
-          writeOutputs(result, hp, inputs.given(), featureNames, shapes, dshap, timings, start, evaluated);
+          writeOutputs(result, hp, inputs.given(), featureNames, shapes, dshap, timings, start, evaluated, curve);
         } else {
           LOG.info(String.format(java.util.Locale.ROOT, "trained %d rounds as rank %d of %d; the leader writes "
               + "the model (%.1f s in all; %s)", result.history().size(), cluster.rank(), cluster.size(),
@@ -345,13 +350,10 @@ public final class TrainingJob {
 
   private void writeOutputs(TrainingResult result, Hyperparameters hp, Map<String, String> given,
       List<String> featureNames, List<JobReport.ChannelShape> shapes, DMatrix dshap, Timings timings,
-      long startNanos, Optional<ModelEvaluation> evaluated) {
-    List<Map<String, Double>> history = result.history().stream().map(EvaluationLine::scores).toList();
-    OptionalInt best = result.earlyStopping().filter(s -> s.bestRound() >= 0).map(s -> OptionalInt.of(s.bestRound()))
-        .orElse(OptionalInt.empty());
-    // drawn while the model, history and importance are written: the two overlap on two cores
+      long startNanos, Optional<ModelEvaluation> evaluated, ReportWriter.LearningCurve curve) {
+    List<Map<String, Double>> history = scores(result);
+    OptionalInt best = bestRound(result);
     Map<String, List<Double>> series = ModelOutputs.series(history);
-    ReportWriter.LearningCurve curve = ReportWriter.startLearningCurve(series, best);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("rounds", result.history().size());
     summary.put("num_round", hp.numRound());
@@ -372,6 +374,17 @@ public final class TrainingJob {
         reportDetails(result, featureNames, evaluated)), curve);
     LOG.info(String.format(java.util.Locale.ROOT, "model written to %s after %d rounds (%.1f s in all; %s)",
         outputs.modelFile(), result.history().size(), (System.nanoTime() - startNanos) / 1e9, MemoryUsage.describe()));
+  }
+
+  /** Each round's scores, by {@code channel-metric}. */
+  private static List<Map<String, Double>> scores(TrainingResult result) {
+    return result.history().stream().map(EvaluationLine::scores).toList();
+  }
+
+  /** The zero-based round early stopping kept, if it kept one. */
+  private static OptionalInt bestRound(TrainingResult result) {
+    return result.earlyStopping().filter(s -> s.bestRound() >= 0).map(s -> OptionalInt.of(s.bestRound()))
+        .orElse(OptionalInt.empty());
   }
 
   /** Seconds per phase, in order. */
