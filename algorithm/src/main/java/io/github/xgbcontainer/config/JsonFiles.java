@@ -2,7 +2,7 @@ package io.github.xgbcontainer.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
@@ -19,8 +19,6 @@ import java.util.Map;
  */
 public final class JsonFiles {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   private JsonFiles() {}
 
   /** Parses a JSON file; a syntax error is the user's, an unreadable file the platform's. */
@@ -35,8 +33,8 @@ public final class JsonFiles {
       throw new PlatformError("cannot read " + file + ": " + e.getMessage(), e);
     }
     try {
-      JsonNode node = MAPPER.readTree(text);
-      if (node == null) {
+      JsonNode node = JsonText.parse(text);
+      if (node.isMissingNode()) {
         throw new UserError(file + " is empty: it must hold a JSON object");
       }
       return node;
@@ -49,12 +47,13 @@ public final class JsonFiles {
 
   /** Writes a JSON file. */
   public static void write(Path file, JsonNode node) throws IOException {
-    Files.writeString(file, MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node) + "\n");
+    Files.write(file, (new String(JsonText.pretty(node), java.nio.charset.StandardCharsets.UTF_8) + "\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Writes {@code hyperparameters.json}: every value a string, as {@link #readStringMap} reads them. */
   public static void writeStringMap(Path file, Map<String, String> values) throws IOException {
-    ObjectNode node = MAPPER.createObjectNode();
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
     values.forEach(node::put);
     write(file, node);
   }

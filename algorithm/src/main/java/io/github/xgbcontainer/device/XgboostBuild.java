@@ -1,7 +1,7 @@
 package io.github.xgbcontainer.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.config.JsonText;
 import io.github.xgbcontainer.matrix.NativeShim;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +40,7 @@ public record XgboostBuild(boolean cuda, int cudaMajor, int cudaMinor) {
   static XgboostBuild parse(String json) {
     JsonNode info;
     try {
-      info = new ObjectMapper().readTree(json);
+      info = JsonText.parse(json);
     } catch (IOException e) {
       throw new UncheckedIOException("XGBuildInfo returned no JSON: " + json, e);
     }

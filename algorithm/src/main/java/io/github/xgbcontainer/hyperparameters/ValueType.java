@@ -2,7 +2,6 @@ package io.github.xgbcontainer.hyperparameters;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -191,13 +190,11 @@ enum ValueType {
 
   /** Jackson, loaded on first use, so the documentation generator runs without it on the class path. */
   private static final class Json {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     static List<List<Integer>> readInteraction(String text) throws InvalidValue {
       String problem = quote(text) + " is not a list of lists of feature indices such as [[0,1],[2,3]]";
       JsonNode root;
       try {
-        root = MAPPER.readTree(text);
+        root = io.github.xgbcontainer.config.JsonText.parse(text);
       } catch (JsonProcessingException e) {
         throw new InvalidValue(problem);
       }

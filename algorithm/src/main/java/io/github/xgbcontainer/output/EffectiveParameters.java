@@ -1,7 +1,7 @@
 package io.github.xgbcontainer.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.xgbcontainer.config.JsonText;
 import io.github.xgbcontainer.matrix.NativeShim;
 import java.io.IOException;
 import java.util.Collections;
@@ -24,8 +24,6 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * @param json the configuration as XGBoost saved it, or null where only the model was read
  */
 public record EffectiveParameters(Map<String, String> values, String source, String json) {
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   public EffectiveParameters {
     values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -55,14 +53,14 @@ public record EffectiveParameters(Map<String, String> values, String source, Str
 
   /** The model's own parameters from its JSON form: {@code learner_model_param} and the objective's. */
   static Map<String, String> fromModel(byte[] json) throws IOException {
-    JsonNode learner = JSON.readTree(json).path("learner");
+    JsonNode learner = JsonText.parse(json).path("learner");
     Map<String, String> values = new LinkedHashMap<>();
     Map<String, String> paths = new HashMap<>();
     flatten("", learner.path("learner_model_param"), values, paths);
     values.put("objective", learner.path("objective").path("name").asText());
     // the objective's own parameters (reg_loss_param, lambdarank_param, ...), by their names
     com.fasterxml.jackson.databind.node.ObjectNode params = learner.path("objective").isObject()
-        ? ((com.fasterxml.jackson.databind.node.ObjectNode) learner.path("objective")).deepCopy() : JSON.createObjectNode();
+        ? ((com.fasterxml.jackson.databind.node.ObjectNode) learner.path("objective")).deepCopy() : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     params.remove("name");
     flatten("objective", params, values, paths);
     return values;
@@ -71,7 +69,7 @@ public record EffectiveParameters(Map<String, String> values, String source, Str
   /** Flattens XGBoost's saved configuration ({@code {"learner": {...}, "version": [...]}}). */
   static Map<String, String> fromConfig(String config) {
     try {
-      JsonNode root = JSON.readTree(config);
+      JsonNode root = JsonText.parse(config);
       Map<String, String> values = new LinkedHashMap<>();
       flatten("", root.path("learner"), values, new HashMap<>());
       return values;

@@ -1,10 +1,7 @@
 package io.github.xgbcontainer.output;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.xgbcontainer.config.JsonText;
 import io.github.xgbcontainer.error.AlgorithmError;
-import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.matrix.NativeShim;
 import io.github.xgbcontainer.matrix.Predictions;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;
@@ -27,8 +24,6 @@ public final class ModelOutputs {
   /** Importance types xgboost4j reports. */
   public static final List<String> IMPORTANCE_TYPES =
       List.of("weight", "gain", "cover", "total_gain", "total_cover");
-
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final SageMakerPaths paths;
 
@@ -155,12 +150,7 @@ public final class ModelOutputs {
   static Map<String, Map<String, Double>> nativeScores(byte[] model, List<String> types, String[] names) {
     String[] configs = new String[types.size()];
     for (int t = 0; t < configs.length; t++) {
-      try {
-        configs[t] = JSON.writer().without(SerializationFeature.INDENT_OUTPUT)
-            .writeValueAsString(Map.of("importance_type", types.get(t), "feature_names", names));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("a map of strings always serialises", e);
-      }
+      configs[t] = JsonText.compact(Map.of("importance_type", types.get(t), "feature_names", names));
     }
     String[][] features = new String[configs.length][];
     float[][] scores = new float[configs.length][];
@@ -281,10 +271,6 @@ public final class ModelOutputs {
 
   /** Writes a JSON document to {@code output/data/<name>}, atomically. */
   public void writeJson(String name, Object doc) {
-    try {
-      AtomicFiles.write(paths.outputDataDir().resolve(name), JSON.writeValueAsBytes(doc));
-    } catch (JsonProcessingException e) {
-      throw new PlatformError("cannot write " + name + ": " + e.getMessage(), e);
-    }
+    AtomicFiles.write(paths.outputDataDir().resolve(name), JsonText.pretty(doc));
   }
 }

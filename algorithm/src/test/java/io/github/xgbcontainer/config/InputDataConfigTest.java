@@ -104,6 +104,12 @@ class InputDataConfigTest {
   }
 
   @Test
+  void load_ofAnEmptyFile_saysItIsEmpty() {
+    UserError e = assertThrows(UserError.class, () -> load(" \n"));
+    assertEquals(dir.resolve("inputdataconfig.json") + " is empty: it must hold a JSON object", e.getMessage());
+  }
+
+  @Test
   void load_withoutFileUsesFolders() throws IOException {
     Files.createDirectories(dir.resolve("data/train"));
     Files.createDirectories(dir.resolve("data/validation"));
