@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.error.UserError;
+import io.github.xgbcontainer.json.JsonText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,8 +48,10 @@ public final class JsonFiles {
 
   /** Writes a JSON file. */
   public static void write(Path file, JsonNode node) throws IOException {
-    Files.write(file, (new String(JsonText.pretty(node), java.nio.charset.StandardCharsets.UTF_8) + "\n")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] json = JsonText.pretty(node);
+    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+    line[json.length] = '\n';
+    Files.write(file, line);
   }
 
   /** Writes {@code hyperparameters.json}: every value a string, as {@link #readStringMap} reads them. */

@@ -1,7 +1,7 @@
 package io.github.xgbcontainer.device;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.xgbcontainer.config.JsonText;
+import io.github.xgbcontainer.json.JsonText;
 import io.github.xgbcontainer.matrix.NativeShim;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,6 +2,7 @@ package io.github.xgbcontainer.hyperparameters;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.xgbcontainer.json.JsonText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -194,7 +195,7 @@ enum ValueType {
       String problem = quote(text) + " is not a list of lists of feature indices such as [[0,1],[2,3]]";
       JsonNode root;
       try {
-        root = io.github.xgbcontainer.config.JsonText.parse(text);
+        root = JsonText.parse(text);
       } catch (JsonProcessingException e) {
         throw new InvalidValue(problem);
       }

@@ -1,6 +1,6 @@
 package io.github.xgbcontainer.output;
 
-import io.github.xgbcontainer.config.JsonText;
+import io.github.xgbcontainer.json.JsonText;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.matrix.NativeShim;
 import io.github.xgbcontainer.matrix.Predictions;

@@ -1,4 +1,4 @@
-package io.github.xgbcontainer.config;
+package io.github.xgbcontainer.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

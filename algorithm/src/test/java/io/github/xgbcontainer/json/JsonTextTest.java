@@ -1,4 +1,4 @@
-package io.github.xgbcontainer.config;
+package io.github.xgbcontainer.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
