@@ -17,7 +17,7 @@ import java.util.zip.Deflater;
  * (see the README's Performance section). A chart is mostly flat colour, so the one cheap filter
  * compresses it about as well.
  */
-final class PngEncoder {
+public final class PngEncoder {
 
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   private static final int FILTER_UP = 2;
@@ -25,7 +25,7 @@ final class PngEncoder {
   private PngEncoder() {}
 
   /** The image as PNG bytes; alpha, where the image has any, is dropped. */
-  static byte[] encode(BufferedImage image) {
+  public static byte[] encode(BufferedImage image) {
     int width = image.getWidth();
     int height = image.getHeight();
     int[] pixels = image.getType() == BufferedImage.TYPE_INT_RGB
