@@ -1,6 +1,8 @@
 package io.github.xgbcontainer.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.xgbcontainer.json.JsonText;
 import io.github.xgbcontainer.matrix.NativeShim;
 import java.io.IOException;
@@ -59,8 +61,8 @@ public record EffectiveParameters(Map<String, String> values, String source, Str
     flatten("", learner.path("learner_model_param"), values, paths);
     values.put("objective", learner.path("objective").path("name").asText());
     // the objective's own parameters (reg_loss_param, lambdarank_param, ...), by their names
-    com.fasterxml.jackson.databind.node.ObjectNode params = learner.path("objective").isObject()
-        ? ((com.fasterxml.jackson.databind.node.ObjectNode) learner.path("objective")).deepCopy() : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    ObjectNode params = learner.path("objective").isObject()
+        ? ((ObjectNode) learner.path("objective")).deepCopy() : JsonNodeFactory.instance.objectNode();
     params.remove("name");
     flatten("objective", params, values, paths);
     return values;

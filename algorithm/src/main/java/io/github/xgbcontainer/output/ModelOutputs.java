@@ -1,7 +1,7 @@
 package io.github.xgbcontainer.output;
 
-import io.github.xgbcontainer.json.JsonText;
 import io.github.xgbcontainer.error.AlgorithmError;
+import io.github.xgbcontainer.json.JsonText;
 import io.github.xgbcontainer.matrix.NativeShim;
 import io.github.xgbcontainer.matrix.Predictions;
 import io.github.xgbcontainer.sagemaker.SageMakerPaths;

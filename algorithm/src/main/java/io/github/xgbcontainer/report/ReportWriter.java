@@ -51,21 +51,35 @@ public final class ReportWriter {
    * @param bestIteration the zero-based round early stopping kept, if any
    */
   public static LearningCurve startLearningCurve(Map<String, List<Double>> evaluation, OptionalInt bestIteration) {
-    Map<String, List<Double>> series = new LinkedHashMap<>(evaluation);
+    Map<String, List<Double>> series = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(evaluation));
     FutureTask<byte[]> task = new FutureTask<>(() -> new ChartRenderer().learningCurve(series, bestIteration));
     Thread thread = new Thread(task, "report-learning-curve");
     thread.setDaemon(true);
     thread.start();
-    return new LearningCurve(task);
+    return new LearningCurve(task, series, bestIteration);
   }
 
   /** A learning curve being drawn; see {@link #startLearningCurve}. */
   public static final class LearningCurve {
 
     private final FutureTask<byte[]> png;
+    private final Map<String, List<Double>> series;
+    private final OptionalInt bestIteration;
 
-    private LearningCurve(FutureTask<byte[]> png) {
+    private LearningCurve(FutureTask<byte[]> png, Map<String, List<Double>> series, OptionalInt bestIteration) {
       this.png = png;
+      this.series = series;
+      this.bestIteration = bestIteration;
+    }
+
+    /** The evaluation it draws, {@code channel-metric} to its score per round, as it was started with. */
+    public Map<String, List<Double>> series() {
+      return series;
+    }
+
+    /** The best iteration it marks, as it was started with. */
+    public OptionalInt bestIteration() {
+      return bestIteration;
     }
 
     /** The PNG bytes, once drawn; rethrows what drawing threw. */

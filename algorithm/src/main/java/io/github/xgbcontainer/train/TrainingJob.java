@@ -351,9 +351,9 @@ public final class TrainingJob {
   private void writeOutputs(TrainingResult result, Hyperparameters hp, Map<String, String> given,
       List<String> featureNames, List<JobReport.ChannelShape> shapes, DMatrix dshap, Timings timings,
       long startNanos, Optional<ModelEvaluation> evaluated, ReportWriter.LearningCurve curve) {
-    List<Map<String, Double>> history = scores(result);
-    OptionalInt best = bestRound(result);
-    Map<String, List<Double>> series = ModelOutputs.series(history);
+    // the series and best round the learning curve was started with, computed once after training
+    Map<String, List<Double>> series = curve.series();
+    OptionalInt best = curve.bestIteration();
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("rounds", result.history().size());
     summary.put("num_round", hp.numRound());
@@ -363,7 +363,7 @@ public final class TrainingJob {
       summary.put("best_score", s.bestScore());
     });
     summary.put("stopped_early", result.stoppedEarly());
-    outputs.writeEvaluationHistory(history, summary);
+    outputs.writeEvaluationHistory(scores(result), summary);
     Map<String, Map<String, Double>> importance = outputs.writeFeatureImportance(result.booster(), featureNames);
     Optional<Map<String, Double>> shap = dshap == null ? Optional.empty()
         : Optional.of(outputs.writeShapSummary(result.booster(), dshap, "validation", featureNames));
