@@ -26,6 +26,7 @@
 #include <dlfcn.h>
 #include <jni.h>
 #include <link.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -174,6 +175,14 @@ struct iter {
   /* Whether the batches are read-only file mappings (the external-memory cache): a batch XGBoost
    * has consumed is dropped from this process's pages, so resident memory stays at one batch. */
   int release;
+  /* The passes XGBoost has begun over the batches (a pass begins when it asks for batch 0). */
+  int pass;
+  /* Early release of an in-memory matrix's values (see consume_plan): from this pass on, a batch
+   * XGBoost has moved past loses its feature values, kept only for the last pass, which does not
+   * read them; 0 when the values stay. */
+  int consume_from;
+  int last_pass;
+  unsigned char *consumed;
   int failed;
   char error[2048];
 };
@@ -182,6 +191,13 @@ static void fail(struct iter *it, const char *what) {
   if (!it->failed) {
     it->failed = 1;
     snprintf(it->error, sizeof it->error, "%s: %s", what, api.get_last_error());
+  }
+}
+
+static void fail_plain(struct iter *it, const char *message) {
+  if (!it->failed) {
+    it->failed = 1;
+    snprintf(it->error, sizeof it->error, "%s", message);
   }
 }
 
@@ -221,9 +237,20 @@ static void release_batch(struct iter *it, int i) {
   drop_pages(b->weights, rows * 4);
 }
 
+/* Zeroes and returns to the system the whole pages of a batch's feature values (anonymous memory). */
+static void consume_batch(struct iter *it, int i) {
+  if (it->consume_from == 0 || it->pass < it->consume_from || i < 0 || i >= it->count || it->consumed[i]) {
+    return;
+  }
+  const struct batch *b = &it->batches[i];
+  drop_pages(b->values, (long long)b->rows * b->columns * 4);
+  it->consumed[i] = 1;
+}
+
 static void reset_batches(DataIterHandle handle) {
   struct iter *it = handle;
   release_batch(it, it->cursor - 1);
+  consume_batch(it, it->cursor - 1);
   it->cursor = 0;
 }
 
@@ -232,7 +259,20 @@ static int next_batch(DataIterHandle handle) {
   struct iter *it = handle;
   /* XGBoost has copied what it needs of the previous batch before asking for the next one. */
   release_batch(it, it->cursor - 1);
+  consume_batch(it, it->cursor - 1);
   if (it->failed || it->cursor >= it->count) {
+    return 0;
+  }
+  if (it->cursor == 0) {
+    it->pass++;
+  }
+  if (it->consume_from != 0 && it->consumed[it->cursor] && it->pass != it->last_pass) {
+    char msg[512];
+    snprintf(msg, sizeof msg, "XGBoost asked for batch %d of %d in pass %d over the data, after the batch's "
+             "values were released: this XGBoost reads the data more often than the %d passes the container "
+             "expects of XGBoost 3.4 (xgbc_shim.c, consume_plan): the container "
+             "must be rebuilt with its early release matched to this XGBoost", it->cursor + 1, it->count, it->pass, it->last_pass);
+    fail_plain(it, msg);
     return 0;
   }
   const struct batch *b = &it->batches[it->cursor];
@@ -271,6 +311,49 @@ static int next_batch(DataIterHandle handle) {
   return 1;
 }
 
+/*
+ * Plans the early release of an in-memory matrix's feature values, so that the parsed rows and the
+ * finished histogram index are never resident at once. XGBoost 3.4's IterativeDMatrix::InitFromCPU
+ * (src/data/iterative_dmatrix.cc) reads the batches in passes: the data's shape (nonzeros per
+ * batch), the quantile sketch (skipped when a reference matrix gives the cuts), the histogram
+ * index (GHistIndexMatrix::PushAdapterBatch, which also copies the labels and weights out of the
+ * proxy), then the column matrix (ColumnMatrix::PushBatch). The last pass reads the values only
+ * when some are missing: for a dense matrix (every value present) it fills the columns from the
+ * histogram index alone (SetIndexNoMissing). So for dense batches without a missing value each
+ * batch's values are released as soon as the index pass has moved past it, and kept, zeroed, for
+ * the last pass to point at; the labels and weights always stay (the last pass hands them over
+ * again, and the caller reads them afterwards). Any other layout keeps its values: the caller
+ * frees them once the build returns. ConsumingBuildTest checks these passes against the native library.
+ */
+static void consume_plan(struct iter *it, int has_ref, float missing) {
+  for (int i = 0; i < it->count; i++) {
+    const struct batch *b = &it->batches[i];
+    if (b->indptr != NULL) {
+      return;
+    }
+    const float *v = b->values;
+    long long n = (long long)b->rows * b->columns;
+    int absent = 0;
+    if (isnan(missing)) {
+      for (long long k = 0; k < n; k++) {
+        absent |= isnan(v[k]);
+      }
+    } else {
+      for (long long k = 0; k < n; k++) {
+        absent |= isnan(v[k]) | (v[k] == missing);
+      }
+    }
+    if (absent) {
+      return;
+    }
+  }
+  it->consumed = calloc(it->count > 0 ? it->count : 1, 1);
+  if (it->consumed != NULL) {
+    it->last_pass = has_ref ? 3 : 4;
+    it->consume_from = it->last_pass - 1;
+  }
+}
+
 static const void *address(JNIEnv *env, jobjectArray buffers, int i) {
   if (buffers == NULL) {
     return NULL;
@@ -296,7 +379,8 @@ static void report(JNIEnv *env, jobjectArray error, const char *text) {
  */
 static jlong create(JNIEnv *env, jobjectArray labels, jobjectArray weights, jobjectArray values,
                     jobjectArray indptr, jobjectArray indices, jintArray rows, jintArray columns,
-                    jlong features, jstring config, jlong ref, jobjectArray error, int external) {
+                    jlong features, jstring config, jlong ref, jobjectArray error, int external,
+                    int consume, float missing, jlongArray stats) {
   int count = (*env)->GetArrayLength(env, labels);
   struct iter it = {0};
   it.count = count;
@@ -333,6 +417,9 @@ static jlong create(JNIEnv *env, jobjectArray labels, jobjectArray weights, jobj
     return 0;
   }
 
+  if (consume && !external) {
+    consume_plan(&it, ref != 0, missing);
+  }
   const char *cfg = (*env)->GetStringUTFChars(env, config, NULL);
   DMatrixHandle out = NULL;
   if (api.proxy_create(&it.proxy) != 0) {
@@ -348,6 +435,11 @@ static jlong create(JNIEnv *env, jobjectArray labels, jobjectArray weights, jobj
   }
   (*env)->ReleaseStringUTFChars(env, config, cfg);
   free(it.batches);
+  free(it.consumed);
+  if (stats != NULL) {
+    jlong s[2] = {it.pass, it.consume_from};
+    (*env)->SetLongArrayRegion(env, stats, 0, 2, s);
+  }
   if (it.failed) {
     if (out != NULL) {
       api.free_matrix(out);
@@ -361,10 +453,10 @@ static jlong create(JNIEnv *env, jobjectArray labels, jobjectArray weights, jobj
 JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_createQuantile(
     JNIEnv *env, jclass cls, jobjectArray labels, jobjectArray weights, jobjectArray values,
     jobjectArray indptr, jobjectArray indices, jintArray rows, jintArray columns, jlong features,
-    jstring config, jlong ref, jobjectArray error) {
+    jstring config, jlong ref, jboolean consume, jfloat missing, jlongArray stats, jobjectArray error) {
   (void)cls;
   return create(env, labels, weights, values, indptr, indices, rows, columns, features, config, ref,
-                error, 0);
+                error, 0, consume, missing, stats);
 }
 
 /*
@@ -381,7 +473,7 @@ JNIEXPORT jlong JNICALL Java_io_github_xgbcontainer_matrix_NativeShim_createExte
     jstring config, jlong ref, jobjectArray error) {
   (void)cls;
   return create(env, labels, weights, values, indptr, indices, rows, columns, features, config, ref,
-                error, 1);
+                error, 1, 0, NAN, NULL);
 }
 
 /* The column count of any DMatrix handle from this library, or -1 with error[0] set. */

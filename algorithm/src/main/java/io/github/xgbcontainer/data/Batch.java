@@ -240,6 +240,18 @@ public final class Batch implements AutoCloseable {
     return indices == null ? null : indices.bytes().asIntBuffer();
   }
 
+  /**
+   * Frees the feature values (and a CSR batch's indices) once a matrix has been built from them,
+   * keeping the labels and weights, which the caller still reads; {@link #values()} then throws.
+   */
+  public void releaseFeatures() {
+    values.close();
+    if (indptr != null) {
+      indptr.close();
+      indices.close();
+    }
+  }
+
   @Override
   public void close() {
     labels.close();

@@ -21,7 +21,8 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * plain DMatrix, streamed row by row from the batches.
  *
  * <p>The caller owns the returned matrix and must {@link DMatrix#dispose()} it; the batches may
- * be closed as soon as this returns.
+ * be closed as soon as this returns. {@link #buildConsuming} is for a channel whose feature values
+ * nothing reads afterwards: it frees them, during the build where XGBoost allows.
  *
  * @see <a href="https://xgboost.readthedocs.io/en/stable/python/python_api.html#xgboost.QuantileDMatrix">QuantileDMatrix</a>
  */
@@ -62,12 +63,42 @@ public final class MatrixFactory {
    * @throws AlgorithmError when XGBoost fails to build the matrix, with XGBoost's message
    */
   public DMatrix build(ChannelData data, MatrixOptions options, DMatrix reference) {
+    return build(data, options, reference, false);
+  }
+
+  /**
+   * As {@link #build} without a reference (a training matrix), for a channel whose feature values
+   * nothing reads afterwards: on the quantile path with dense rows and no missing value they are
+   * returned to the system during XGBoost's last pass that reads them (see
+   * {@link NativeShim#createQuantile}), so the peak holds the parsed rows or the histogram index,
+   * not both; on every path they are freed once the matrix is built ({@link Batch#releaseFeatures()}).
+   * The labels, weights and groups stay readable.
+   */
+  public DMatrix buildConsuming(ChannelData data, MatrixOptions options) {
+    return build(data, options, null, true);
+  }
+
+  /** A description of how the values of a {@link #buildConsuming} matrix were released, for the log. */
+  public static String releaseNote(DMatrix matrix) {
+    if (matrix instanceof QuantileMatrix q && q.external()) {
+      return "parsed rows dropped from memory batch by batch as XGBoost read them";
+    }
+    if (matrix instanceof QuantileMatrix q && q.releasedFrom() > 0) {
+      return "parsed values released from XGBoost's pass " + q.releasedFrom() + " of " + q.passes();
+    }
+    return "parsed values released after the build";
+  }
+
+  private DMatrix build(ChannelData data, MatrixOptions options, DMatrix reference, boolean consume) {
     if (data.rows() == 0) {
       throw new UserError("channel '" + data.channel() + "' has no rows, perhaps you should check"
           + " that its files are not empty");
     }
     DMatrix matrix = plan(options) == MatrixPath.PLAIN ? named(plain(data, options), data)
-        : quantileFor(data, options, reference);
+        : quantileFor(data, options, reference, consume);
+    if (consume) {
+      data.batches().forEach(Batch::releaseFeatures);
+    }
     if (data.hasGroups()) {
       try {
         setGroups(matrix, data);
@@ -79,7 +110,8 @@ public final class MatrixFactory {
     return matrix;
   }
 
-  private static DMatrix quantileFor(ChannelData data, MatrixOptions options, DMatrix reference) {
+  private static DMatrix quantileFor(ChannelData data, MatrixOptions options, DMatrix reference,
+      boolean consume) {
     long features = data.features();
     long referenceHandle = 0;
     if (reference != null) {
@@ -95,7 +127,7 @@ public final class MatrixFactory {
       }
       features = trained;
     }
-    return named(quantile(data, options, referenceHandle, features), data);
+    return named(quantile(data, options, referenceHandle, features, consume), data);
   }
 
   /** Gives the matrix the channel's feature names (Parquet's columns); the trainer hands them to the booster. */
@@ -162,7 +194,7 @@ public final class MatrixFactory {
 
   /** The quantile path without the reference checks of {@link #build}. */
   static QuantileMatrix quantile(ChannelData data, MatrixOptions options, long referenceHandle,
-      long features) {
+      long features, boolean consume) {
     List<Batch> batches = data.batches().stream().filter(b -> b.rows() > 0).toList();
     if (options.external() != null) {
       batches = options.external().pages(batches);
@@ -192,16 +224,17 @@ public final class MatrixFactory {
       columns[i] = batch.columns();
     }
     String[] error = new String[1];
+    long[] stats = new long[2];
     boolean external = options.external() != null;
     long handle = external
         ? NativeShim.createExternal(labels, weights, values, indptr, indices, rows, columns, features,
             config(options, options.external().xgboostPrefix(data.channel()).toString()), referenceHandle, error)
         : NativeShim.createQuantile(labels, weights, values, indptr, indices, rows, columns, features,
-            config(options), referenceHandle, error);
+            config(options), referenceHandle, consume, options.missing(), stats, error);
     if (handle == 0) {
       throw new AlgorithmError("channel '" + data.channel() + "': " + withoutStackTrace(error[0]));
     }
-    return new QuantileMatrix(handle, external);
+    return new QuantileMatrix(handle, external, (int) stats[0], (int) stats[1]);
   }
 
   /** XGBoost appends a native stack trace to its messages; users need only the first part. */

@@ -49,11 +49,18 @@ public final class NativeShim {
    * {@code weights[i]} (null element when unweighted), {@code values[i]}, and for CSR
    * {@code indptr[i]}/{@code indices[i]} (both arrays null for dense); every buffer direct.
    *
+   * @param consume whether the values may be released during the build: where every batch is
+   *     dense and none holds a value equal to {@code missing} (or NaN), the shim returns each
+   *     batch's value pages to the system as soon as XGBoost's last pass that reads them has moved
+   *     past it (they read as zeros afterwards), so the parsed rows and the finished index are never
+   *     resident at once; the caller must not read the values after a consuming build
+   * @param stats receives the passes XGBoost made over the batches and the pass from which values
+   *     were released (0 when they were kept)
    * @return the DMatrixHandle, or 0 with {@code error[0]} set to XGBoost's message
    */
   static native long createQuantile(Buffer[] labels, Buffer[] weights, Buffer[] values,
       Buffer[] indptr, Buffer[] indices, int[] rows, int[] columns, long features, String config,
-      long reference, String[] error);
+      long reference, boolean consume, float missing, long[] stats, String[] error);
 
   /**
    * Builds an external-memory QuantileDMatrix ({@code XGExtMemQuantileDMatrixCreateFromCallback})

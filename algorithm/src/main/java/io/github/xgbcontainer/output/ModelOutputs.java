@@ -212,10 +212,29 @@ public final class ModelOutputs {
    */
   public static java.util.Optional<ModelEvaluation> evaluate(Booster booster, DMatrix data, String objective,
       String channel, List<String> evalMetrics) {
+    return observe(booster, data, objective, channel).measure(evalMetrics);
+  }
+
+  /**
+   * What {@link #evaluate} measures, read off the matrix: its labels, the model's predictions and,
+   * for ranking, the query boundaries. Reading them is quick; measuring them (sorting every row by
+   * score) is not, and needs the matrix no more, so a caller may free the matrix in between.
+   */
+  public record Observed(String objective, String channel, float[] labels, Predictions predictions,
+      boolean margins, int[] groupBounds) {
+
+    /** {@link ModelOutputs#measure} of these. */
+    public java.util.Optional<ModelEvaluation> measure(List<String> evalMetrics) {
+      return ModelOutputs.measure(objective, channel, labels, predictions, margins, groupBounds, evalMetrics);
+    }
+  }
+
+  /** Reads what {@link #evaluate} measures (see {@link Observed}). */
+  public static Observed observe(Booster booster, DMatrix data, String objective, String channel) {
     try {
       boolean margin = objective.equals("multi:softmax") || objective.equals("binary:logitraw");
-      return measure(objective, channel, data.getLabel(), Predictions.of(booster, data, margin), margin,
-          objective.startsWith("rank:") ? data.getGroup() : null, evalMetrics);
+      return new Observed(objective, channel, data.getLabel(), Predictions.of(booster, data, margin), margin,
+          objective.startsWith("rank:") ? data.getGroup() : null);
     } catch (XGBoostError e) {
       throw new AlgorithmError("cannot predict the " + channel + " channel for the report: " + e.getMessage(), e);
     }

@@ -85,7 +85,7 @@ final class CrossValidation {
         DMatrix dtest;
         try (ChannelData trainPart = RowSelection.select(data, trainRows, "train (fold " + (f + 1) + ")");
              ChannelData testPart = RowSelection.select(data, heldOut, "validation (fold " + (f + 1) + ")")) {
-          dtrain = matrices.build(trainPart, options, null);
+          dtrain = matrices.buildConsuming(trainPart, options);
           dtest = matrices.build(testPart, plain, null);
         }
         try {

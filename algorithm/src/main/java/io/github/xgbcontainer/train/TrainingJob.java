@@ -184,8 +184,11 @@ public final class TrainingJob {
     }
     MatrixOptions options = matrixOptions(hp, cache);
     MatrixFactory matrices = new MatrixFactory();
-    DMatrix dtrain = matrices.build(trainData, options, null);
-    LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; " + MemoryUsage.describe());
+    // Nothing reads the training rows' feature values once the matrix holds them (validation and
+    // SHAP are other channels): they are freed during the build, only labels and weights stay.
+    DMatrix dtrain = matrices.buildConsuming(trainData, options);
+    LOG.info("training matrix: " + MatrixFactory.pathOf(dtrain).description() + "; "
+        + MatrixFactory.releaseNote(dtrain) + "; " + MemoryUsage.describe());
     DMatrix dval = null;
     DMatrix dshap = null;
     try {
@@ -217,18 +220,21 @@ public final class TrainingJob {
           resume, checkpoints.writer(hp, leader), stopRequested);
       timings.lap("train");
       boolean writes = leader && !result.terminated();
-      // The learning curve is drawn while the model is evaluated: its thread also pays for starting
-      // Java2D (about 0.3 s), which then overlaps with the evaluation on the other core.
-      ReportWriter.LearningCurve curve = writes
-          ? ReportWriter.startLearningCurve(ModelOutputs.series(scores(result)), bestRound(result)) : null;
-      Optional<ModelEvaluation> evaluated = writes
-          ? evaluate(result, hp, dval != null ? dval : dtrain, dval != null ? "validation" : "train") : Optional.empty();
+      // The report's evaluation reads its labels and predictions off the matrix now and measures
+      // them once the matrices are freed, so that its sort never adds to the quantised data.
+      Optional<ModelOutputs.Observed> observed = writes
+          ? observe(result, hp, dval != null ? dval : dtrain, dval != null ? "validation" : "train") : Optional.empty();
       // Nothing after training reads these (the model, importance and SHAP need the booster and
       // dshap only): free the quantised data before the outputs and charts are made.
       dtrain.dispose();
       if (dval != null && dval != dshap) {
         dval.dispose();
       }
+      // The learning curve is drawn while the model is evaluated: its thread also pays for starting
+      // Java2D (about 0.3 s), which then overlaps with the evaluation on the other core.
+      ReportWriter.LearningCurve curve = writes
+          ? ReportWriter.startLearningCurve(ModelOutputs.series(scores(result)), bestRound(result)) : null;
+      Optional<ModelEvaluation> evaluated = observed.flatMap(o -> measure(o, hp));
       try {
         if (cluster != null) {
           writeRankModel(result, cluster);
@@ -321,10 +327,19 @@ public final class TrainingJob {
    * The final model's predictions on {@code data}, measured for the report; predicted once here,
    * before the matrices are freed. A failure leaves the report without them.
    */
-  private static Optional<ModelEvaluation> evaluate(TrainingResult result, Hyperparameters hp, DMatrix data,
+  private static Optional<ModelOutputs.Observed> observe(TrainingResult result, Hyperparameters hp, DMatrix data,
       String channel) {
     try {
-      return ModelOutputs.evaluate(result.booster(), data, hp.objective(), channel, hp.evalMetrics());
+      return Optional.of(ModelOutputs.observe(result.booster(), data, hp.objective(), channel));
+    } catch (RuntimeException e) {
+      LOG.warning("the report has no model evaluation: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<ModelEvaluation> measure(ModelOutputs.Observed observed, Hyperparameters hp) {
+    try {
+      return observed.measure(hp.evalMetrics());
     } catch (RuntimeException e) {
       LOG.warning("the report has no model evaluation: " + e.getMessage());
       return Optional.empty();

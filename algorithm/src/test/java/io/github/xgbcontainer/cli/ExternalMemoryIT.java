@@ -124,7 +124,8 @@ class ExternalMemoryIT {
     assertEquals(0, external.exitCode, external::toString);
     assertTrue(external.stderr.contains("external_memory=auto, it does not fit: training from external memory"),
         external::toString);
-    assertTrue(external.stderr.contains("training matrix: external-memory QuantileDMatrix"), external::toString);
+    assertTrue(external.stderr.contains("training matrix: external-memory QuantileDMatrix (native shim, pages on disk); "
+        + "parsed rows dropped from memory batch by batch as XGBoost read them; resident "), external::toString);
     assertTrue(Files.exists(external.model()), external::toString);
     double expected = lastValidationLogloss(free);
     assertEquals(expected, lastValidationLogloss(external), expected * 0.01, "validation logloss within 1%");

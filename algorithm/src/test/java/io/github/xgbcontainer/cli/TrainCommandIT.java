@@ -94,6 +94,8 @@ class TrainCommandIT {
         .run();
     assertEquals(0, job.exitCode, job::toString);
     assertTrue(job.stderr.contains("channel 'train': 2922 rows, 9 features, text/libsvm from 2 file(s)"), job.stderr);
+    assertTrue(job.stderr.contains("training matrix: QuantileDMatrix (native shim); parsed values released after the "
+        + "build; resident "), job.stderr);
   }
 
   @Test
@@ -105,6 +107,9 @@ class TrainCommandIT {
         .run();
     assertEquals(0, plain.exitCode, plain::toString);
     assertTrue(plain.stderr.contains("channel 'train': 10 rows, 5 features, text/csv from 2 file(s)"), plain.stderr);
+    // dense, no value missing: XGBoost's last pass does not read the values, so they go before it
+    assertTrue(plain.stderr.contains("training matrix: QuantileDMatrix (native shim); parsed values released from "
+        + "XGBoost's pass 3 of 4; resident "), plain.stderr);
 
     TrainJob weighted = new TrainJob(dir.resolve("weighted"))
         .hyperparameters("{\"num_round\": \"2\", \"objective\": \"binary:logistic\", \"csv_weights\": \"1\"}")

@@ -286,7 +286,7 @@ class MatrixFactoryTest {
       DMatrix dtrain = factory.build(train, QUANTILE, null);
       try {
         AlgorithmError e = assertThrows(AlgorithmError.class,
-            () -> MatrixFactory.quantile(validation, QUANTILE, dtrain.getHandle(), FEATURES - 1));
+            () -> MatrixFactory.quantile(validation, QUANTILE, dtrain.getHandle(), FEATURES - 1, false));
         String message = e.getMessage();
         assertTrue(message.startsWith("channel 'validation': building the quantile matrix: ["),
             message);
