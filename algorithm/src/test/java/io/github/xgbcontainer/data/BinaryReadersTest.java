@@ -100,6 +100,49 @@ class BinaryReadersTest {
   }
 
   @Test
+  void protobuf_denseRowsCostNoHeapPerRow() throws IOException {
+    // A channel of a million rows must not leave a million rows' garbage in the young generation:
+    // G1 grows it to the garbage's size, and those pages stay resident for the rest of the job.
+    // What a row costs is what twice the rows cost more, so the reader's fixed costs (its arrays
+    // growing to a batch) drop out; protobuf-java's decoder of one record (CodedInputStream, 64
+    // bytes, which cannot be reset to the next record) is what is left.
+    int rows = 70_000; // more than a batch, so both reads grow their arrays alike
+    Path once = writeDenseRows(dir.resolve("once"), rows, 3);
+    Path twice = writeDenseRows(dir.resolve("twice"), 2 * rows, 4);
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+        .getThreadMXBean();
+    ChannelReader reader = new ChannelReader(ContentType.RECORDIO_PROTOBUF, new ProtobufRecordReader());
+    long[] allocated = new long[2];
+    for (int pass = 0; pass < 2; pass++) { // the first pass warms up
+      for (int i = 0; i < 2; i++) {
+        long before = threads.getCurrentThreadAllocatedBytes();
+        try (ChannelData data = reader.read(FolderChannel.list("train", i == 0 ? once : twice, InputMode.FILE))) {
+          allocated[i] = threads.getCurrentThreadAllocatedBytes() - before;
+          assertEquals((i + 1L) * rows, data.rows());
+          assertEquals(10, data.features());
+        }
+      }
+    }
+    long perRow = (allocated[1] - allocated[0]) / rows;
+    assertTrue(perRow < 100, perRow + " bytes of heap a row");
+  }
+
+  private static Path writeDenseRows(Path folder, int rows, long seed) throws IOException {
+    List<io.github.xgbcontainer.data.recordio.proto.RecordProtos.Record> records = new ArrayList<>(rows);
+    java.util.Random random = new java.util.Random(seed);
+    for (int i = 0; i < rows; i++) {
+      float[] values = new float[10];
+      for (int j = 0; j < values.length; j++) {
+        values[j] = random.nextFloat();
+      }
+      records.add(Fixtures.dense(i % 2, values));
+    }
+    Files.createDirectories(folder);
+    Fixtures.write(folder.resolve("rows.pb"), records);
+    return folder;
+  }
+
+  @Test
   void protobuf_singleFeatureIsDense() throws IOException {
     try (ChannelData data = read("recordio/single_feature.pb")) {
       assertEquals(1, data.features());

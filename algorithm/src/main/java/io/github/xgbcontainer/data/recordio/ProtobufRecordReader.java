@@ -42,13 +42,12 @@ public final class ProtobufRecordReader implements RecordReader {
     }
   }
 
-  /**
-   * A tensor's values, keys and shape, whatever its element type; only the first {@code count}
-   * values and {@code keyCount} keys are data.
-   */
-  record Tensor(float[] values, int count, long[] keys, int keyCount, long[] shape) {}
 
-  static Tensor tensor(Supplier<String> where, boolean present, RecordDecoder.Slot slot, String map) {
+  /**
+   * The record's tensor named {@code values} in {@code map}, checked: the decoder's slot itself,
+   * valid until the next record (a million rows should not make a million tensor objects).
+   */
+  static RecordDecoder.Slot tensor(Supplier<String> where, boolean present, RecordDecoder.Slot slot, String map) {
     if (!present) {
       throw new UserError(where.get() + ": has no " + map + " tensor named 'values'; SageMaker's RecordIO-protobuf "
           + "keeps a row's " + map + " under the key 'values'");
@@ -60,11 +59,11 @@ public final class ProtobufRecordReader implements RecordReader {
     if (!slot.present()) {
       throw new UserError(where.get() + ": the " + map + " tensor 'values' is empty (no tensor set)");
     }
-    return new Tensor(slot.values, slot.count, slot.keys, slot.keyCount, Arrays.copyOf(slot.shape, slot.shapeCount));
+    return slot;
   }
 
   private static float label(Supplier<String> where, boolean present, RecordDecoder.Slot slot) {
-    Tensor t = tensor(where, present, slot, "label");
+    RecordDecoder.Slot t = tensor(where, present, slot, "label");
     if (t.count != 1) {
       throw new UserError(where.get() + ": the label tensor 'values' holds " + t.count
           + " values; a row needs exactly one label");
@@ -99,9 +98,9 @@ public final class ProtobufRecordReader implements RecordReader {
       this.oneBatch = oneBatch;
     }
 
-    void add(Supplier<String> where, Tensor features, float label) {
+    void add(Supplier<String> where, RecordDecoder.Slot features, float label) {
       // an all-zero sparse row has no keys and no values, only its shape
-      boolean rowSparse = features.keyCount > 0 || (features.count == 0 && features.shape.length > 0);
+      boolean rowSparse = features.keyCount > 0 || (features.count == 0 && features.shapeCount > 0);
       int rowWidth = rowSparse ? sparseWidth(where, features) : denseWidth(where, features);
       boolean newLayout = rowSparse != sparse || (!sparse && rowWidth != width);
       if (count > 0 && (newLayout || (!oneBatch && count == BATCH_ROWS))) {
@@ -160,7 +159,7 @@ public final class ProtobufRecordReader implements RecordReader {
      * A training channel's infinite feature: XGBoost would refuse the matrix later, without naming
      * the record. (An inference request keeps its values: serving has its own behaviour.)
      */
-    private static void refuseInfinite(Supplier<String> where, Tensor features, boolean rowSparse) {
+    private static void refuseInfinite(Supplier<String> where, RecordDecoder.Slot features, boolean rowSparse) {
       for (int i = 0; i < features.count; i++) {
         if (Float.isInfinite(features.values[i])) {
           long column = rowSparse ? features.keys[i] : i;
@@ -219,25 +218,25 @@ public final class ProtobufRecordReader implements RecordReader {
       indices = null;
     }
 
-    private static int denseWidth(Supplier<String> where, Tensor t) {
+    private static int denseWidth(Supplier<String> where, RecordDecoder.Slot t) {
       int n = t.count;
       if (n == 0) {
         throw new UserError(where.get() + ": the features tensor 'values' is empty; a dense row needs at least one value");
       }
-      if (t.shape.length > 0 && product(t.shape) != n) {
+      if (t.shapeCount > 0 && product(t.shape, t.shapeCount) != n) {
         throw new UserError(where.get() + ": the features tensor has " + n + " values but shape "
-            + shape(t.shape) + "; a dense tensor's values must fill its shape");
+            + shape(t.shape, t.shapeCount) + "; a dense tensor's values must fill its shape");
       }
       return n;
     }
 
-    private static int sparseWidth(Supplier<String> where, Tensor t) {
+    private static int sparseWidth(Supplier<String> where, RecordDecoder.Slot t) {
       if (t.keyCount != t.count) {
         throw new UserError(where.get() + ": the features tensor has " + t.keyCount + " keys but " + t.count
             + " values; a sparse tensor needs one key per value");
       }
       long width;
-      if (t.shape.length == 0) {
+      if (t.shapeCount == 0) {
         // keys are uint64: one at or above 2^63 is a negative long, and no key may reach past the
         // largest column index XGBoost's int32 CSR indices hold
         for (int i = 0; i < t.keyCount; i++) {
@@ -249,10 +248,10 @@ public final class ProtobufRecordReader implements RecordReader {
         }
         width = Arrays.stream(t.keys, 0, t.keyCount).max().orElse(-1) + 1;
       } else {
-        width = t.shape[t.shape.length - 1];
-        long leading = product(Arrays.copyOf(t.shape, t.shape.length - 1));
+        width = t.shape[t.shapeCount - 1];
+        long leading = product(t.shape, t.shapeCount - 1);
         if (leading != 1) {
-          throw new UserError(where.get() + ": the features tensor has shape " + shape(t.shape)
+          throw new UserError(where.get() + ": the features tensor has shape " + shape(t.shape, t.shapeCount)
               + "; one record must be one row, so all but the last dimension must be 1");
         }
       }
@@ -264,24 +263,26 @@ public final class ProtobufRecordReader implements RecordReader {
         long key = t.keys[i];
         if (key < 0 || key >= width) {
           throw new UserError(where.get() + ": feature key " + Long.toUnsignedString(key) + " is outside the shape "
-              + shape(t.shape) + " (keys are 0-based column indices below the width)");
+              + shape(t.shape, t.shapeCount) + " (keys are 0-based column indices below the width)");
         }
       }
       return (int) width;
     }
 
-    /** A shape as written: its dimensions are uint64. */
-    private static String shape(long[] dims) {
+    /** A shape as written: its first {@code n} dimensions, which are uint64. */
+    private static String shape(long[] dims, int n) {
       StringBuilder s = new StringBuilder("[");
-      for (int i = 0; i < dims.length; i++) {
+      for (int i = 0; i < n; i++) {
         s.append(i > 0 ? ", " : "").append(Long.toUnsignedString(dims[i]));
       }
       return s.append(']').toString();
     }
 
-    private static long product(long[] dims) {
+    /** The product of the first {@code n} dimensions, -1 where one is not positive or it overflows. */
+    private static long product(long[] dims, int n) {
       long p = 1;
-      for (long d : dims) {
+      for (int i = 0; i < n; i++) {
+        long d = dims[i];
         if (d <= 0) {
           return -1;
         }

@@ -76,6 +76,8 @@ final class RecordDecoder {
   boolean hasFeatures;
   boolean hasLabel;
   private Slot scratch = new Slot();
+  /** The record being decoded, whose bytes {@link #mapEntry} compares keys in. */
+  private byte[] buffer;
 
   /** Decodes a record; {@link #features} and {@link #label} hold its {@code "values"} tensors. */
   void decode(byte[] buffer, int length) throws IOException {
@@ -83,6 +85,7 @@ final class RecordDecoder {
     hasLabel = false;
     features.reset();
     label.reset();
+    this.buffer = buffer;
     CodedInputStream in = CodedInputStream.newInstance(buffer, 0, length);
     while (true) {
       int tag = in.readTag();
@@ -122,8 +125,12 @@ final class RecordDecoder {
       int field = WireFormat.getTagFieldNumber(tag);
       int type = WireFormat.getTagWireType(tag);
       if (field == 1 && type == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-        byte[] key = in.readByteArray();
-        isValues = Arrays.equals(key, VALUES);
+        // compared where it lies, not copied out: a key a row is garbage a million times over
+        int size = in.readRawVarint32();
+        int at = in.getTotalBytesRead();
+        isValues = size == VALUES.length && size <= in.getBytesUntilLimit()
+            && Arrays.equals(buffer, at, at + size, VALUES, 0, size);
+        in.skipRawBytes(size);
       } else if (field == 2 && type == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
         int limit = in.pushLimit(in.readRawVarint32());
         value(in);

@@ -44,11 +44,10 @@ final class RecordLoop {
    *     {@link #records()} then says how many records came before
    */
   void run(RecordSink sink) throws IOException {
+    Position where = new Position();
     while (frames.next()) {
-      long record = ++index;
-      long offset = frames.recordOffset();
-      // built only for a message: a million rows should not build a million strings
-      Supplier<String> where = () -> place + "record " + record + " (byte offset " + offset + ")";
+      where.record = ++index;
+      where.offset = frames.recordOffset();
       try {
         decoder.decode(frames.buffer(), frames.length());
       } catch (InvalidProtocolBufferException e) {
@@ -56,6 +55,20 @@ final class RecordLoop {
             + notARecordFix, e);
       }
       sink.accept(where, decoder);
+    }
+  }
+
+  /**
+   * Names the current record for a message. One, updated in place, serves every record: a million
+   * rows should build neither a million strings nor a million objects; a message is built at once.
+   */
+  private final class Position implements Supplier<String> {
+    long record;
+    long offset;
+
+    @Override
+    public String get() {
+      return place + "record " + record + " (byte offset " + offset + ")";
     }
   }
 
