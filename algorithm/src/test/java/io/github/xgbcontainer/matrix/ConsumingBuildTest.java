@@ -9,12 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.ChannelData;
-import java.util.ArrayList;
+import io.github.xgbcontainer.matrix.TestChannels.Rows;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -34,86 +31,12 @@ class ConsumingBuildTest {
 
   private final MatrixFactory factory = new MatrixFactory();
 
-  /** Dense rows, every value present unless {@code holes} marks one missing; copies make channels. */
-  private record Rows(float[] labels, float[] weights, float[] values) {
-
-    static Rows generate(int n, long seed, boolean weighted) {
-      Random random = new Random(seed);
-      float[] labels = new float[n];
-      float[] weights = weighted ? new float[n] : null;
-      float[] values = new float[n * FEATURES];
-      for (int i = 0; i < n; i++) {
-        float sum = 0;
-        for (int j = 0; j < FEATURES; j++) {
-          float v = Math.round((random.nextFloat() * 10 - 5) * 100) / 100f;
-          values[i * FEATURES + j] = v;
-          sum += v * (j % 2 == 0 ? 1 : -0.5f);
-        }
-        labels[i] = sum + (float) random.nextGaussian() * 0.1f;
-        if (weighted) {
-          weights[i] = 0.5f + random.nextFloat() * 2;
-        }
-      }
-      return new Rows(labels, weights, values);
-    }
-
-    /** The same rows with every {@code from} replaced by {@code to}. */
-    Rows replacing(float from, float to) {
-      float[] changed = values.clone();
-      for (int i = 0; i < changed.length; i++) {
-        if (changed[i] == from) {
-          changed[i] = to;
-        }
-      }
-      return new Rows(labels, weights, changed);
-    }
-
-    Rows with(int index, float value) {
-      float[] changed = values.clone();
-      changed[index] = value;
-      return new Rows(labels, weights, changed);
-    }
-
-    /** A fresh channel of these rows in batches of at most {@code size} rows, dense or CSR. */
-    ChannelData channel(String name, int size, boolean sparse) {
-      List<Batch> batches = new ArrayList<>();
-      for (int start = 0; start < labels.length; start += size) {
-        int end = Math.min(labels.length, start + size);
-        float[] l = Arrays.copyOfRange(labels, start, end);
-        float[] w = weights == null ? null : Arrays.copyOfRange(weights, start, end);
-        float[] v = Arrays.copyOfRange(values, start * FEATURES, end * FEATURES);
-        batches.add(sparse ? csr(l, w, v) : Batch.ofDense(l, w, v, FEATURES));
-      }
-      return new ChannelData(name, batches, FEATURES);
-    }
-
-    private static Batch csr(float[] l, float[] w, float[] v) {
-      long[] indptr = new long[l.length + 1];
-      for (int i = 0; i < l.length; i++) {
-        indptr[i + 1] = (long) (i + 1) * FEATURES;
-      }
-      int[] indices = new int[v.length];
-      for (int k = 0; k < v.length; k++) {
-        indices[k] = k % FEATURES;
-      }
-      return Batch.ofSparse(l, w, indptr, indices, v, FEATURES);
-    }
-  }
-
   private static void assumeShim() {
     assumeTrue(NativeShim.available(), () -> "shim unavailable: " + NativeShim.unavailableReason());
   }
 
   private static Map<String, Object> hist() {
-    Map<String, Object> params = new HashMap<>();
-    params.put("tree_method", "hist");
-    params.put("max_depth", 4);
-    params.put("eta", 0.3);
-    params.put("objective", "reg:squarederror");
-    params.put("nthread", 1);
-    params.put("seed", 0);
-    params.put("verbosity", 0);
-    return params;
+    return TestChannels.hist();
   }
 
   private static byte[] model(DMatrix dtrain) throws XGBoostError {
@@ -164,45 +87,45 @@ class ConsumingBuildTest {
 
   @Test
   void buildConsuming_denseWithoutMissingReleasesValuesFromPassThreeOfFour() throws XGBoostError {
-    assertConsumedTrainsTheSameModel(Rows.generate(3000, 1, false), 640, false, QUANTILE, 3);
+    assertConsumedTrainsTheSameModel(Rows.complete(FEATURES, 3000, 1, false), 640, false, QUANTILE, 3);
   }
 
   @Test
   void buildConsuming_weightedRowsKeepTheirWeightsThroughTheRelease() throws XGBoostError {
-    assertConsumedTrainsTheSameModel(Rows.generate(3000, 2, true), 640, false, QUANTILE, 3);
+    assertConsumedTrainsTheSameModel(Rows.complete(FEATURES, 3000, 2, true), 640, false, QUANTILE, 3);
   }
 
   @Test
   void buildConsuming_oneBatchTakesItsLabelsFromTheLastPass() throws XGBoostError {
     // With one batch XGBoost moves the proxy's labels in after the column pass, from the buffers
     // that must therefore outlive the values.
-    assertConsumedTrainsTheSameModel(Rows.generate(2000, 3, true), 5000, false, QUANTILE, 3);
+    assertConsumedTrainsTheSameModel(Rows.complete(FEATURES, 2000, 3, true), 5000, false, QUANTILE, 3);
   }
 
   @Test
   void buildConsuming_keepsValuesDuringTheBuildWhereOneIsMissing() throws XGBoostError {
-    assertConsumedTrainsTheSameModel(Rows.generate(3000, 4, false).with(2999 * FEATURES + 2, Float.NaN), 640,
+    assertConsumedTrainsTheSameModel(Rows.complete(FEATURES, 3000, 4, false).with(2999 * FEATURES + 2, Float.NaN), 640,
         false, QUANTILE, 0);
   }
 
   @Test
   void buildConsuming_keepsValuesDuringTheBuildWhereOneEqualsTheMissingValue() throws XGBoostError {
     MatrixOptions zeroMissing = new MatrixOptions(0f, 256, 1, true);
-    Rows withoutZeros = Rows.generate(3000, 5, false).replacing(0f, 0.25f);
+    Rows withoutZeros = Rows.complete(FEATURES, 3000, 5, false).replacing(0f, 0.25f);
     assertConsumedTrainsTheSameModel(withoutZeros.with(17, 0f), 640, false, zeroMissing, 0);
     assertConsumedTrainsTheSameModel(withoutZeros, 640, false, zeroMissing, 3);
   }
 
   @Test
   void buildConsuming_keepsCsrValuesDuringTheBuild() throws XGBoostError {
-    assertConsumedTrainsTheSameModel(Rows.generate(3000, 6, false), 640, true, QUANTILE, 0);
+    assertConsumedTrainsTheSameModel(Rows.complete(FEATURES, 3000, 6, false), 640, true, QUANTILE, 0);
   }
 
   @Test
   void quantile_withReferenceReleasesValuesFromPassTwoOfThree() throws XGBoostError {
     assumeShim();
-    Rows trainRows = Rows.generate(3000, 7, false);
-    Rows validRows = Rows.generate(900, 8, true).replacing(0f, 0.25f);
+    Rows trainRows = Rows.complete(FEATURES, 3000, 7, false);
+    Rows validRows = Rows.complete(FEATURES, 900, 8, true).replacing(0f, 0.25f);
     try (ChannelData train = trainRows.channel("train", 640, false);
         ChannelData keptValidation = validRows.channel("validation", 450, false);
         ChannelData consumedValidation = validRows.channel("validation", 450, false)) {
@@ -236,7 +159,7 @@ class ConsumingBuildTest {
   @Test
   void buildConsuming_plainPathFreesTheValuesAfterTheBuild() throws XGBoostError {
     MatrixOptions plain = new MatrixOptions(Float.NaN, 256, 1, false);
-    Rows rows = Rows.generate(1000, 9, false);
+    Rows rows = Rows.complete(FEATURES, 1000, 9, false);
     try (ChannelData kept = rows.channel("train", 300, false);
         ChannelData consumed = rows.channel("train", 300, false)) {
       DMatrix reference = factory.build(kept, plain, null);

@@ -11,14 +11,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.xgbcontainer.data.Batch;
 import io.github.xgbcontainer.data.ChannelData;
+import io.github.xgbcontainer.matrix.TestChannels.Rows;
 import io.github.xgbcontainer.error.AlgorithmError;
 import io.github.xgbcontainer.error.UserError;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -33,80 +31,12 @@ class MatrixFactoryTest {
 
   private final MatrixFactory factory = new MatrixFactory();
 
-  /** Rows of {@code FEATURES} floats, about 10% missing, label a noisy function of them. */
-  private record Rows(float[] labels, float[] weights, float[] values) {
-
-    static Rows generate(int n, long seed, boolean weighted) {
-      Random random = new Random(seed);
-      float[] labels = new float[n];
-      float[] weights = weighted ? new float[n] : null;
-      float[] values = new float[n * FEATURES];
-      for (int i = 0; i < n; i++) {
-        float sum = 0;
-        for (int j = 0; j < FEATURES; j++) {
-          float v = random.nextFloat() * 10 - 5;
-          if (random.nextInt(10) == 0) {
-            values[i * FEATURES + j] = Float.NaN;
-          } else {
-            values[i * FEATURES + j] = v;
-            sum += v * (j % 2 == 0 ? 1 : -0.5f);
-          }
-        }
-        labels[i] = sum + (float) random.nextGaussian() * 0.1f;
-        if (weighted) {
-          weights[i] = 0.5f + random.nextFloat() * 2;
-        }
-      }
-      return new Rows(labels, weights, values);
-    }
-
-    /** The rows cut into batches of at most {@code size} rows, dense or CSR. */
-    ChannelData channel(String name, int size, boolean sparse) {
-      List<Batch> batches = new ArrayList<>();
-      for (int start = 0; start < labels.length; start += size) {
-        int end = Math.min(labels.length, start + size);
-        float[] l = Arrays.copyOfRange(labels, start, end);
-        float[] w = weights == null ? null : Arrays.copyOfRange(weights, start, end);
-        float[] v = Arrays.copyOfRange(values, start * FEATURES, end * FEATURES);
-        batches.add(sparse ? csr(l, w, v) : Batch.ofDense(l, w, v, FEATURES));
-      }
-      return new ChannelData(name, batches, FEATURES);
-    }
-
-    private static Batch csr(float[] l, float[] w, float[] v) {
-      long[] indptr = new long[l.length + 1];
-      int[] indices = new int[v.length];
-      float[] data = new float[v.length];
-      int nnz = 0;
-      for (int i = 0; i < l.length; i++) {
-        for (int j = 0; j < FEATURES; j++) {
-          float x = v[i * FEATURES + j];
-          if (!Float.isNaN(x)) {
-            indices[nnz] = j;
-            data[nnz++] = x;
-          }
-        }
-        indptr[i + 1] = nnz;
-      }
-      return Batch.ofSparse(l, w, indptr, Arrays.copyOf(indices, nnz), Arrays.copyOf(data, nnz),
-          FEATURES);
-    }
-  }
-
   private static void assumeShim() {
     assumeTrue(NativeShim.available(), () -> "shim unavailable: " + NativeShim.unavailableReason());
   }
 
   private static Map<String, Object> hist() {
-    Map<String, Object> params = new HashMap<>();
-    params.put("tree_method", "hist");
-    params.put("max_depth", 4);
-    params.put("eta", 0.3);
-    params.put("objective", "reg:squarederror");
-    params.put("nthread", 1);
-    params.put("seed", 0);
-    params.put("verbosity", 0);
-    return params;
+    return TestChannels.hist();
   }
 
   /** Trains on train, evaluates on validation, predicts the test rows; returns predictions and model. */
@@ -138,9 +68,9 @@ class MatrixFactoryTest {
 
   private void assertPathsAgree(boolean sparse, boolean weighted) throws XGBoostError {
     assumeShim();
-    Rows trainRows = Rows.generate(3000, 1, weighted);
-    Rows validRows = Rows.generate(700, 2, weighted);
-    Rows testRows = Rows.generate(500, 3, false);
+    Rows trainRows = Rows.someMissing(FEATURES, 3000, 1, weighted);
+    Rows validRows = Rows.someMissing(FEATURES, 700, 2, weighted);
+    Rows testRows = Rows.someMissing(FEATURES, 500, 3, false);
     try (ChannelData train = trainRows.channel("train", 640, sparse);
         ChannelData validation = validRows.channel("validation", 300, sparse)) {
       DMatrix test = new DMatrix(testRows.values(), 500, FEATURES, Float.NaN);
@@ -178,7 +108,7 @@ class MatrixFactoryTest {
 
   @Test
   void build_plainCarriesLabelsWeightsAndRowCount() throws XGBoostError {
-    Rows rows = Rows.generate(1000, 4, true);
+    Rows rows = Rows.someMissing(FEATURES, 1000, 4, true);
     try (ChannelData data = rows.channel("train", 300, false)) {
       DMatrix matrix = factory.build(data, PLAIN, null);
       try {
@@ -195,7 +125,7 @@ class MatrixFactoryTest {
   @Test
   void build_quantileCarriesLabelsWeightsAndRowCount() throws XGBoostError {
     assumeShim();
-    Rows rows = Rows.generate(1000, 5, true);
+    Rows rows = Rows.someMissing(FEATURES, 1000, 5, true);
     try (ChannelData data = rows.channel("train", 300, true)) {
       DMatrix matrix = factory.build(data, QUANTILE, null);
       try {
@@ -246,7 +176,7 @@ class MatrixFactoryTest {
   @Test
   void dispose_freesTheQuantileMatrixOnce() throws XGBoostError {
     assumeShim();
-    try (ChannelData data = Rows.generate(100, 6, false).channel("train", 40, false)) {
+    try (ChannelData data = Rows.someMissing(FEATURES, 100, 6, false).channel("train", 40, false)) {
       DMatrix matrix = factory.build(data, QUANTILE, null);
       assertNotEquals(0, matrix.getHandle());
       matrix.dispose();
@@ -258,7 +188,7 @@ class MatrixFactoryTest {
   @Test
   void build_rejectsValidationWithOtherColumnsThanTraining() throws XGBoostError {
     assumeShim();
-    Rows rows = Rows.generate(200, 7, false);
+    Rows rows = Rows.someMissing(FEATURES, 200, 7, false);
     float[] narrow = new float[200 * (FEATURES - 1)];
     try (ChannelData train = rows.channel("train", 100, false);
         ChannelData validation = new ChannelData("validation",
@@ -278,7 +208,7 @@ class MatrixFactoryTest {
   @Test
   void quantile_reportsXGBoostsMessageWhenTheReferenceDoesNotFit() throws XGBoostError {
     assumeShim();
-    Rows rows = Rows.generate(200, 8, false);
+    Rows rows = Rows.someMissing(FEATURES, 200, 8, false);
     float[] narrow = new float[200 * (FEATURES - 1)];
     try (ChannelData train = rows.channel("train", 100, false);
         ChannelData validation = new ChannelData("validation",
