@@ -67,13 +67,17 @@ public final class MatrixFactory {
   }
 
   /**
-   * As {@link #build} without a reference (a training matrix), for a channel whose feature values
-   * nothing reads afterwards: on the quantile path with dense rows and no missing value they are
-   * returned to the system during XGBoost's last pass that reads them (see
-   * {@link NativeShim#createQuantile}), so the peak holds the parsed rows or the histogram index,
-   * not both; on every path they are freed once the matrix is built ({@link Batch#releaseFeatures()}).
-   * The labels, weights and groups stay readable.
+   * As {@link #build}, for a channel whose feature values nothing reads afterwards: on the quantile
+   * path with dense rows and no missing value they are returned to the system during XGBoost's last
+   * pass that reads them (see {@link NativeShim#createQuantile}), so the peak holds the parsed rows
+   * or the histogram index, not both; on every path they are freed once the matrix is built
+   * ({@link Batch#releaseFeatures()}). The labels, weights and groups stay readable.
    */
+  public DMatrix buildConsuming(ChannelData data, MatrixOptions options, DMatrix reference) {
+    return build(data, options, reference, true);
+  }
+
+  /** {@link #buildConsuming(ChannelData, MatrixOptions, DMatrix)} of a training matrix (no reference). */
   public DMatrix buildConsuming(ChannelData data, MatrixOptions options) {
     return build(data, options, null, true);
   }

@@ -192,7 +192,10 @@ public final class TrainingJob {
     DMatrix dval = null;
     DMatrix dshap = null;
     try {
-      dval = validationData == null ? null : matrices.build(validationData, options, dtrain);
+      // SHAP's plain copy of validation is built from its values after dval; otherwise nothing reads them
+      boolean shapCopy = hp.shap() && leader;
+      dval = validationData == null ? null : shapCopy ? matrices.build(validationData, options, dtrain)
+          : matrices.buildConsuming(validationData, options, dtrain);
       if (hp.shap() && dval != null && leader) {
         // SHAP needs raw values; a QuantileDMatrix holds bins, so keep a plain copy of validation.
         dshap = MatrixFactory.pathOf(dval) == MatrixPath.PLAIN ? dval : matrices.build(validationData,

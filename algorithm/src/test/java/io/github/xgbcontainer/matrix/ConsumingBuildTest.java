@@ -157,6 +157,34 @@ class ConsumingBuildTest {
   }
 
   @Test
+  void buildConsuming_validationMatrixTakesItsCutsFromTheTrainingMatrix() throws XGBoostError {
+    assumeShim();
+    Rows trainRows = Rows.complete(FEATURES, 3000, 10, false);
+    Rows validRows = Rows.complete(FEATURES, 900, 11, false);
+    try (ChannelData train = trainRows.channel("train", 640, false);
+        ChannelData keptValidation = validRows.channel("validation", 450, false);
+        ChannelData consumedValidation = validRows.channel("validation", 450, false)) {
+      DMatrix dtrain = factory.buildConsuming(train, QUANTILE);
+      DMatrix kept = factory.build(keptValidation, QUANTILE, dtrain);
+      DMatrix consumed = factory.buildConsuming(consumedValidation, QUANTILE, dtrain);
+      Booster booster = XGBoost.train(dtrain, hist(), 8, Map.of(), null, null);
+      try {
+        QuantileMatrix q = assertInstanceOf(QuantileMatrix.class, consumed);
+        assertEquals(3, q.passes());
+        assertEquals(2, q.releasedFrom());
+        assertThrows(IllegalStateException.class, () -> consumedValidation.batches().get(1).values());
+        assertEquals(booster.evalSet(new DMatrix[] {kept}, new String[] {"validation"}, 7),
+            booster.evalSet(new DMatrix[] {consumed}, new String[] {"validation"}, 7));
+      } finally {
+        booster.dispose();
+        consumed.dispose();
+        kept.dispose();
+        dtrain.dispose();
+      }
+    }
+  }
+
+  @Test
   void buildConsuming_plainPathFreesTheValuesAfterTheBuild() throws XGBoostError {
     MatrixOptions plain = new MatrixOptions(Float.NaN, 256, 1, false);
     Rows rows = Rows.complete(FEATURES, 1000, 9, false);
