@@ -126,6 +126,13 @@ public final class TrainingJob {
     try (BatchCache cache = chosen(MemoryBudget.prepare(hp, inputs.channels(), channels::channelDir, env, LOG::info));
          TrainingData read = channels.read(cache)) {
       LOG.info("channels read: " + MemoryUsage.describe());
+      // What the readers left on the heap is dead now, and the data is off the heap: a full
+      // collection here lets G1 return those pages to the system before XGBoost's build, which is
+      // the job's peak (1M x 28 CSV: 246 -> 222-230 MiB for about 30 ms, see the README).
+      long collect = System.nanoTime();
+      System.gc();
+      LOG.info(String.format(java.util.Locale.ROOT, "readers' heap garbage collected in %.0f ms",
+          (System.nanoTime() - collect) / 1e6));
       TrainingData data = channels.check(read);
       List<JobReport.ChannelShape> shapes = new ArrayList<>();
       shapes.add(shape(data.train()));
