@@ -128,11 +128,13 @@ class ConsumingBuildTest {
     Rows validRows = Rows.complete(FEATURES, 900, 8, true).replacing(0f, 0.25f);
     try (ChannelData train = trainRows.channel("train", 640, false);
         ChannelData keptValidation = validRows.channel("validation", 450, false);
-        ChannelData consumedValidation = validRows.channel("validation", 450, false)) {
+        ChannelData consumedValidation = validRows.channel("validation", 450, false);
+        ChannelData factoryValidation = validRows.channel("validation", 450, false)) {
       DMatrix dtrain = factory.build(train, QUANTILE, null);
       DMatrix kept = factory.build(keptValidation, QUANTILE, dtrain);
       QuantileMatrix consumed = MatrixFactory.quantile(consumedValidation, QUANTILE, dtrain.getHandle(), FEATURES,
           true);
+      DMatrix viaFactory = factory.buildConsuming(factoryValidation, QUANTILE, dtrain);
       Booster booster = XGBoost.train(dtrain, hist(), 8, Map.of(), null, null);
       try {
         assertEquals(3, consumed.passes(), "XGBoost's passes over the batches with a reference matrix");
@@ -147,36 +149,16 @@ class ConsumingBuildTest {
         assertEquals(booster.evalSet(new DMatrix[] {kept}, new String[] {"validation"}, 7),
             booster.evalSet(new DMatrix[] {consumed}, new String[] {"validation"}, 7));
         assertArrayEquals(booster.predict(kept), booster.predict(consumed));
-      } finally {
-        booster.dispose();
-        consumed.dispose();
-        kept.dispose();
-        dtrain.dispose();
-      }
-    }
-  }
-
-  @Test
-  void buildConsuming_validationMatrixTakesItsCutsFromTheTrainingMatrix() throws XGBoostError {
-    assumeShim();
-    Rows trainRows = Rows.complete(FEATURES, 3000, 10, false);
-    Rows validRows = Rows.complete(FEATURES, 900, 11, false);
-    try (ChannelData train = trainRows.channel("train", 640, false);
-        ChannelData keptValidation = validRows.channel("validation", 450, false);
-        ChannelData consumedValidation = validRows.channel("validation", 450, false)) {
-      DMatrix dtrain = factory.buildConsuming(train, QUANTILE);
-      DMatrix kept = factory.build(keptValidation, QUANTILE, dtrain);
-      DMatrix consumed = factory.buildConsuming(consumedValidation, QUANTILE, dtrain);
-      Booster booster = XGBoost.train(dtrain, hist(), 8, Map.of(), null, null);
-      try {
-        QuantileMatrix q = assertInstanceOf(QuantileMatrix.class, consumed);
+        // what the job calls: the same release, and the values freed afterwards
+        QuantileMatrix q = assertInstanceOf(QuantileMatrix.class, viaFactory);
         assertEquals(3, q.passes());
         assertEquals(2, q.releasedFrom());
-        assertThrows(IllegalStateException.class, () -> consumedValidation.batches().get(1).values());
+        assertThrows(IllegalStateException.class, () -> factoryValidation.batches().get(1).values());
         assertEquals(booster.evalSet(new DMatrix[] {kept}, new String[] {"validation"}, 7),
-            booster.evalSet(new DMatrix[] {consumed}, new String[] {"validation"}, 7));
+            booster.evalSet(new DMatrix[] {viaFactory}, new String[] {"validation"}, 7));
       } finally {
         booster.dispose();
+        viaFactory.dispose();
         consumed.dispose();
         kept.dispose();
         dtrain.dispose();
