@@ -247,10 +247,15 @@ static void consume_batch(struct iter *it, int i) {
   it->consumed[i] = 1;
 }
 
+/* XGBoost has copied what it needs of batch i: drops it as the iterator's mode says. */
+static void done_with(struct iter *it, int i) {
+  release_batch(it, i);
+  consume_batch(it, i);
+}
+
 static void reset_batches(DataIterHandle handle) {
   struct iter *it = handle;
-  release_batch(it, it->cursor - 1);
-  consume_batch(it, it->cursor - 1);
+  done_with(it, it->cursor - 1);
   it->cursor = 0;
 }
 
@@ -258,8 +263,7 @@ static void reset_batches(DataIterHandle handle) {
 static int next_batch(DataIterHandle handle) {
   struct iter *it = handle;
   /* XGBoost has copied what it needs of the previous batch before asking for the next one. */
-  release_batch(it, it->cursor - 1);
-  consume_batch(it, it->cursor - 1);
+  done_with(it, it->cursor - 1);
   if (it->failed || it->cursor >= it->count) {
     return 0;
   }
@@ -334,14 +338,8 @@ static void consume_plan(struct iter *it, int has_ref, float missing) {
     const float *v = b->values;
     long long n = (long long)b->rows * b->columns;
     int absent = 0;
-    if (isnan(missing)) {
-      for (long long k = 0; k < n; k++) {
-        absent |= isnan(v[k]);
-      }
-    } else {
-      for (long long k = 0; k < n; k++) {
-        absent |= isnan(v[k]) | (v[k] == missing);
-      }
+    for (long long k = 0; k < n; k++) {
+      absent |= isnan(v[k]) | (v[k] == missing); /* nothing equals a NaN missing */
     }
     if (absent) {
       return;

@@ -203,7 +203,7 @@ public final class TrainingJob {
       boolean shapCopy = hp.shap() && leader;
       dval = validationData == null ? null : shapCopy ? matrices.build(validationData, options, dtrain)
           : matrices.buildConsuming(validationData, options, dtrain);
-      if (hp.shap() && dval != null && leader) {
+      if (shapCopy && dval != null) {
         // SHAP needs raw values; a QuantileDMatrix holds bins, so keep a plain copy of validation.
         dshap = MatrixFactory.pathOf(dval) == MatrixPath.PLAIN ? dval : matrices.build(validationData,
             options.inMemory(false), null);
@@ -232,8 +232,10 @@ public final class TrainingJob {
       boolean writes = leader && !result.terminated();
       // The report's evaluation reads its labels and predictions off the matrix now and measures
       // them once the matrices are freed, so that its sort never adds to the quantised data.
-      Optional<ModelOutputs.Observed> observed = writes
-          ? observe(result, hp, dval != null ? dval : dtrain, dval != null ? "validation" : "train") : Optional.empty();
+      DMatrix measuredOn = dval != null ? dval : dtrain;
+      String measuredChannel = dval != null ? "validation" : "train";
+      Optional<ModelOutputs.Observed> observed = writes ? forReport(() -> Optional.of(
+          ModelOutputs.observe(result.booster(), measuredOn, hp.objective(), measuredChannel))) : Optional.empty();
       // Nothing after training reads these (the model, importance and SHAP need the booster and
       // dshap only): free the quantised data before the outputs and charts are made.
       dtrain.dispose();
@@ -244,7 +246,7 @@ public final class TrainingJob {
       // Java2D (about 0.3 s), which then overlaps with the evaluation on the other core.
       ReportWriter.LearningCurve curve = writes
           ? ReportWriter.startLearningCurve(ModelOutputs.series(scores(result)), bestRound(result)) : null;
-      Optional<ModelEvaluation> evaluated = observed.flatMap(o -> measure(o, hp));
+      Optional<ModelEvaluation> evaluated = observed.flatMap(o -> forReport(() -> o.measure(hp.evalMetrics())));
       try {
         if (cluster != null) {
           writeRankModel(result, cluster);
@@ -334,22 +336,12 @@ public final class TrainingJob {
   }
 
   /**
-   * The final model's predictions on {@code data}, measured for the report; predicted once here,
-   * before the matrices are freed. A failure leaves the report without them.
+   * A step of the report's model evaluation: reading the final model's predictions off a matrix
+   * (before the matrices are freed), or measuring them. A failure leaves the report without them.
    */
-  private static Optional<ModelOutputs.Observed> observe(TrainingResult result, Hyperparameters hp, DMatrix data,
-      String channel) {
+  private static <T> Optional<T> forReport(java.util.function.Supplier<Optional<T>> step) {
     try {
-      return Optional.of(ModelOutputs.observe(result.booster(), data, hp.objective(), channel));
-    } catch (RuntimeException e) {
-      LOG.warning("the report has no model evaluation: " + e.getMessage());
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<ModelEvaluation> measure(ModelOutputs.Observed observed, Hyperparameters hp) {
-    try {
-      return observed.measure(hp.evalMetrics());
+      return step.get();
     } catch (RuntimeException e) {
       LOG.warning("the report has no model evaluation: " + e.getMessage());
       return Optional.empty();

@@ -42,7 +42,6 @@ public final class ProtobufRecordReader implements RecordReader {
     }
   }
 
-
   /**
    * The record's tensor named {@code values} in {@code map}, checked: the decoder's slot itself,
    * valid until the next record (a million rows should not make a million tensor objects).
