@@ -31,7 +31,15 @@ public final class ChannelReader {
   private static final Logger LOG = Logger.getLogger(ChannelReader.class.getName());
   /** The parser for blocks before the channel's first non-empty line: it counts their lines. */
   private static final BlockParser EMPTY_LINES = block -> new BlockParser.ParsedBlock(null, block.lineFeeds());
-  static final int DEFAULT_BLOCK_BYTES = Integer.getInteger("xgbc.blockBytes", 4 << 20);
+  /**
+   * The text block, which is also the batch handed to XGBoost. The reader holds about six blocks on
+   * the heap (four in flight on two cores, the one being filled, the next), and G1 keeps the pages
+   * they touched: with 4 MiB blocks, each a humongous object over two 4 MiB regions, that was ~48
+   * MiB of heap and a 1M x 28 CSV job peaked at 228-235 MiB; with 1 MiB blocks 213 MiB, the same
+   * model bytes, and XGBoost's four passes over four times as many batches take about as long
+   * (README, "Performance").
+   */
+  static final int DEFAULT_BLOCK_BYTES = Integer.getInteger("xgbc.blockBytes", 1 << 20);
 
   private final ContentType contentType;
   private final boolean csvWeights;
@@ -221,7 +229,7 @@ public final class ChannelReader {
   /**
    * Where one stream's bytes begin in a block. Blocks are cut only when full, so one block holds the
    * ends and beginnings of as many streams as fit: a channel of many small files (Spark's
-   * {@code part-} files) costs a block per 4 MiB, not a block, a parse task and a batch per file.
+   * {@code part-} files) costs a block per 1 MiB, not a block, a parse task and a batch per file.
    *
    * @param stream the stream
    * @param tally what the stream's blocks add up to, shared by its segments

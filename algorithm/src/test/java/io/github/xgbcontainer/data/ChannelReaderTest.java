@@ -514,7 +514,7 @@ class ChannelReaderTest {
   /**
    * Small files share blocks: 2,000 files of a few bytes make one block, one parse task and one
    * batch, not 2,000; the reading thread allocates a bounded amount per file (it used to take a
-   * 4 MiB block buffer and a 64 KiB read buffer for each).
+   * block buffer and a 64 KiB read buffer for each).
    */
   @Test
   void csv_manySmallFilesShareBlocks_andCostBoundedHeapPerFile() throws IOException {
