@@ -242,11 +242,13 @@ public final class TrainingJob {
       if (dval != null && dval != dshap) {
         dval.dispose();
       }
-      // The learning curve is drawn while the model is evaluated: its thread also pays for starting
-      // Java2D (about 0.3 s), which then overlaps with the evaluation on the other core.
+      // The learning curve and the model's evaluation are made on threads of their own while this
+      // one writes the model, its importance and SHAP: the curve's thread also pays for starting
+      // Java2D (about 0.3 s), the evaluation sorts every row by score and draws its charts.
       ReportWriter.LearningCurve curve = writes
           ? ReportWriter.startLearningCurve(ModelOutputs.series(scores(result)), bestRound(result)) : null;
-      Optional<ModelEvaluation> evaluated = observed.flatMap(o -> forReport(() -> o.measure(hp.evalMetrics())));
+      ReportWriter.Evaluation evaluation = writes ? ReportWriter.startEvaluation(
+          () -> observed.flatMap(o -> forReport(() -> o.measure(hp.evalMetrics())))) : null;
       try {
         if (cluster != null) {
           writeRankModel(result, cluster);
@@ -262,7 +264,7 @@ public final class TrainingJob {
           return;
         }
         if (leader) {
-          writeOutputs(result, hp, inputs.given(), featureNames, shapes, dshap, timings, start, evaluated, curve);
+          writeOutputs(result, hp, inputs.given(), featureNames, shapes, dshap, timings, start, evaluation, curve);
         } else {
           LOG.info(String.format(java.util.Locale.ROOT, "trained %d rounds as rank %d of %d; the leader writes "
               + "the model (%.1f s in all; %s)", result.history().size(), cluster.rank(), cluster.size(),
@@ -367,7 +369,7 @@ public final class TrainingJob {
 
   private void writeOutputs(TrainingResult result, Hyperparameters hp, Map<String, String> given,
       List<String> featureNames, List<JobReport.ChannelShape> shapes, DMatrix dshap, Timings timings,
-      long startNanos, Optional<ModelEvaluation> evaluated, ReportWriter.LearningCurve curve) {
+      long startNanos, ReportWriter.Evaluation evaluation, ReportWriter.LearningCurve curve) {
     // the series and best round the learning curve was started with, computed once after training
     Map<String, List<Double>> series = curve.series();
     OptionalInt best = curve.bestIteration();
@@ -388,7 +390,7 @@ public final class TrainingJob {
     timings.lap("write model" + (shap.isPresent() ? ", importance and SHAP" : " and importance"));
     ReportWriter.writeOrWarn(outputs.dataFolder(), () -> new JobReport(given, shapes, timings.seconds(), series,
         best, result.earlyStopping().map(EarlyStopping::key), importance, shap,
-        reportDetails(result, featureNames, evaluated)), curve);
+        reportDetails(result, featureNames, evaluation.result())), curve, evaluation);
     LOG.info(String.format(java.util.Locale.ROOT, "model written to %s after %d rounds (%.1f s in all; %s)",
         outputs.modelFile(), result.history().size(), (System.nanoTime() - startNanos) / 1e9, MemoryUsage.describe()));
   }

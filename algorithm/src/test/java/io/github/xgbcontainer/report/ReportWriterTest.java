@@ -152,7 +152,8 @@ class ReportWriterTest {
     List<String> lines;
     try (LogCapture log = new LogCapture(ReportWriter.class)) {
       written = ReportWriter.writeOrWarn(dir, () -> report(Optional.empty()),
-          ReportWriter.startLearningCurve(Map.of("train-rmse", List.of(2.0, 1.0)), OptionalInt.empty()));
+          ReportWriter.startLearningCurve(Map.of("train-rmse", List.of(2.0, 1.0)), OptionalInt.empty()),
+          ReportWriter.startEvaluation(Optional::empty));
       lines = log.lines();
     }
 
@@ -168,7 +169,8 @@ class ReportWriterTest {
     try (LogCapture log = new LogCapture(ReportWriter.class)) {
       written = ReportWriter.writeOrWarn(dir, () -> new JobReport(Map.of(), List.of(), Map.of(),
           Map.of("train-rmse", List.of(1.0)), OptionalInt.of(3), Optional.empty(), Map.of(), Optional.empty()),
-          ReportWriter.startLearningCurve(Map.of("train-rmse", List.of(1.0)), OptionalInt.empty()));
+          ReportWriter.startLearningCurve(Map.of("train-rmse", List.of(1.0)), OptionalInt.empty()),
+          ReportWriter.startEvaluation(Optional::empty));
       lines = log.lines();
     }
 
@@ -176,5 +178,49 @@ class ReportWriterTest {
     assertFalse(Files.exists(dir.resolve("report.html")));
     assertEquals(List.of("WARNING charts and report.html were not written: java.lang.IllegalArgumentException: "
         + "best iteration 3 is not one of the 1 rounds"), lines);
+  }
+
+  @Test
+  void startEvaluation_measuresOnItsOwnThread_andItsChartsGoIntoTheReport() throws IOException {
+    Predictions p = new Predictions(new float[] {0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f}, 1);
+    io.github.xgbcontainer.output.ModelEvaluation measured = io.github.xgbcontainer.output.ModelEvaluation.Classification
+        .of("validation", new float[] {1, 1, 0, 1, 0, 0}, p, 0.5);
+    List<String> measuredOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ReportWriter.Evaluation evaluation = ReportWriter.startEvaluation(() -> {
+      measuredOn.add(Thread.currentThread().getName());
+      return Optional.of(measured);
+    });
+
+    assertEquals(Optional.of(measured), evaluation.result());
+    assertEquals(List.of("report-evaluation"), measuredOn);
+    assertTrue(ReportWriter.writeOrWarn(dir, () -> withDetails(measured),
+        ReportWriter.startLearningCurve(Map.of("train-rmse", List.of(2.0, 1.0)), OptionalInt.empty()), evaluation));
+    for (String png : List.of("confusion_matrix.png", "roc_curve.png", "precision_recall_curve.png",
+        "calibration_curve.png")) {
+      assertEquals(ChartRenderer.WIDTH, ChartRendererTest.decode(Files.readAllBytes(dir.resolve(png))).getWidth(), png);
+    }
+    assertEquals(6, Files.readString(dir.resolve("report.html")).split("data:image/png;base64,", -1).length - 1,
+        "curve, importance and four evaluation charts");
+  }
+
+  @Test
+  void startEvaluation_aFailureInMeasuringIsRethrownAndLeavesNoReport() {
+    ReportWriter.Evaluation evaluation = ReportWriter.startEvaluation(() -> {
+      throw new IllegalStateException("labels and predictions differ in length");
+    });
+
+    IllegalStateException e = assertThrows(IllegalStateException.class, evaluation::result);
+    assertEquals("labels and predictions differ in length", e.getMessage());
+    boolean written;
+    List<String> lines;
+    try (LogCapture log = new LogCapture(ReportWriter.class)) {
+      written = ReportWriter.writeOrWarn(dir, () -> report(Optional.empty()),
+          ReportWriter.startLearningCurve(Map.of("train-rmse", List.of(1.0)), OptionalInt.empty()), evaluation);
+      lines = log.lines();
+    }
+    assertFalse(written);
+    assertFalse(Files.exists(dir.resolve("report.html")));
+    assertEquals(List.of("WARNING charts and report.html were not written: java.lang.IllegalStateException: "
+        + "labels and predictions differ in length"), lines);
   }
 }
