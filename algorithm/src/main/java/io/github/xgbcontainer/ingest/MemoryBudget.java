@@ -6,6 +6,7 @@ import io.github.xgbcontainer.config.InputMode;
 import io.github.xgbcontainer.error.PlatformError;
 import io.github.xgbcontainer.config.InputDataConfig;
 import io.github.xgbcontainer.data.BatchCache;
+import io.github.xgbcontainer.data.parquet.ParquetReader;
 import io.github.xgbcontainer.hyperparameters.ExternalMemory;
 import io.github.xgbcontainer.hyperparameters.Hyperparameters;
 import io.github.xgbcontainer.matrix.NativeShim;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -26,8 +29,9 @@ import java.util.stream.Stream;
  * for its container never dies silently at the kernel's hand (no failure file, no message).
  *
  * <p>The estimate starts from the channel files: for CSV and LibSVM the first MiB of the first file
- * is sampled (bytes per row, columns or values per row) and scaled to the channel's bytes; for
- * Parquet and RecordIO-protobuf the bytes on disk are multiplied by a fixed factor. From rows and
+ * is sampled (bytes per row, columns or values per row) and scaled to the channel's bytes; Parquet
+ * files state their rows and columns in their footers; for RecordIO-protobuf (and Parquet whose
+ * footers cannot be read) the bytes on disk are multiplied by a fixed factor. From rows and
  * cells it counts what this container holds at the peak of the in-memory path, measured on this
  * build (see the constants): every parsed row (4-byte floats, off-heap) while XGBoost builds its
  * quantised matrix (1 byte per cell with max_bin up to 256) beside them, then XGBoost's per-row
@@ -87,7 +91,7 @@ public final class MemoryBudget {
   static final int TRAINING_BYTES_PER_ROW = 48;
   /** External memory's working set besides the per-row state: a few parsed batches in flight, one XGBoost page. */
   static final long EXTERNAL_WORKING_SET = Long.getLong("xgbc.externalWorkingSetMiB", 32) << 20;
-  /** Parquet pages decompress to about 4 times their bytes on disk as 4-byte floats (a documented guess). */
+  /** Parquet pages decompress to about 4 times their bytes on disk as 4-byte floats (a documented guess, for files whose footers cannot be read). */
   static final double PARQUET_FACTOR = 4.0;
   /** RecordIO-protobuf stores float32 values plus tags: about its bytes on disk once parsed. */
   static final double RECORDIO_FACTOR = 1.2;
@@ -330,6 +334,12 @@ public final class MemoryBudget {
     if (type.isText() && first != null && !compressed && !channel.recordIoWrapped()) {
       return sampled(name, type, bytes, first);
     }
+    if (type == ContentType.PARQUET) {
+      Optional<ChannelEstimate> exact = fromFooters(name, type, bytes, files);
+      if (exact.isPresent()) {
+        return exact.get();
+      }
+    }
     double factor = switch (type) {
       case PARQUET -> PARQUET_FACTOR;
       case RECORDIO_PROTOBUF -> RECORDIO_FACTOR;
@@ -340,6 +350,45 @@ public final class MemoryBudget {
     long cells = parsed / PARSED_BYTES_PER_CELL;
     return new ChannelEstimate(name, type, bytes, cells / 32, parsed, cells * QUANTISED_BYTES_PER_CELL,
         String.format(Locale.ROOT, "%.1f x its bytes on disk", factor));
+  }
+
+  /**
+   * Parquet: the rows and columns every file's footer states, so the estimate is exact (the bytes on
+   * disk say little: a 204 MiB file of 1M x 28 floats was estimated at 4 times as much as it parses
+   * to). Empty files (Spark's {@code _SUCCESS}) hold nothing; any other file that is not readable
+   * Parquet leaves the estimate to the factor on bytes.
+   */
+  private static Optional<ChannelEstimate> fromFooters(String name, ContentType type, long bytes, List<Path> files) {
+    long rows = 0;
+    long cells = 0;
+    int read = 0;
+    TreeSet<Integer> widths = new TreeSet<>();
+    for (Path f : files) {
+      try {
+        if (Files.isDirectory(f) || Files.size(f) == 0) {
+          continue;
+        }
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+      Optional<ParquetReader.Shape> shape = ParquetReader.shape(f);
+      if (shape.isEmpty()) {
+        return Optional.empty();
+      }
+      rows += shape.get().rows();
+      cells += shape.get().rows() * shape.get().columns();
+      if (shape.get().rows() > 0) { // a file without rows (an empty partition) sets no width, as in the read
+        widths.add(shape.get().columns());
+      }
+      read++;
+    }
+    if (widths.isEmpty()) {
+      return Optional.empty();
+    }
+    String columns = widths.size() == 1 ? widths.first().toString() : widths.first() + " to " + widths.last();
+    return Optional.of(new ChannelEstimate(name, type, bytes, rows, cells * PARSED_BYTES_PER_CELL,
+        (cells - rows) * QUANTISED_BYTES_PER_CELL, String.format(Locale.ROOT,
+            "%,d rows of %s columns (from the footers of %d Parquet file%s)", rows, columns, read, read == 1 ? "" : "s")));
   }
 
   /** CSV and LibSVM: bytes per row and cells per row from the first MiB of the first file. */

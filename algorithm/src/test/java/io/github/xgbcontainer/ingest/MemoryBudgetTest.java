@@ -173,6 +173,27 @@ class MemoryBudgetTest {
   }
 
   @Test
+  void parquetEstimate_readsRowsAndColumnsFromTheFooters_skippingEmptyFilesAndThePandasIndex() throws Exception {
+    Path fixtures = Path.of("src/test/resources/fixtures/parquet");
+    Files.copy(fixtures.resolve("pandas_index.parquet"), dir.resolve("part-0.parquet")); // 4 rows: label, x, y + index
+    Files.copy(fixtures.resolve("no_rows.parquet"), dir.resolve("part-1.parquet"));
+    Files.writeString(dir.resolve("_SUCCESS"), "");
+    ChannelConfig parquet = new ChannelConfig("train", ContentType.PARQUET, InputMode.FILE, false, false);
+
+    MemoryBudget.ChannelEstimate e = MemoryBudget.estimate(parquet, dir);
+
+    assertEquals(4, e.rows());
+    assertEquals(4 * 3 * 4, e.parsed());
+    assertEquals(4 * 2 * 5, e.quantised());
+    assertEquals("4 rows of 3 columns (from the footers of 2 Parquet files)", e.how());
+
+    // a file that is not Parquet leaves the estimate to the factor on its bytes
+    Files.writeString(dir.resolve("notes.txt"), "not parquet");
+    MemoryBudget.ChannelEstimate guessed = MemoryBudget.estimate(parquet, dir);
+    assertEquals("4.0 x its bytes on disk", guessed.how());
+  }
+
+  @Test
   void cgroupV1_smallestLimitAlongThePath_unlimitedIgnored() throws Exception {
     Path proc = dir.resolve("cgroup");
     Files.writeString(proc, "5:cpu,cpuacct:/a/b\n4:memory:/a/b\n0::/\n");
