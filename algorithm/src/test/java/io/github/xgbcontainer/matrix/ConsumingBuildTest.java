@@ -35,12 +35,8 @@ class ConsumingBuildTest {
     assumeTrue(NativeShim.available(), () -> "shim unavailable: " + NativeShim.unavailableReason());
   }
 
-  private static Map<String, Object> hist() {
-    return TestChannels.hist();
-  }
-
   private static byte[] model(DMatrix dtrain) throws XGBoostError {
-    Booster booster = XGBoost.train(dtrain, hist(), 8, Map.of(), null, null);
+    Booster booster = XGBoost.train(dtrain, TestChannels.hist(), 8, Map.of(), null, null);
     try {
       return booster.toByteArray("ubj");
     } finally {
@@ -135,7 +131,7 @@ class ConsumingBuildTest {
       QuantileMatrix consumed = MatrixFactory.quantile(consumedValidation, QUANTILE, dtrain.getHandle(), FEATURES,
           true);
       DMatrix viaFactory = factory.buildConsuming(factoryValidation, QUANTILE, dtrain);
-      Booster booster = XGBoost.train(dtrain, hist(), 8, Map.of(), null, null);
+      Booster booster = XGBoost.train(dtrain, TestChannels.hist(), 8, Map.of(), null, null);
       try {
         assertEquals(3, consumed.passes(), "XGBoost's passes over the batches with a reference matrix");
         assertEquals(2, consumed.releasedFrom());

@@ -83,37 +83,6 @@ public final class ParquetReader implements RecordReader {
   }
 
   /** The feature columns' names, when every file read so far has the same; empty otherwise. */
-  /** A Parquet file's rows and columns, the label's included and a pandas index's not. */
-  public record Shape(long rows, int columns) {}
-
-  /**
-   * {@code file}'s shape from its footer alone, for the memory budget; empty where the file is
-   * not readable Parquet (reading it says what is wrong with it).
-   */
-  public static java.util.Optional<Shape> shape(Path file) {
-    try {
-      FileSegment whole = new FileSegment(file, 0, Files.size(file));
-      if (whole.getLength() < 12) {
-        return java.util.Optional.empty();
-      }
-      try (ParquetFileReader reader = ParquetFileReader.open(whole, options("probe"))) {
-        MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-        Set<String> index;
-        try {
-          index = PandasIndex.columns(reader.getFooter().getFileMetaData().getKeyValueMetaData());
-        } catch (IOException e) {
-          index = Set.of(); // the read warns about it
-        }
-        Set<String> dropped = index;
-        long rows = reader.getRowGroups().stream().mapToLong(g -> g.getRowCount()).sum();
-        int columns = (int) schema.getColumns().stream().filter(c -> !dropped.contains(c.getPath()[0])).count();
-        return java.util.Optional.of(new Shape(rows, columns));
-      }
-    } catch (IOException | RuntimeException e) {
-      return java.util.Optional.empty();
-    }
-  }
-
   @Override
   public List<String> featureNames() {
     return names == null || !namesAgree ? List.of() : names;
@@ -157,16 +126,37 @@ public final class ParquetReader implements RecordReader {
    * reading it says what is wrong with it.
    */
   public static boolean holdsNoRows(Path file) {
+    return shape(file).map(s -> s.rows() == 0).orElse(false);
+  }
+
+  /** A Parquet file's rows and columns, the label's included and a pandas index's not. */
+  public record Shape(long rows, int columns) {}
+
+  /**
+   * {@code file}'s shape from its footer alone; empty where the file is
+   * not readable Parquet (reading it says what is wrong with it).
+   */
+  public static java.util.Optional<Shape> shape(Path file) {
     try {
       FileSegment whole = new FileSegment(file, 0, Files.size(file));
       if (whole.getLength() < 12) {
-        return false;
+        return java.util.Optional.empty();
       }
       try (ParquetFileReader reader = ParquetFileReader.open(whole, options("probe"))) {
-        return reader.getRowGroups().stream().allMatch(g -> g.getRowCount() == 0);
+        MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+        Set<String> index;
+        try {
+          index = PandasIndex.columns(reader.getFooter().getFileMetaData().getKeyValueMetaData());
+        } catch (IOException e) {
+          index = Set.of(); // the read warns about it
+        }
+        Set<String> dropped = index;
+        long rows = reader.getRowGroups().stream().mapToLong(g -> g.getRowCount()).sum();
+        int columns = (int) schema.getColumns().stream().filter(c -> !dropped.contains(c.getPath()[0])).count();
+        return java.util.Optional.of(new Shape(rows, columns));
       }
     } catch (IOException | RuntimeException e) {
-      return false;
+      return java.util.Optional.empty();
     }
   }
 
