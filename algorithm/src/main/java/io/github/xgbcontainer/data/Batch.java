@@ -1,5 +1,6 @@
 package io.github.xgbcontainer.data;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -10,6 +11,10 @@ import java.nio.LongBuffer;
  * with {@code int64} row pointers, {@code int32} column indices and {@code float32} values (LibSVM).
  *
  * <p>Every buffer is direct and in native byte order. {@link #close()} frees the memory at once.
+ *
+ * <p>A dense batch may hold its values {@link #packed() packed} as short decimals, one to three
+ * bytes a value ({@link PackedDecimals}): the native shim decodes them batch by batch as XGBoost
+ * reads them, and {@link #values()} turns them back into floats, once, for any other reader.
  */
 public final class Batch implements AutoCloseable {
 
@@ -18,18 +23,21 @@ public final class Batch implements AutoCloseable {
   private final long nonMissing;
   private final OffHeapBuffer labels;
   private final OffHeapBuffer weights;
-  private final OffHeapBuffer values;
+  /** The floats, or, while {@link #packing} is set, the packed values. */
+  private OffHeapBuffer values;
+  private PackedDecimals packing;
   private final OffHeapBuffer indptr;
   private final OffHeapBuffer indices;
   private final QueryRuns queries;
 
   private Batch(int rows, int columns, long nonMissing, OffHeapBuffer labels, OffHeapBuffer weights,
       OffHeapBuffer values, OffHeapBuffer indptr, OffHeapBuffer indices) {
-    this(rows, columns, nonMissing, labels, weights, values, indptr, indices, null);
+    this(rows, columns, nonMissing, labels, weights, values, indptr, indices, null, null);
   }
 
   private Batch(int rows, int columns, long nonMissing, OffHeapBuffer labels, OffHeapBuffer weights,
-      OffHeapBuffer values, OffHeapBuffer indptr, OffHeapBuffer indices, QueryRuns queries) {
+      OffHeapBuffer values, OffHeapBuffer indptr, OffHeapBuffer indices, QueryRuns queries,
+      PackedDecimals packing) {
     this.rows = rows;
     this.columns = columns;
     this.nonMissing = nonMissing;
@@ -39,6 +47,7 @@ public final class Batch implements AutoCloseable {
     this.indptr = indptr;
     this.indices = indices;
     this.queries = queries;
+    this.packing = packing;
   }
 
   /** The same rows with their query ids; the batch hands over its memory to the new one. */
@@ -47,7 +56,47 @@ public final class Batch implements AutoCloseable {
       throw new IllegalArgumentException("a query run starts at row " + queries.firstRows()[queries.count() - 1]
           + " of a batch of " + rows);
     }
-    return new Batch(rows, columns, nonMissing, labels, weights, values, indptr, indices, queries);
+    return new Batch(rows, columns, nonMissing, labels, weights, values, indptr, indices, queries, packing);
+  }
+
+  /**
+   * The same rows with the feature values packed as short decimals ({@link PackedDecimals}), this
+   * batch's floats freed; this batch itself when it is CSR, already packed, or holds a value that
+   * is not a short decimal.
+   */
+  public Batch packed() {
+    if (!isDense() || packing != null) {
+      return this;
+    }
+    PackedDecimals.Packed packed = PackedDecimals.pack(values(), rows * columns);
+    if (packed == null) {
+      return this;
+    }
+    values.close();
+    return new Batch(rows, columns, nonMissing, labels, weights, packed.bytes(), null, null, queries, packed.format());
+  }
+
+  /** Whether the feature values are held packed ({@link #packed()}) rather than as floats. */
+  public boolean isPacked() {
+    return packing != null;
+  }
+
+  /**
+   * The packed feature values, {@code rows * columns} of {@link #packingCode()}'s width, row-major;
+   * {@code null} when the values are floats.
+   */
+  public synchronized ByteBuffer packedValues() {
+    return packing == null ? null : values.bytes();
+  }
+
+  /** How the values are packed, as the native shim reads it (width in the high byte, fraction in the low one); 0 for floats. */
+  public synchronized int packingCode() {
+    return packing == null ? 0 : packing.code();
+  }
+
+  /** The bytes the feature values take in memory, packed or not. */
+  public synchronized long valueBytes() {
+    return values.bytes().capacity();
   }
 
   /** The query ids of the rows (learning to rank), or {@code null} when the rows have none. */
@@ -132,7 +181,7 @@ public final class Batch implements AutoCloseable {
     for (int i = 0; i < rows; i++) {
       view.put(i, 1f);
     }
-    return new Batch(rows, columns, nonMissing, labels, ones, values, indptr, indices, queries);
+    return new Batch(rows, columns, nonMissing, labels, ones, values, indptr, indices, queries, packing);
   }
 
   /** The same rows as CSR, missing ({@code NaN}) values dropped; a sparse batch is copied as is. */
@@ -182,10 +231,11 @@ public final class Batch implements AutoCloseable {
    * to its file and returns a view of the mapping); this batch's memory is freed.
    */
   Batch moved(Mover mover) {
+    values();
     Batch moved = new Batch(rows, columns, nonMissing, mover.move("labels", labels),
         weights == null ? null : mover.move("weights", weights), mover.move("values", values),
         indptr == null ? null : mover.move("indptr", indptr), indices == null ? null : mover.move("indices", indices),
-        queries);
+        queries, null);
     close();
     return moved;
   }
@@ -225,8 +275,18 @@ public final class Batch implements AutoCloseable {
     return weights == null ? null : weights.bytes().asFloatBuffer();
   }
 
-  /** Dense: {@code rows * columns} values. Sparse: the CSR values. */
-  public FloatBuffer values() {
+  /**
+   * Dense: {@code rows * columns} values. Sparse: the CSR values. Packed values are turned back into
+   * floats on the first call, and stay floats.
+   */
+  public synchronized FloatBuffer values() {
+    if (packing != null) {
+      OffHeapBuffer floats = new OffHeapBuffer(4L * rows * columns);
+      packing.unpack(values.bytes(), rows * columns, floats.bytes().asFloatBuffer());
+      values.close();
+      values = floats;
+      packing = null;
+    }
     return values.bytes().asFloatBuffer();
   }
 
@@ -244,7 +304,7 @@ public final class Batch implements AutoCloseable {
    * Frees the feature values (and a CSR batch's indices) once a matrix has been built from them,
    * keeping the labels and weights, which the caller still reads; {@link #values()} then throws.
    */
-  public void releaseFeatures() {
+  public synchronized void releaseFeatures() {
     values.close();
     if (indptr != null) {
       indptr.close();
@@ -253,7 +313,7 @@ public final class Batch implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     labels.close();
     values.close();
     if (weights != null) {

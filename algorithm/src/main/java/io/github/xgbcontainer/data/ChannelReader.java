@@ -51,6 +51,8 @@ public final class ChannelReader {
   /** Where parsed batches go as they come (external memory); null keeps them in memory. */
   private final BatchCache cache;
   private final boolean contentTypeDefaulted;
+  /** Whether dense CSV batches are held as packed short decimals ({@link Batch#packed()}). */
+  private final boolean packDecimals;
 
   /**
    * @param contentType how to parse the bytes
@@ -77,11 +79,12 @@ public final class ChannelReader {
 
   private ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes,
       RecordReader records) {
-    this(contentType, csvWeights, threads, blockBytes, records, null, false, null);
+    this(contentType, csvWeights, threads, blockBytes, records, null, false, null, false);
   }
 
   private ChannelReader(ContentType contentType, boolean csvWeights, int threads, int blockBytes,
-      RecordReader records, QueryColumn queryColumn, boolean contentTypeDefaulted, BatchCache cache) {
+      RecordReader records, QueryColumn queryColumn, boolean contentTypeDefaulted, BatchCache cache,
+      boolean packDecimals) {
     if (contentType.isText() == (records != null)) {
       throw new IllegalArgumentException(contentType + (records == null ? " needs a record reader" : " is text"));
     }
@@ -93,6 +96,7 @@ public final class ChannelReader {
     this.queryColumn = queryColumn;
     this.contentTypeDefaulted = contentTypeDefaulted;
     this.cache = cache;
+    this.packDecimals = packDecimals;
   }
 
   /**
@@ -101,12 +105,25 @@ public final class ChannelReader {
    */
   public ChannelReader withCache(BatchCache cache) {
     return new ChannelReader(contentType, csvWeights, threads, blockBytes, records, queryColumn, contentTypeDefaulted,
-        cache);
+        cache, packDecimals);
   }
 
   /** The batch as this reader keeps it: in memory, or moved to the cache. */
   private Batch kept(Batch batch) {
     return cache == null ? batch : cache.keep(batch);
+  }
+
+  /**
+   * This reader, holding the feature values of a CSV channel's dense batches as short decimals of one
+   * to three bytes where every value of a batch is one ({@link Batch#packed()}), packed by the parser
+   * threads as each block is parsed. For a channel read once into a quantised matrix
+   * ({@code MatrixFactory.buildConsuming}), whose native build decodes them batch by batch: any
+   * other reader of the values turns them back into floats. Not with a query column, whose
+   * extraction reads the floats at once.
+   */
+  public ChannelReader withPackedDecimals() {
+    return new ChannelReader(contentType, csvWeights, threads, blockBytes, records, queryColumn, contentTypeDefaulted,
+        cache, true);
   }
 
   /**
@@ -132,7 +149,7 @@ public final class ChannelReader {
           + ", perhaps you should name the column of the query ids (counting the label as column 1)");
     }
     return new ChannelReader(contentType, csvWeights, threads, blockBytes, records,
-        new QueryColumn(fileColumn - leading - 1, fileColumn), contentTypeDefaulted, cache);
+        new QueryColumn(fileColumn - leading - 1, fileColumn), contentTypeDefaulted, cache, packDecimals);
   }
 
   /**
@@ -142,7 +159,8 @@ public final class ChannelReader {
    * is not a number.
    */
   public ChannelReader withContentTypeDefaulted() {
-    return new ChannelReader(contentType, csvWeights, threads, blockBytes, records, queryColumn, true, cache);
+    return new ChannelReader(contentType, csvWeights, threads, blockBytes, records, queryColumn, true, cache,
+        packDecimals);
   }
 
   /**
@@ -354,12 +372,16 @@ public final class ChannelReader {
     }
     TextBlock block = new TextBlock(cut.bytes(), cut.length(), starts, segments.get(0).streamStart());
     BlockParser chosen = state.parser == null ? EMPTY_LINES : state.parser;
+    boolean pack = packDecimals && queryColumn == null && chosen instanceof CsvParser;
     pending.add(new PendingBlock(pool.submit(() -> {
+      BlockParser.ParsedBlock parsed;
       try {
-        return chosen.parse(block);
+        parsed = chosen.parse(block);
       } finally {
         recycle(spare, block.bytes());
       }
+      return pack && parsed.batch() != null ? new BlockParser.ParsedBlock(parsed.batch().packed(), parsed.lines(),
+          parsed.counts()) : parsed;
     }), segments));
   }
 
@@ -444,6 +466,14 @@ public final class ChannelReader {
         channel, data.rows(), features, data.hasGroups() ? ", " + data.groups().length + " queries" : "",
         contentType.mimeType(), streams.size(),
         bytes < 0 ? "" : String.format(", %.1f MB", bytes / 1e6), (System.nanoTime() - start) / 1e9));
+    long packed = batches.stream().filter(Batch::isPacked).count();
+    if (packed > 0) {
+      long held = batches.stream().mapToLong(Batch::valueBytes).sum();
+      long floats = 4L * batches.stream().mapToLong(b -> (long) b.rows() * b.columns()).sum();
+      LOG.info(String.format(java.util.Locale.ROOT, "channel '%s': feature values held in %.1f MiB as short decimals"
+          + " (%d of %d batches packed; %.1f MiB as floats)", channel, held / 1048576.0, packed, batches.size(),
+          floats / 1048576.0));
+    }
     return data;
   }
 

@@ -174,6 +174,10 @@ public final class ChannelOpener {
     }
     if (cache != null) {
       reader = reader.withCache(cache);
+    } else if (type == ContentType.CSV && hp.quantileMatrix() && hp.kfold().isEmpty()) {
+      // read once into a quantised matrix, whose build decodes the packed values batch by batch;
+      // cross-validation's folds and the plain matrix would turn them back into floats first
+      reader = reader.withPackedDecimals();
     }
     if (!channel.contentTypeGiven()) {
       reader = reader.withContentTypeDefaulted();

@@ -212,6 +212,8 @@ public final class MatrixFactory {
     Buffer[] indices = sparse ? new Buffer[n] : null;
     int[] rows = new int[n];
     int[] columns = new int[n];
+    int[] packing = new int[n];
+    boolean external = options.external() != null;
     for (int i = 0; i < n; i++) {
       Batch batch = batches.get(i);
       if (batch.isDense() == sparse) {
@@ -219,7 +221,9 @@ public final class MatrixFactory {
       }
       labels[i] = batch.labels();
       weights[i] = batch.weights();
-      values[i] = batch.values();
+      // the shim decodes packed values batch by batch; the external path maps floats from its files
+      packing[i] = external ? 0 : batch.packingCode();
+      values[i] = packing[i] != 0 ? batch.packedValues() : batch.values();
       if (sparse) {
         indptr[i] = batch.indptr();
         indices[i] = batch.indices();
@@ -229,11 +233,10 @@ public final class MatrixFactory {
     }
     String[] error = new String[1];
     long[] stats = new long[2];
-    boolean external = options.external() != null;
     long handle = external
         ? NativeShim.createExternal(labels, weights, values, indptr, indices, rows, columns, features,
             config(options, options.external().xgboostPrefix(data.channel()).toString()), referenceHandle, error)
-        : NativeShim.createQuantile(labels, weights, values, indptr, indices, rows, columns, features,
+        : NativeShim.createQuantile(labels, weights, values, packing, indptr, indices, rows, columns, features,
             config(options), referenceHandle, consume, options.missing(), stats, error);
     if (handle == 0) {
       throw new AlgorithmError("channel '" + data.channel() + "': " + withoutStackTrace(error[0]));

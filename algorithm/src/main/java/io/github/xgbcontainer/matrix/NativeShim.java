@@ -49,6 +49,9 @@ public final class NativeShim {
    * {@code weights[i]} (null element when unweighted), {@code values[i]}, and for CSR
    * {@code indptr[i]}/{@code indices[i]} (both arrays null for dense); every buffer direct.
    *
+   * @param packing per batch, 0 when {@code values[i]} holds floats, else {@link
+   *     io.github.xgbcontainer.data.Batch#packingCode()} of a dense batch whose values are packed
+   *     short decimals: the shim decodes each into floats as XGBoost asks for it
    * @param consume whether the values may be released during the build: where every batch is
    *     dense and none holds a value equal to {@code missing} (or NaN), the shim returns each
    *     batch's value pages to the system as soon as XGBoost's last pass that reads them has moved
@@ -58,7 +61,7 @@ public final class NativeShim {
    *     were released (0 when they were kept)
    * @return the DMatrixHandle, or 0 with {@code error[0]} set to XGBoost's message
    */
-  static native long createQuantile(Buffer[] labels, Buffer[] weights, Buffer[] values,
+  static native long createQuantile(Buffer[] labels, Buffer[] weights, Buffer[] values, int[] packing,
       Buffer[] indptr, Buffer[] indices, int[] rows, int[] columns, long features, String config,
       long reference, boolean consume, float missing, long[] stats, String[] error);
 

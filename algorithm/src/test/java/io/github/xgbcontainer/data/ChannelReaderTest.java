@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -650,6 +651,42 @@ class ChannelReaderTest {
           + " should sort the rows by query id", assertThrows(UserError.class,
               () -> packed.read(FolderChannel.list("train", dir.resolve("train"), InputMode.FILE))).getMessage());
       write("part-00150.csv", "1,150,5\n");
+    }
+  }
+
+  @Test
+  void csv_packedDecimalsHoldTheValuesTheFloatsWould() throws IOException {
+    StringBuilder text = new StringBuilder();
+    Random random = new Random(5);
+    for (int i = 0; i < 3000; i++) {
+      text.append(i % 2).append(',').append(random.nextInt(2000) - 1000).append('.').append(random.nextInt(10))
+          .append(',').append(i == 1500 ? "" : Integer.toString(random.nextInt(100)))
+          .append(',').append(i == 2500 ? "0.8692932128906250" : "-0.5").append('\n');
+    }
+    write("a.csv", text.toString());
+    float[] expected;
+    try (ChannelData floats = read(ContentType.CSV, false, 4096)) {
+      assertTrue(floats.batches().stream().noneMatch(Batch::isPacked));
+      expected = values(floats);
+    }
+    ChannelReader reader = new ChannelReader(ContentType.CSV, false, 2, 4096).withPackedDecimals();
+    try (LogCapture log = new LogCapture(ChannelReader.class);
+        ChannelData packed = reader.read(FolderChannel.list("train", dir.resolve("train"), InputMode.FILE))) {
+      long packedBatches = packed.batches().stream().filter(Batch::isPacked).count();
+      int batches = packed.batches().size();
+      assertTrue(batches > 10, batches + " batches");
+      // the batch with all the float's digits stays floats; the missing value packs
+      assertEquals(batches - 1, packedBatches);
+      long floatBytes = 4L * 3 * 3000;
+      long held = packed.batches().stream().mapToLong(Batch::valueBytes).sum();
+      assertEquals(List.of(String.format(java.util.Locale.ROOT, "channel 'train': feature values held in %.1f MiB as"
+          + " short decimals (%d of %d batches packed; %.1f MiB as floats)", held / 1048576.0, packedBatches, batches,
+          floatBytes / 1048576.0)), log.at(java.util.logging.Level.INFO).stream()
+          .filter(m -> m.contains("short decimals")).toList());
+      // one decimal and at most 10009 * 10: two bytes a value in the packed batches
+      assertEquals(packed.batches().stream().mapToLong(b -> (b.isPacked() ? 2L : 4L) * b.rows() * b.columns()).sum(),
+          held);
+      assertArrayEquals(expected, values(packed));
     }
   }
 }

@@ -181,4 +181,105 @@ class ConsumingBuildTest {
       }
     }
   }
+
+  /**
+   * Packed batches (short decimals, {@link Batch#packed()}) consumed against the same rows as floats
+   * kept: the shim decodes each batch as XGBoost asks for it, so the passes, the release and the
+   * model are the same.
+   */
+  private void assertPackedTrainsTheSameModel(Rows rows, int batchRows, MatrixOptions options, int packedBatches,
+      int releasedFrom) throws XGBoostError {
+    assumeShim();
+    try (ChannelData kept = rows.channel("train", batchRows, false);
+        ChannelData packed = rows.packedChannel("train", batchRows)) {
+      assertEquals(packedBatches, packed.batches().stream().filter(Batch::isPacked).count());
+      DMatrix reference = factory.build(kept, options, null);
+      DMatrix matrix = factory.buildConsuming(packed, options);
+      try {
+        QuantileMatrix q = assertInstanceOf(QuantileMatrix.class, matrix);
+        assertEquals(4, q.passes());
+        assertEquals(releasedFrom, q.releasedFrom());
+        assertArrayEquals(model(reference), model(matrix));
+      } finally {
+        matrix.dispose();
+        reference.dispose();
+      }
+    }
+  }
+
+  @Test
+  void buildConsuming_packedBatchesTrainTheModelOfTheirFloats() throws XGBoostError {
+    // two decimals in [-5, 5]: two bytes a value
+    Rows rows = Rows.complete(FEATURES, 3000, 10, true);
+    try (ChannelData packed = rows.packedChannel("train", 640)) {
+      assertEquals(2L * FEATURES * 640, packed.batches().get(0).valueBytes());
+    }
+    assertPackedTrainsTheSameModel(rows, 640, QUANTILE, 5, 3);
+  }
+
+  @Test
+  void buildConsuming_packedMissingAndNegativeZeroKeepTheirMeaning() throws XGBoostError {
+    Rows rows = Rows.complete(FEATURES, 3000, 11, false).with(7, -0f).with(2000 * FEATURES + 3, Float.NaN);
+    assertPackedTrainsTheSameModel(rows, 640, QUANTILE, 5, 0);
+  }
+
+  @Test
+  void buildConsuming_packedAndFloatBatchesMix() throws XGBoostError {
+    // one value with all its float digits keeps its batch (rows 1280-1919) as floats
+    Rows rows = Rows.complete(FEATURES, 3000, 12, false).with(1500 * FEATURES + 1, 1f / 3);
+    assertPackedTrainsTheSameModel(rows, 640, QUANTILE, 4, 3);
+  }
+
+  @Test
+  void buildConsuming_packedBatchesMatchAMissingValueOfTheirOwn() throws XGBoostError {
+    MatrixOptions zeroMissing = new MatrixOptions(0f, 256, 1, true);
+    Rows withoutZeros = Rows.complete(FEATURES, 3000, 13, false).replacing(0f, 0.25f);
+    assertPackedTrainsTheSameModel(withoutZeros.with(17, 0f), 640, zeroMissing, 5, 0);
+    assertPackedTrainsTheSameModel(withoutZeros, 640, zeroMissing, 5, 3);
+  }
+
+  @Test
+  void quantile_packedValidationEvaluatesAsItsFloats() throws XGBoostError {
+    assumeShim();
+    Rows trainRows = Rows.complete(FEATURES, 3000, 14, false);
+    Rows validRows = Rows.complete(FEATURES, 900, 15, false);
+    try (ChannelData train = trainRows.packedChannel("train", 640);
+        ChannelData keptValidation = validRows.channel("validation", 450, false);
+        ChannelData packedValidation = validRows.packedChannel("validation", 450)) {
+      DMatrix dtrain = factory.buildConsuming(train, QUANTILE);
+      DMatrix kept = factory.build(keptValidation, QUANTILE, dtrain);
+      DMatrix packed = factory.buildConsuming(packedValidation, QUANTILE, dtrain);
+      Booster booster = XGBoost.train(dtrain, TestChannels.hist(), 8, Map.of(), null, null);
+      try {
+        assertEquals(2, assertInstanceOf(QuantileMatrix.class, packed).releasedFrom());
+        assertEquals(booster.evalSet(new DMatrix[] {kept}, new String[] {"validation"}, 7),
+            booster.evalSet(new DMatrix[] {packed}, new String[] {"validation"}, 7));
+        assertArrayEquals(booster.predict(kept), booster.predict(packed));
+      } finally {
+        booster.dispose();
+        packed.dispose();
+        kept.dispose();
+        dtrain.dispose();
+      }
+    }
+  }
+
+  @Test
+  void build_plainPathReadsPackedBatchesAsFloats() throws XGBoostError {
+    MatrixOptions plain = new MatrixOptions(Float.NaN, 256, 1, false);
+    Rows rows = Rows.complete(FEATURES, 1000, 16, false);
+    try (ChannelData kept = rows.channel("train", 300, false);
+        ChannelData packed = rows.packedChannel("train", 300)) {
+      DMatrix reference = factory.build(kept, plain, null);
+      DMatrix matrix = factory.build(packed, plain, null);
+      try {
+        assertEquals(MatrixPath.PLAIN, MatrixFactory.pathOf(matrix));
+        assertTrue(packed.batches().stream().noneMatch(Batch::isPacked), "the plain path turned them into floats");
+        assertArrayEquals(model(reference), model(matrix));
+      } finally {
+        matrix.dispose();
+        reference.dispose();
+      }
+    }
+  }
 }

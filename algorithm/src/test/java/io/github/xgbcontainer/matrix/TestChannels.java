@@ -74,6 +74,12 @@ final class TestChannels {
     ChannelData channel(String name, int size, boolean sparse) {
       return TestChannels.channel(name, labels, weights, values, features, size, sparse);
     }
+
+    /** A fresh dense channel of these rows with every batch packed where its values allow ({@link Batch#packed()}). */
+    ChannelData packedChannel(String name, int size) {
+      ChannelData floats = channel(name, size, false);
+      return new ChannelData(name, floats.batches().stream().map(Batch::packed).toList(), features);
+    }
   }
 
   /**
