@@ -77,7 +77,7 @@ public final class Batch implements AutoCloseable {
   }
 
   /** Whether the feature values are held packed ({@link #packed()}) rather than as floats. */
-  public boolean isPacked() {
+  public synchronized boolean isPacked() {
     return packing != null;
   }
 

@@ -60,6 +60,19 @@ public final class NumberSyntax {
   /** Exact powers of ten as floats: 10^10 is the last below 2^24 times a power of two. */
   private static final float[] POWERS_OF_TEN = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
 
+  /** The most digits after the point a short decimal may have: 10^10 is the last exact power. */
+  static final int MAX_FRACTION = POWERS_OF_TEN.length - 1;
+
+  /**
+   * The float of the short decimal {@code digits / 10^fraction}, correctly rounded (one float
+   * division of exact operands): {@code |digits|} at most 2^24, {@code fraction} at most {@link
+   * #MAX_FRACTION}. The parser reads a short decimal with it, and {@link PackedDecimals} decodes
+   * its integers with it, so that both give the same bits.
+   */
+  static float decimal(long digits, int fraction) {
+    return (float) digits / POWERS_OF_TEN[fraction];
+  }
+
   /** The largest integer up to which every integer is a float. */
   private static final long EXACT_INTEGERS = 1L << 24;
 
@@ -106,7 +119,7 @@ public final class NumberSyntax {
       i++;
       int point = i;
       // At most 10 digits after the point (an exact power of ten), 18 in all (no overflow).
-      while (i < limit && (d = b[i] - '0') >= 0 && d <= 9 && i - point < POWERS_OF_TEN.length - 1
+      while (i < limit && (d = b[i] - '0') >= 0 && d <= 9 && i - point < MAX_FRACTION
           && whole + i - point < 18) {
         digits = digits * 10 + d;
         i++;
@@ -116,7 +129,7 @@ public final class NumberSyntax {
     if (i < limit && b[i] != delimiter || whole + fraction == 0 || digits > EXACT_INTEGERS) {
       return -1;
     }
-    float v = (float) digits / POWERS_OF_TEN[fraction];
+    float v = decimal(digits, fraction);
     return (long) i << 32 | Float.floatToRawIntBits(negative ? -v : v) & 0xffffffffL;
   }
 

@@ -8,8 +8,8 @@ import java.nio.FloatBuffer;
  * A dense batch's feature values held as scaled integers of one to three bytes instead of four-byte
  * floats, when every value of the batch is a short decimal: {@code 0.455}, {@code -1.70778},
  * {@code 15}. Each value {@code v} is stored as the integer {@code q} with {@code v == (float) q /
- * 10^fraction}, one {@code fraction} for the whole batch, which is how {@link NumberSyntax} reads a
- * short decimal in the first place, so decoding gives back the very bits the parser produced.
+ * 10^fraction}, one {@code fraction} for the whole batch, decoded by {@link NumberSyntax#decimal},
+ * which is how the parser reads a short decimal in the first place.
  *
  * <p>Packing never guesses: every value is checked by decoding it, and a batch with one value that
  * does not come back bit for bit (a float printed with all its digits, an infinity, an integer past
@@ -19,8 +19,7 @@ import java.nio.FloatBuffer;
  */
 final class PackedDecimals {
 
-  /** Exact powers of ten as floats and doubles; the decoder divides by the float. */
-  private static final float[] POW_F = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f};
+  /** Exact powers of ten as doubles, for the packer's check; the decoder is {@link NumberSyntax#decimal}. */
   private static final double[] POW_D = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10};
   /** The largest magnitude of a stored integer per width (index 1-3): the two lowest codes are reserved. */
   private static final long[] LIMIT = {0, 126, 32_766, 8_388_606};
@@ -76,7 +75,7 @@ final class PackedDecimals {
       double m;
       while (true) {
         m = Math.rint(v * scale);
-        // (float) (m / scale) is (float) m / 10^fraction, the decoder's division: a quotient of
+        // (float) (m / scale) is NumberSyntax.decimal(m, fraction), the decoder: a quotient of
         // doubles rounded to float is the quotient of floats (53 >= 2 * 24 + 2 bits; the tests
         // check every code), and the double division is three times faster here
         if (m >= -LIMIT[3] && m <= LIMIT[3] && (float) (m / scale) == v) {
@@ -84,7 +83,7 @@ final class PackedDecimals {
         }
         // A finer scale: the integers so far times ten decode to the same floats (the same
         // quotient, correctly rounded, while they stay below 2^24).
-        if (fraction + 1 == POW_F.length || largest * 10 > LIMIT[3]) {
+        if (fraction == NumberSyntax.MAX_FRACTION || largest * 10 > LIMIT[3]) {
           return null;
         }
         fraction++;
@@ -122,12 +121,11 @@ final class PackedDecimals {
   /** Decodes {@code n} values from {@code packed} into {@code out}, from index 0 of both. */
   void unpack(ByteBuffer packed, int n, FloatBuffer out) {
     int nan = -(1 << (8 * width - 1));
-    float scale = POW_F[fraction];
     for (int i = 0, at = 0; i < n; i++, at += width) {
       int m = width == 1 ? packed.get(at)
           : width == 2 ? packed.get(at) & 0xff | packed.get(at + 1) << 8
           : packed.get(at) & 0xff | (packed.get(at + 1) & 0xff) << 8 | packed.get(at + 2) << 16;
-      out.put(i, m == nan ? Float.NaN : m == nan + 1 ? -0f : (float) m / scale);
+      out.put(i, m == nan ? Float.NaN : m == nan + 1 ? -0f : NumberSyntax.decimal(m, fraction));
     }
   }
 
